@@ -1,0 +1,24 @@
+// Lint rules: the recommended TypeScript set, no type-aware rules (fast), a few house rules.
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'migrations/', '.tap/', 'data/', 'coverage/', 'src/h5/vendor/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error'
+    }
+  },
+  {
+    files: ['scripts/**', 'test/**', 'src/server.ts'],
+    rules: { 'no-console': 'off' }
+  },
+  {
+    files: ['src/h5/**/*.js'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', fetch: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', clearTimeout: 'readonly', location: 'readonly', crypto: 'readonly', TextEncoder: 'readonly' } }
+  }
+)

@@ -1,0 +1,146 @@
+// buildApp(config): infrastructure plugins, then modules, then the error and 404 handlers, in one readable list.
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { Ajv } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import helmet from '@fastify/helmet'
+import cors from '@fastify/cors'
+import rateLimit from '@fastify/rate-limit'
+import sensible from '@fastify/sensible'
+import underPressure from '@fastify/under-pressure'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { DestinationStream } from 'pino'
+import type { Config } from './config.ts'
+import type { DbOptions } from './db/index.ts'
+import { ErrorBody, FASTIFY_CODES, NotFound, RateLimited, STATUS_TEXT, describeValidation } from './errors.ts'
+import dbPlugin from './plugins/db.ts'
+import keysPlugin from './plugins/keys.ts'
+import authPlugin from './plugins/auth.ts'
+import auditPlugin from './plugins/audit.ts'
+import metricsPlugin from './plugins/metrics.ts'
+import pagesPlugin from './plugins/pages.ts'
+import opsRoutes from './modules/ops/ops.routes.ts'
+import authRoutes from './modules/auth/auth.routes.ts'
+import gridsRoutes from './modules/grids/grids.routes.ts'
+import checkpointsRoutes from './modules/checkpoints/checkpoints.routes.ts'
+import peopleRoutes from './modules/people/people.routes.ts'
+import statusRoutes from './modules/status/status.routes.ts'
+import codesRoutes from './modules/codes/codes.routes.ts'
+import auditRoutes from './modules/audit/audit.routes.ts'
+import './types.ts'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+export interface BuildOptions {
+  dbOptions?: DbOptions
+  /** Where logs go (tests capture them to prove nothing personal is logged). */
+  logStream?: DestinationStream
+}
+
+function loggerOptions (config: Config, stream?: DestinationStream): FastifyServerOptions['logger'] {
+  if (!config.logger && stream === undefined) return false
+  return {
+    level: config.logLevel,
+    ...(stream !== undefined ? { stream } : {}),
+    // Never log tokens, names, ID numbers or phones, wherever they appear.
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.token', '*.accessToken', '*.password', '*.phone', '*.idNumber', '*.devCode'],
+      censor: '[redacted]'
+    },
+    serializers: {
+      req (req) {
+        // Query strings can carry an ID number (GET /v1/people?idNumber=): keep the names, drop the values.
+        const [path, query] = String(req.url).split('?', 2)
+        const keys = query === undefined ? '' : '?' + [...new URLSearchParams(query).keys()].map((k) => `${k}=*`).join('&')
+        return { method: req.method, url: `${path}${keys}`, remoteAddress: req.ip }
+      }
+    }
+  }
+}
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config, options.logStream),
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: true
+  })
+  app.decorate('config', config)
+
+  // Bodies: no coercion, no silent dropping. Query strings and params arrive as text and are coerced.
+  const bodyAjv = addFormats(new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, strict: false }))
+  const textAjv = addFormats(new Ajv({ coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false, strict: false }))
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
+  // JSON only: text/plain would otherwise be parsed as a string and reach the schema.
+  app.removeContentTypeParser('text/plain')
+  app.addSchema(ErrorBody)
+
+  // One error shape for everything.
+  app.setErrorHandler((err, request, reply) => {
+    const e = err as Error & { code?: string, statusCode?: number, validation?: Parameters<typeof describeValidation>[0], validationContext?: string }
+    let statusCode = e.statusCode ?? 500
+    let code = e.code ?? ''
+    let message = e.message
+    if (e.validation !== undefined) {
+      statusCode = 400
+      code = 'GP_VALIDATION'
+      message = describeValidation(e.validation, e.validationContext ?? 'body')
+    } else if (FASTIFY_CODES[code] !== undefined) {
+      ({ code, statusCode } = FASTIFY_CODES[code] as { code: string, statusCode: number })
+    } else if (!code.startsWith('GP_') && statusCode < 500) {
+      code = statusCode === 429 ? 'GP_RATE_LIMITED' : statusCode === 404 ? 'GP_NOT_FOUND' : 'GP_VALIDATION'
+    }
+    if (statusCode >= 500) {
+      request.log.error({ err, reqId: request.id }, 'request failed')
+      code = statusCode === 503 ? 'GP_UNAVAILABLE' : 'GP_INTERNAL'
+      message = statusCode === 503 ? 'the service is not available right now' : 'internal error'
+    }
+    void reply.code(statusCode).send({ statusCode, code, error: STATUS_TEXT[statusCode] ?? 'Error', message })
+  })
+  app.setNotFoundHandler((request) => { throw new NotFound(`no route ${request.method} ${request.url.split('?')[0]}`) })
+
+  // Infrastructure.
+  await app.register(underPressure, {
+    maxEventLoopDelay: 2000,
+    pressureHandler: (_req, reply) => {
+      void reply.code(503).send({ statusCode: 503, code: 'GP_OVERLOADED', error: 'Service Unavailable', message: 'the service is overloaded; retry shortly' })
+    }
+  })
+  await app.register(helmet, { global: true })
+  await app.register(cors, {
+    // Only the public key set is for other origins (other cities' verifiers).
+    delegator: (req, cb) => { cb(null, { origin: (req.url ?? '').startsWith('/.well-known/') ? '*' : false, methods: ['GET'] }) }
+  })
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new RateLimited(`too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
+  })
+  await app.register(sensible)
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'gridpass', version: '1', description: 'Health-code issuance and checkpoint verification. The contract is shared/API.md; this document is generated from the route schemas.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } }
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) }
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await app.register(metricsPlugin)
+  await app.register(dbPlugin, { dbOptions: options.dbOptions })
+  await app.register(keysPlugin)
+  await app.register(authPlugin)
+  await app.register(auditPlugin)
+
+  // Modules.
+  await app.register(opsRoutes)
+  await app.register(authRoutes)
+  await app.register(gridsRoutes)
+  await app.register(checkpointsRoutes)
+  await app.register(peopleRoutes)
+  await app.register(statusRoutes)
+  await app.register(codesRoutes)
+  await app.register(auditRoutes)
+  await app.register(pagesPlugin)
+
+  return app
+}

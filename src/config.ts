@@ -1,0 +1,75 @@
+// The only reader of process.env: one TypeBox schema gives the type and the validation.
+import { Type, type Static } from '@sinclair/typebox'
+import { Value } from '@sinclair/typebox/value'
+
+const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1' }),
+  DATABASE_URL: Type.String({ pattern: '^(file:|postgres://|postgresql://)', default: 'file:./data/gridpass.db' }),
+  GRIDPASS_KEYS_DIR: Type.String({ minLength: 1, default: './keys' }),
+  GRIDPASS_ISSUER: Type.String({ minLength: 1, maxLength: 100, default: 'gridpass' }),
+  GRIDPASS_CODE_TTL_SECONDS: Type.Integer({ minimum: 10, maximum: 3600, default: 60 }),
+  GRIDPASS_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 600, default: 30 }),
+  GRIDPASS_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
+  GRIDPASS_DEV_OTP: Type.Optional(Type.Boolean()),
+  GRIDPASS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 28 }),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  NODE_ENV: Type.Optional(Type.String())
+})
+
+export interface Config {
+  port: number
+  host: string
+  databaseUrl: string
+  keysDir: string
+  issuer: string
+  codeTtlSeconds: number
+  clockSkewSeconds: number
+  adminPassword?: string
+  devOtp: boolean
+  retentionDays: number
+  logLevel: string
+  production: boolean
+  /** Milliseconds since the epoch. Tests replace it to drive every time-dependent rule. */
+  now: () => number
+  /** Tests switch the request log off; the service always logs. */
+  logger: boolean
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {}
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key]
+    if (value === undefined || value === '') continue
+    raw[key] = value
+  }
+  const converted = Value.Default(EnvSchema, Value.Convert(EnvSchema, raw)) as Static<typeof EnvSchema>
+  const errors = [...Value.Errors(EnvSchema, converted)]
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.path.slice(1)}=${JSON.stringify(raw[e.path.slice(1)])}: ${e.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\nFix the environment variables above (see README, "Configuration").`)
+  }
+  const production = converted.NODE_ENV === 'production'
+  const devOtp = converted.GRIDPASS_DEV_OTP ?? !production
+  if (production && devOtp) {
+    throw new ConfigError('GRIDPASS_DEV_OTP=true is refused when NODE_ENV=production: it would hand out login codes in API answers. Unset it.')
+  }
+  return {
+    port: converted.PORT,
+    host: converted.HOST,
+    databaseUrl: converted.DATABASE_URL,
+    keysDir: converted.GRIDPASS_KEYS_DIR,
+    issuer: converted.GRIDPASS_ISSUER,
+    codeTtlSeconds: converted.GRIDPASS_CODE_TTL_SECONDS,
+    clockSkewSeconds: converted.GRIDPASS_CLOCK_SKEW_SECONDS,
+    adminPassword: converted.GRIDPASS_ADMIN_PASSWORD,
+    devOtp,
+    retentionDays: converted.GRIDPASS_RETENTION_DAYS,
+    logLevel: converted.LOG_LEVEL,
+    production,
+    now: Date.now,
+    logger: true
+  }
+}

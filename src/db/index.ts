@@ -1,0 +1,126 @@
+// createDb(url) → { db, t, dialect, tx, close }: the only place that knows which SQL dialect runs.
+import { mkdirSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import { sql, type InferSelectModel } from 'drizzle-orm'
+import { drizzle as drizzleSqlite, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import * as sqliteSchema from './schema.sqlite.ts'
+import * as pgSchema from './schema.pg.ts'
+
+/**
+ * Repositories are written once against this type. At run time `db` and `t` are the
+ * PostgreSQL ones when DATABASE_URL says so: both schema files declare the same tables with
+ * the same TypeScript types (checked below), and shared code only uses what both dialects have
+ * (awaited queries, returning(), onConflictDoNothing(), no .all()/.get()/.run()).
+ */
+export type Db = BetterSQLite3Database<typeof sqliteSchema>
+export type Tables = typeof sqliteSchema
+export type Dialect = 'sqlite' | 'pg'
+
+export interface Database_ {
+  db: Db
+  t: Tables
+  dialect: Dialect
+  /** Runs fn in one transaction. On SQLite every write must go through here (see below). */
+  tx: <T>(fn: (db: Db) => Promise<T>) => Promise<T>
+  /** Runs a raw statement that returns rows, on either dialect. */
+  rows: <R = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>) => Promise<R[]>
+  close: () => Promise<void>
+}
+export type { Database_ as GridpassDb }
+
+const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
+
+export interface DbOptions {
+  /** PostgreSQL: schema to create and use (tests get one each). */
+  pgSchema?: string
+  /** PostgreSQL pool size. */
+  poolSize?: number
+}
+
+export async function createDb (url: string, options: DbOptions = {}): Promise<Database_> {
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length))
+  return openPg(url, options)
+}
+
+function openSqlite (path: string): Database_ {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  const client = new Database(path)
+  client.pragma('journal_mode = WAL')
+  client.pragma('foreign_keys = ON')
+  // FULL: an answered write survives a power cut, not only a process crash.
+  client.pragma('synchronous = FULL')
+  client.pragma('busy_timeout = 5000')
+  const db = drizzleSqlite(client, { schema: sqliteSchema })
+  migrateSqlite(db, { migrationsFolder: resolve(MIGRATIONS, 'sqlite') })
+
+  // One connection serves every request, and awaits interleave: a statement from another request
+  // issued while a transaction is open would join it (and vanish on its rollback). So transactions
+  // queue behind each other, and writes never run outside one.
+  let queue: Promise<unknown> = Promise.resolve()
+  const tx = <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    const run = async (): Promise<T> => {
+      client.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(db)
+        client.exec('COMMIT')
+        return result
+      } catch (err) {
+        if (client.inTransaction) client.exec('ROLLBACK')
+        throw err
+      }
+    }
+    const next = queue.then(run, run)
+    queue = next.catch(() => undefined)
+    return next
+  }
+  return {
+    db,
+    t: sqliteSchema,
+    dialect: 'sqlite',
+    tx,
+    rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
+    close: async () => { await queue; client.close() }
+  }
+}
+
+async function openPg (url: string, options: DbOptions): Promise<Database_> {
+  const schema = options.pgSchema
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {})
+  })
+  if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+  const pgDb = drizzlePg(pool, { schema: pgSchema })
+  await migratePg(pgDb, { migrationsFolder: resolve(MIGRATIONS, 'pg'), migrationsSchema: schema ?? 'drizzle' })
+  const db = pgDb as unknown as Db
+  return {
+    db,
+    t: pgSchema as unknown as Tables,
+    dialect: 'pg',
+    tx: async (fn) => pgDb.transaction(async (trx) => fn(trx as unknown as Db)),
+    rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
+      const result = await (d as unknown as typeof pgDb).execute(query)
+      return result.rows as R[]
+    },
+    close: async () => { await pool.end() }
+  }
+}
+
+// Compile-time proof that both dialects give every table the same row type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type RowsMatch = { [K in keyof typeof sqliteSchema & keyof typeof pgSchema]:
+  Same<InferSelectModel<(typeof sqliteSchema)[K]>, InferSelectModel<(typeof pgSchema)[K]>> }
+const rowsMatch: { [K in keyof RowsMatch]: RowsMatch[K] extends true ? true : never } = {
+  users: true, grids: true, checkpoints: true, people: true, otps: true, declarations: true,
+  statusEntries: true, statusChanges: true, appeals: true, auditLog: true
+}
+void rowsMatch
+export { sql }

@@ -1,0 +1,118 @@
+// PostgreSQL tables. schema.sqlite.ts declares the same names and the same TypeScript types; times are epoch ms.
+import { pgTable, text, integer, bigint, doublePrecision, boolean, index, uniqueIndex } from 'drizzle-orm/pg-core'
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').notNull(),
+  checkpointIds: text('checkpoint_ids').notNull().default('[]'),
+  gridIds: text('grid_ids').notNull().default('[]'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull()
+}, (t) => [uniqueIndex('users_username_uq').on(t.username)])
+
+export const grids = pgTable('grids', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull()
+})
+
+export const checkpoints = pgTable('checkpoints', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  gridId: text('grid_id').references(() => grids.id),
+  lat: doublePrecision('lat'),
+  lon: doublePrecision('lon'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull()
+})
+
+export const people = pgTable('people', {
+  id: text('id').primaryKey(),
+  nameEnc: text('name_enc'),
+  idNumberEnc: text('id_number_enc'),
+  idNumberIdx: text('id_number_idx'),
+  phoneEnc: text('phone_enc'),
+  phoneIdx: text('phone_idx'),
+  gridId: text('grid_id').references(() => grids.id),
+  createdBy: text('created_by').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull()
+}, (t) => [
+  uniqueIndex('people_id_number_idx_uq').on(t.idNumberIdx),
+  uniqueIndex('people_phone_idx_uq').on(t.phoneIdx)
+])
+
+export const otps = pgTable('otps', {
+  id: text('id').primaryKey(),
+  phoneIdx: text('phone_idx').notNull(),
+  codeHash: text('code_hash').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  usedAt: bigint('used_at', { mode: 'number' })
+}, (t) => [index('otps_phone_created_ix').on(t.phoneIdx, t.createdAt)])
+
+export const declarations = pgTable('declarations', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  temperature: doublePrecision('temperature').notNull(),
+  symptoms: text('symptoms').notNull(),
+  visitedHighRiskArea: boolean('visited_high_risk_area').notNull(),
+  contactWithConfirmed: boolean('contact_with_confirmed').notNull()
+}, (t) => [index('declarations_person_at_ix').on(t.personId, t.at), index('declarations_at_ix').on(t.at)])
+
+/** One row per rule activation; the colour is derived from the rows active at a moment. */
+export const statusEntries = pgTable('status_entries', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  rule: text('rule').notNull(),
+  color: text('color').notNull(),
+  since: bigint('since', { mode: 'number' }).notNull(),
+  until: bigint('until', { mode: 'number' }),
+  endedAt: bigint('ended_at', { mode: 'number' }),
+  endedBy: text('ended_by'),
+  actor: text('actor').notNull(),
+  reason: text('reason'),
+  sourceId: text('source_id'),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull()
+}, (t) => [index('status_entries_person_ix').on(t.personId, t.since)])
+
+export const statusChanges = pgTable('status_changes', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  color: text('color').notNull(),
+  reason: text('reason').notNull(),
+  state: text('state').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: bigint('requested_at', { mode: 'number' }).notNull(),
+  confirmedBy: text('confirmed_by'),
+  confirmedAt: bigint('confirmed_at', { mode: 'number' })
+}, (t) => [index('status_changes_person_ix').on(t.personId)])
+
+export const appeals = pgTable('appeals', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  message: text('message').notNull(),
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  dueAt: bigint('due_at', { mode: 'number' }).notNull(),
+  status: text('status').notNull(),
+  outcome: text('outcome'),
+  note: text('note'),
+  resolvedBy: text('resolved_by'),
+  resolvedAt: bigint('resolved_at', { mode: 'number' })
+}, (t) => [index('appeals_status_due_ix').on(t.status, t.dueAt), index('appeals_person_ix').on(t.personId)])
+
+/** Append-only and hash-chained; triggers in the migration refuse UPDATE and DELETE. */
+export const auditLog = pgTable('audit_log', {
+  seq: bigint('seq', { mode: 'number' }).primaryKey(),
+  at: bigint('at', { mode: 'number' }).notNull(),
+  actor: text('actor').notNull(),
+  role: text('role').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  purpose: text('purpose'),
+  hash: text('hash').notNull(),
+  prevHash: text('prev_hash').notNull()
+}, (t) => [index('audit_log_target_ix').on(t.target, t.seq)])

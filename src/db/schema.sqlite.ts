@@ -1,0 +1,118 @@
+// SQLite tables. schema.pg.ts declares the same names and the same TypeScript types; times are epoch ms.
+import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  username: text('username').notNull(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').notNull(),
+  checkpointIds: text('checkpoint_ids').notNull().default('[]'),
+  gridIds: text('grid_ids').notNull().default('[]'),
+  createdAt: integer('created_at').notNull()
+}, (t) => [uniqueIndex('users_username_uq').on(t.username)])
+
+export const grids = sqliteTable('grids', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull()
+})
+
+export const checkpoints = sqliteTable('checkpoints', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  kind: text('kind').notNull(),
+  gridId: text('grid_id').references(() => grids.id),
+  lat: real('lat'),
+  lon: real('lon'),
+  createdAt: integer('created_at').notNull()
+})
+
+export const people = sqliteTable('people', {
+  id: text('id').primaryKey(),
+  nameEnc: text('name_enc'),
+  idNumberEnc: text('id_number_enc'),
+  idNumberIdx: text('id_number_idx'),
+  phoneEnc: text('phone_enc'),
+  phoneIdx: text('phone_idx'),
+  gridId: text('grid_id').references(() => grids.id),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [
+  uniqueIndex('people_id_number_idx_uq').on(t.idNumberIdx),
+  uniqueIndex('people_phone_idx_uq').on(t.phoneIdx)
+])
+
+export const otps = sqliteTable('otps', {
+  id: text('id').primaryKey(),
+  phoneIdx: text('phone_idx').notNull(),
+  codeHash: text('code_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  usedAt: integer('used_at')
+}, (t) => [index('otps_phone_created_ix').on(t.phoneIdx, t.createdAt)])
+
+export const declarations = sqliteTable('declarations', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  at: integer('at').notNull(),
+  temperature: real('temperature').notNull(),
+  symptoms: text('symptoms').notNull(),
+  visitedHighRiskArea: integer('visited_high_risk_area', { mode: 'boolean' }).notNull(),
+  contactWithConfirmed: integer('contact_with_confirmed', { mode: 'boolean' }).notNull()
+}, (t) => [index('declarations_person_at_ix').on(t.personId, t.at), index('declarations_at_ix').on(t.at)])
+
+/** One row per rule activation; the colour is derived from the rows active at a moment. */
+export const statusEntries = sqliteTable('status_entries', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  rule: text('rule').notNull(),
+  color: text('color').notNull(),
+  since: integer('since').notNull(),
+  until: integer('until'),
+  endedAt: integer('ended_at'),
+  endedBy: text('ended_by'),
+  actor: text('actor').notNull(),
+  reason: text('reason'),
+  sourceId: text('source_id'),
+  createdAt: integer('created_at').notNull()
+}, (t) => [index('status_entries_person_ix').on(t.personId, t.since)])
+
+export const statusChanges = sqliteTable('status_changes', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  color: text('color').notNull(),
+  reason: text('reason').notNull(),
+  state: text('state').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedAt: integer('requested_at').notNull(),
+  confirmedBy: text('confirmed_by'),
+  confirmedAt: integer('confirmed_at')
+}, (t) => [index('status_changes_person_ix').on(t.personId)])
+
+export const appeals = sqliteTable('appeals', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  message: text('message').notNull(),
+  createdAt: integer('created_at').notNull(),
+  dueAt: integer('due_at').notNull(),
+  status: text('status').notNull(),
+  outcome: text('outcome'),
+  note: text('note'),
+  resolvedBy: text('resolved_by'),
+  resolvedAt: integer('resolved_at')
+}, (t) => [index('appeals_status_due_ix').on(t.status, t.dueAt), index('appeals_person_ix').on(t.personId)])
+
+/** Append-only and hash-chained; triggers in the migration refuse UPDATE and DELETE. */
+export const auditLog = sqliteTable('audit_log', {
+  seq: integer('seq').primaryKey(),
+  at: integer('at').notNull(),
+  actor: text('actor').notNull(),
+  role: text('role').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  purpose: text('purpose'),
+  hash: text('hash').notNull(),
+  prevHash: text('prev_hash').notNull()
+}, (t) => [index('audit_log_target_ix').on(t.target, t.seq)])

@@ -1,0 +1,46 @@
+// HTTP for the audit log (admin) and a resident's own access log.
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { IsoTime, bearer, errors } from '../common.schemas.ts'
+
+const iso = (ms: number): string => new Date(ms).toISOString()
+const Nullable = Type.Union([Type.String(), Type.Null()])
+
+export default async function auditRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const { audit } = app
+
+  app.get('/v1/audit', {
+    onRequest: [app.authenticate, app.requireRole('admin')],
+    schema: {
+      tags: ['audit'], summary: 'The audit log, newest first (admin)', security: bearer,
+      description: 'Append-only and hash-chained: hash = sha256(prevHash + "\\n" + JSON [seq, at(ms), actor, role, action, target, purpose]). `npm run audit:verify` checks the whole chain.',
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only entries with seq below this' }))
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          entries: Type.Array(Type.Object({ seq: Type.Integer(), at: IsoTime, actor: Type.String(), role: Type.String(), action: Type.String(), target: Nullable, purpose: Nullable, hash: Type.String(), prevHash: Type.String() })),
+          nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `before` for the next page; null at the start of the log' })
+        }),
+        ...errors(400, 401, 403)
+      }
+    }
+  }, async (request) => {
+    const rows = await audit.page(request.query.limit, request.query.before)
+    const last = rows[rows.length - 1]
+    return { entries: rows.map((r) => ({ ...r, at: iso(r.at) })), nextBefore: last !== undefined && last.seq > 1 && rows.length === request.query.limit ? last.seq : null }
+  })
+
+  app.get('/v1/me/access-log', {
+    onRequest: [app.authenticate, app.requireRole('resident')],
+    schema: {
+      tags: ['audit'], summary: 'Every time staff read or changed my data, newest first', security: bearer,
+      response: { 200: Type.Object({ entries: Type.Array(Type.Object({ at: IsoTime, role: Type.String(), action: Type.String(), purpose: Nullable })) }), ...errors(401, 403) }
+    }
+  }, async (request) => ({
+    entries: (await audit.forTarget(request.user.sub, 1000)).map((r) => ({ at: iso(r.at), role: r.role, action: r.action, purpose: r.purpose }))
+  }))
+}

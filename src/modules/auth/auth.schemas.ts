@@ -1,0 +1,31 @@
+// Request and response schemas of the login and account endpoints.
+import { Type } from '@sinclair/typebox'
+import { PHONE_PATTERN } from '../../lib/phone.ts'
+
+export const StaffRole = Type.Union(['volunteer', 'gridworker', 'tracer', 'officer', 'admin'].map((r) => Type.Literal(r)))
+const Phone = Type.String({ pattern: PHONE_PATTERN, description: 'Mainland mobile number, 11 digits starting with 1, optional +86', examples: ['13800138000'] })
+
+export const OtpBody = Type.Object({ phone: Phone }, { additionalProperties: false })
+export const OtpReply = Type.Object({ sent: Type.Boolean(), devCode: Type.Optional(Type.String({ description: 'Only in dev-OTP mode (GRIDPASS_DEV_OTP)' })) })
+export const OtpVerifyBody = Type.Object({ phone: Phone, code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false })
+export const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
+export const SessionReply = Type.Object({
+  accessToken: Type.String(),
+  role: Type.String(),
+  expiresIn: Type.Integer({ description: 'Seconds' }),
+  personId: Type.Optional(Type.String({ description: 'Residents: their own person id' }))
+})
+export const CreateUserBody = Type.Object({
+  username: Type.String({ pattern: '^[a-z0-9][a-z0-9_.-]{2,31}$', description: '3-32 characters: lower-case letters, digits, _ . -' }),
+  password: Type.String({ minLength: 10, maxLength: 256 }),
+  role: StaffRole,
+  checkpointIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, uniqueItems: true })),
+  gridIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, uniqueItems: true }))
+}, { additionalProperties: false })
+export const UserReply = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: Type.String(),
+  checkpointIds: Type.Array(Type.String()),
+  gridIds: Type.Array(Type.String())
+})

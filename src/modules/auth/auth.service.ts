@@ -1,0 +1,127 @@
+// Login rules: resident OTPs (hashed, single use, 5 minutes, 5 tries, 5 per phone per 15 minutes) and staff passwords.
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { Conflict, RateLimited, Unauthenticated, Validation } from '../../errors.ts'
+import { randomId, uuid } from '../../lib/ids.ts'
+import { hashPassword, verifyPassword } from '../../lib/password.ts'
+import { normalizePhone } from '../../lib/phone.ts'
+import { createPeopleRepository } from '../people/people.repository.ts'
+import type { Role, Session } from '../../types.ts'
+import { createAuthRepository } from './auth.repository.ts'
+
+export const OTP_TTL_MS = 5 * 60_000
+export const OTP_WINDOW_MS = 15 * 60_000
+export const OTP_PER_WINDOW = 5
+export const OTP_MAX_ATTEMPTS = 5
+export const RESIDENT_SESSION_SECONDS = 7 * 24 * 3600
+export const STAFF_SESSION_SECONDS = 12 * 3600
+
+// Compared against when the username is unknown, so both paths cost one scrypt.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
+export function createAuthService (app: FastifyInstance) {
+  const { store, pii, audit, config } = app
+  const repo = createAuthRepository({ store })
+  const people = createPeopleRepository({ store })
+
+  const session = (s: Session, seconds: number): { accessToken: string, expiresIn: number } => {
+    const iat = Math.floor(config.now() / 1000)
+    return { accessToken: app.jwt.sign({ ...s, iat, exp: iat + seconds } as Session), expiresIn: seconds }
+  }
+
+  return {
+    async requestOtp (rawPhone: string): Promise<{ sent: true, devCode?: string }> {
+      const phoneIdx = pii.index('phone', normalizePhone(rawPhone))
+      const now = config.now()
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+      await store.tx(async (db) => {
+        if (await repo.otpsSince(db, phoneIdx, now - OTP_WINDOW_MS) >= OTP_PER_WINDOW) {
+          throw new RateLimited(`phone: at most ${OTP_PER_WINDOW} codes per 15 minutes; try again later`)
+        }
+        await repo.insertOtp(db, { id: uuid(), phoneIdx, codeHash: pii.mac(`${phoneIdx}:${code}`), createdAt: now, expiresAt: now + OTP_TTL_MS, attempts: 0, usedAt: null })
+      })
+      if (config.devOtp) return { sent: true, devCode: code }
+      // No SMS gateway is wired in yet: production deployments must add one here.
+      app.log.warn('OTP requested but no SMS gateway is configured')
+      return { sent: true }
+    },
+
+    async verifyOtp (rawPhone: string, code: string): Promise<{ accessToken: string, expiresIn: number, personId: string }> {
+      const phone = normalizePhone(rawPhone)
+      const phoneIdx = pii.index('phone', phone)
+      const now = config.now()
+      const personId = await store.tx(async (db) => {
+        const otp = await repo.liveOtp(db, phoneIdx, now)
+        if (otp === undefined) return null
+        const expected = Buffer.from(otp.codeHash)
+        const given = Buffer.from(pii.mac(`${phoneIdx}:${code}`))
+        if (!timingSafeEqual(expected, given)) {
+          const attempts = otp.attempts + 1
+          await repo.updateOtp(db, otp.id, { attempts, usedAt: attempts >= OTP_MAX_ATTEMPTS ? now : null })
+          return null
+        }
+        await repo.updateOtp(db, otp.id, { usedAt: now })
+        const existing = await people.byPhoneIdx(db, phoneIdx)
+        if (existing !== undefined) return existing.id
+        const id = randomId()
+        await people.insert(db, {
+          id, nameEnc: null, idNumberEnc: null, idNumberIdx: null, phoneEnc: pii.encrypt(phone), phoneIdx,
+          gridId: null, createdBy: 'self', createdAt: now, updatedAt: now
+        })
+        return id
+      })
+      if (personId === null) throw new Unauthenticated('code: wrong or expired code; request a new one')
+      return { ...session({ sub: personId, role: 'resident' }, RESIDENT_SESSION_SECONDS), personId }
+    },
+
+    async login (username: string, password: string): Promise<{ accessToken: string, expiresIn: number, role: Role }> {
+      const user = await repo.userByName(store.db, username)
+      const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
+      if (user === undefined || !ok) throw new Unauthenticated('username or password is wrong')
+      const role = user.role as Role
+      await audit.record({ actor: user.username, role, action: 'auth.login', target: user.id })
+      return { ...session({ sub: user.id, role, name: user.username }, STAFF_SESSION_SECONDS), role }
+    },
+
+    async createUser (actor: Session, input: { username: string, password: string, role: Role, checkpointIds?: string[], gridIds?: string[] }) {
+      const checkpointIds = input.checkpointIds ?? []
+      const gridIds = input.gridIds ?? []
+      const passwordHash = await hashPassword(input.password)
+      const id = randomId()
+      await store.tx(async (db) => {
+        if (await repo.userByName(db, input.username) !== undefined) throw new Conflict(`username: ${input.username} is taken`)
+        for (const [field, table, ids] of [['checkpointIds', 'checkpoints', checkpointIds], ['gridIds', 'grids', gridIds]] as const) {
+          const found = await repo.existingIds(db, table, ids)
+          const missing = ids.filter((x) => !found.has(x))
+          if (missing.length > 0) throw new Validation(`body.${field}: unknown ${table}: ${missing.slice(0, 5).join(', ')}`)
+        }
+        await repo.insertUser(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now() })
+        await audit.append(db, { actor: actor.name ?? actor.sub, role: actor.role, action: 'user.create', target: id })
+      })
+      return { id, username: input.username, role: input.role, checkpointIds, gridIds }
+    },
+
+    /** At start: make sure an admin can log in (GRIDPASS_ADMIN_PASSWORD, or a generated password logged once). */
+    async ensureAdmin (): Promise<void> {
+      const given = config.adminPassword
+      await store.tx(async (db) => {
+        const admin = await repo.userByName(db, 'admin')
+        if (admin !== undefined) return
+        if (given === undefined && await repo.countAdmins(db) > 0) return
+        const password = given ?? randomBytes(12).toString('base64url')
+        await repo.insertUser(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', createdAt: config.now() })
+        await audit.append(db, { actor: 'system', role: 'system', action: 'user.bootstrap_admin', target: 'admin' })
+        if (given === undefined) {
+          // Deliberately printed once, outside the structured log: it is the only way in.
+          console.warn(`\n  gridpass: created user "admin" with password ${password}\n  Change it by setting GRIDPASS_ADMIN_PASSWORD before the first start next time.\n`)
+        }
+      })
+    },
+
+    async userScope (userId: string): Promise<{ checkpointIds: string[], gridIds: string[] } | undefined> {
+      const user = await repo.userById(store.db, userId)
+      if (user === undefined) return undefined
+      return { checkpointIds: JSON.parse(user.checkpointIds) as string[], gridIds: JSON.parse(user.gridIds) as string[] }
+    }
+  }
+}

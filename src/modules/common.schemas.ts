@@ -1,0 +1,15 @@
+// Schemas shared by several modules: colours, error answers, pagination.
+import { Type, type TSchema } from '@sinclair/typebox'
+import { ErrorBody } from '../errors.ts'
+
+export const Color = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')], { description: 'Health-code colour' })
+export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' })
+export const PersonId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'Opaque, random person id' })
+
+const ErrorRef = Type.Ref(ErrorBody)
+/** Response schemas for the listed error statuses, all the one public error shape. */
+export function errors (...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorRef]))
+}
+
+export const bearer = [{ bearer: [] }]

@@ -1,0 +1,34 @@
+// SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
+import { eq } from 'drizzle-orm'
+import type { Db, GridpassDb } from '../../db/index.ts'
+
+export type PersonRow = GridpassDb['t']['people']['$inferSelect']
+
+export function createPeopleRepository ({ store }: { store: GridpassDb }) {
+  const { t } = store
+  return {
+    async byId (db: Db, id: string): Promise<PersonRow | undefined> {
+      const [row] = await db.select().from(t.people).where(eq(t.people.id, id)).limit(1)
+      return row
+    },
+    async byPhoneIdx (db: Db, phoneIdx: string): Promise<PersonRow | undefined> {
+      const [row] = await db.select().from(t.people).where(eq(t.people.phoneIdx, phoneIdx)).limit(1)
+      return row
+    },
+    async byIdNumberIdx (db: Db, idx: string): Promise<PersonRow | undefined> {
+      const [row] = await db.select().from(t.people).where(eq(t.people.idNumberIdx, idx)).limit(1)
+      return row
+    },
+    async insert (db: Db, row: PersonRow): Promise<void> {
+      await db.insert(t.people).values(row)
+    },
+    async update (db: Db, id: string, values: Partial<PersonRow>): Promise<void> {
+      await db.update(t.people).set(values).where(eq(t.people.id, id))
+    },
+    async gridExists (db: Db, gridId: string): Promise<boolean> {
+      const [row] = await db.select({ id: t.grids.id }).from(t.grids).where(eq(t.grids.id, gridId)).limit(1)
+      return row !== undefined
+    }
+  }
+}
+export type PeopleRepository = ReturnType<typeof createPeopleRepository>

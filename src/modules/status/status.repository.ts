@@ -1,0 +1,60 @@
+// SQL for status entries, manual changes, declarations and appeals.
+import { and, asc, eq, gt, isNull, lte, or, desc } from 'drizzle-orm'
+import type { Db, GridpassDb } from '../../db/index.ts'
+
+type T = GridpassDb['t']
+export type EntryRow = T['statusEntries']['$inferSelect']
+export type ChangeRow = T['statusChanges']['$inferSelect']
+export type AppealRow = T['appeals']['$inferSelect']
+export type DeclarationRow = T['declarations']['$inferSelect']
+
+export function createStatusRepository ({ store }: { store: GridpassDb }) {
+  const { t } = store
+  return {
+    async entries (db: Db, personId: string): Promise<EntryRow[]> {
+      return db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))
+    },
+    async insertEntries (db: Db, rows: EntryRow[]): Promise<void> {
+      if (rows.length > 0) await db.insert(t.statusEntries).values(rows)
+    },
+    /** Ends every entry still active at `now` (a manual change replaces them). */
+    async endActive (db: Db, personId: string, now: number, endedBy: string): Promise<void> {
+      await db.update(t.statusEntries).set({ endedAt: now, endedBy })
+        .where(and(
+          eq(t.statusEntries.personId, personId),
+          lte(t.statusEntries.since, now),
+          or(isNull(t.statusEntries.until), gt(t.statusEntries.until, now)),
+          or(isNull(t.statusEntries.endedAt), gt(t.statusEntries.endedAt, now))
+        ))
+    },
+    async insertDeclaration (db: Db, row: DeclarationRow): Promise<void> {
+      await db.insert(t.declarations).values(row)
+    },
+    async insertChange (db: Db, row: ChangeRow): Promise<void> {
+      await db.insert(t.statusChanges).values(row)
+    },
+    async change (db: Db, id: string): Promise<ChangeRow | undefined> {
+      const [row] = await db.select().from(t.statusChanges).where(eq(t.statusChanges.id, id)).limit(1)
+      return row
+    },
+    async updateChange (db: Db, id: string, values: Partial<ChangeRow>): Promise<void> {
+      await db.update(t.statusChanges).set(values).where(eq(t.statusChanges.id, id))
+    },
+    async insertAppeal (db: Db, row: AppealRow): Promise<void> {
+      await db.insert(t.appeals).values(row)
+    },
+    async appeal (db: Db, id: string): Promise<AppealRow | undefined> {
+      const [row] = await db.select().from(t.appeals).where(eq(t.appeals.id, id)).limit(1)
+      return row
+    },
+    async appealsOf (db: Db, personId: string): Promise<AppealRow[]> {
+      return db.select().from(t.appeals).where(eq(t.appeals.personId, personId)).orderBy(desc(t.appeals.createdAt))
+    },
+    async appealsByStatus (db: Db, status: string, limit: number): Promise<AppealRow[]> {
+      return db.select().from(t.appeals).where(eq(t.appeals.status, status)).orderBy(asc(t.appeals.dueAt)).limit(limit)
+    },
+    async updateAppeal (db: Db, id: string, values: Partial<AppealRow>): Promise<void> {
+      await db.update(t.appeals).set(values).where(eq(t.appeals.id, id))
+    }
+  }
+}

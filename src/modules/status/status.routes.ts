@@ -1,0 +1,81 @@
+// HTTP for declarations, the resident's status, manual changes and appeals.
+import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { bearer, errors } from '../common.schemas.ts'
+import { appealView, createStatusService, statusView } from './status.service.ts'
+import {
+  AppealBody, AppealCreated, AppealsQuery, AppealView, ChangeBody, DeclarationBody, DeclarationReply, PendingChange,
+  PersonParams, ResolveBody, StatusReply
+} from './status.schemas.ts'
+
+export default async function statusRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const status = createStatusService(fastify)
+  const resident = [app.authenticate, app.requireRole('resident')]
+  const officer = [app.authenticate, app.requireRole('officer', 'admin')]
+
+  app.post('/v1/me/declarations', {
+    onRequest: resident,
+    schema: {
+      tags: ['status'], summary: 'Declare health today', security: bearer,
+      description: 'Temperature ≥ 37.3 °C or any symptom → yellow for 7 days (rule symptoms); contactWithConfirmed → red 14 days (declared_contact); visitedHighRiskArea → red 14 days (high_risk_travel).',
+      body: DeclarationBody, response: { 201: DeclarationReply, ...errors(400, 401, 403, 404, 415) }
+    }
+  }, async (request, reply) => {
+    const view = statusView(request.user.sub, await status.declare(request.user.sub, request.body))
+    return reply.code(201).send({ color: view.color, reasons: view.reasons })
+  })
+
+  app.get('/v1/me/status', {
+    onRequest: resident,
+    schema: { tags: ['status'], summary: 'My colour, why, who set it, its whole history and my appeals', security: bearer, response: { 200: StatusReply, ...errors(401, 403, 404) } }
+  }, async (request) => ({
+    ...statusView(request.user.sub, await status.evaluate(request.user.sub)),
+    appeals: (await status.appealsOf(request.user.sub)).map(appealView)
+  }))
+
+  app.post('/v1/people/:personId/status', {
+    onRequest: officer,
+    schema: {
+      tags: ['status'], summary: 'Set a colour by hand (officer, admin)', security: bearer,
+      description: 'Ends the rules active now and sets the colour. A change to red, or from red, answers 202 and waits until a second, different officer or admin confirms it.',
+      params: PersonParams, body: ChangeBody, response: { 200: StatusReply, 202: PendingChange, ...errors(400, 401, 403, 404, 415) }
+    }
+  }, async (request, reply) => {
+    const result = await status.requestChange(request.user, request.params.personId, request.body.color, request.body.reason)
+    if (result.pending) return reply.code(202).send(result.change)
+    return statusView(request.params.personId, result.status)
+  })
+
+  app.post('/v1/people/:personId/status/:changeId/confirm', {
+    onRequest: officer,
+    schema: {
+      tags: ['status'], summary: 'Confirm a pending change to or from red (a second officer or admin)', security: bearer,
+      params: Type.Object({ personId: PersonParams.properties.personId, changeId: Type.String({ minLength: 1, maxLength: 64 }) }),
+      response: { 200: StatusReply, ...errors(400, 401, 403, 404, 409) }
+    }
+  }, async (request) => statusView(request.params.personId, await status.confirmChange(request.user, request.params.personId, request.params.changeId)))
+
+  app.post('/v1/me/appeals', {
+    onRequest: resident,
+    schema: { tags: ['appeals'], summary: 'Appeal against my colour; answered within 48 hours', security: bearer, body: AppealBody, response: { 201: AppealCreated, ...errors(400, 401, 403, 415) } }
+  }, async (request, reply) => {
+    const row = await status.appeal(request.user.sub, request.body.message)
+    return reply.code(201).send({ appealId: row.id, dueAt: new Date(row.dueAt).toISOString() })
+  })
+
+  app.get('/v1/appeals', {
+    onRequest: officer,
+    schema: { tags: ['appeals'], summary: 'Appeals, oldest due first (officer, admin)', security: bearer, querystring: AppealsQuery, response: { 200: Type.Object({ appeals: Type.Array(AppealView) }), ...errors(400, 401, 403) } }
+  }, async (request) => ({ appeals: (await status.appeals(request.user, request.query.status, request.query.limit)).map(appealView) }))
+
+  app.post('/v1/appeals/:appealId/resolve', {
+    onRequest: officer,
+    schema: {
+      tags: ['appeals'], summary: 'Resolve an appeal (officer, admin)', security: bearer,
+      params: Type.Object({ appealId: Type.String({ minLength: 1, maxLength: 64 }) }), body: ResolveBody,
+      response: { 200: AppealView, ...errors(400, 401, 403, 404, 409, 415) }
+    }
+  }, async (request) => appealView(await status.resolveAppeal(request.user, request.params.appealId, request.body.outcome, request.body.note)))
+}

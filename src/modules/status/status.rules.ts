@@ -1,0 +1,97 @@
+// The colour rules: a person's colour at any moment is the most severe colour of the entries active then.
+export type ColorName = 'green' | 'yellow' | 'red'
+export const SEVERITY: Record<ColorName, number> = { green: 0, yellow: 1, red: 2 }
+const DAY = 86_400_000
+
+export const RULES = {
+  case_confirmed: { color: 'red', text: 'Confirmed case: a health officer opened a case', textZh: '确诊病例（卫生健康人员已立案）' },
+  close_contact: { color: 'red', days: 14, text: 'Close contact of a confirmed case: red for 14 days after the last encounter', textZh: '密切接触者：最后一次接触后 14 天内为红码' },
+  secondary_contact: { color: 'yellow', days: 7, text: 'Contact of a close contact: yellow for 7 days after marking', textZh: '次密切接触者：标记后 7 天内为黄码' },
+  declared_contact: { color: 'red', days: 14, text: 'You declared contact with a confirmed case: red for 14 days', textZh: '本人申报接触过确诊病例：14 天内为红码' },
+  high_risk_travel: { color: 'red', days: 14, text: 'You declared a visit to a high-risk area: red for 14 days', textZh: '本人申报去过中高风险地区：14 天内为红码' },
+  symptoms: { color: 'yellow', days: 7, text: 'You declared a temperature of 37.3 °C or more, or a symptom: yellow for 7 days after the last such declaration', textZh: '本人申报体温 ≥ 37.3 °C 或有症状：最后一次此类申报后 7 天内为黄码' },
+  manual: { color: null, text: 'Set by a health officer', textZh: '由卫生健康人员人工设定' }
+} as const
+export type RuleId = keyof typeof RULES
+
+export const ruleDuration = (rule: 'close_contact' | 'secondary_contact' | 'declared_contact' | 'high_risk_travel' | 'symptoms'): number => RULES[rule].days * DAY
+
+export interface Entry {
+  id: string
+  rule: string
+  color: string
+  since: number
+  until: number | null
+  endedAt: number | null
+  endedBy: string | null
+  actor: string
+  reason: string | null
+}
+
+export interface Reason { rule: string, text: string, textZh: string, since: number, until: number | null }
+export interface HistoryItem { at: number, color: ColorName, rule: string, actor: string, reason: string }
+export interface Evaluation { color: ColorName, since: number, until: number | null, reasons: Reason[], history: HistoryItem[] }
+
+export const end = (e: Entry): number => Math.min(e.until ?? Infinity, e.endedAt ?? Infinity)
+const active = (entries: Entry[], at: number): Entry[] => entries.filter((e) => e.since <= at && at < end(e))
+const worst = (entries: Entry[]): ColorName =>
+  entries.reduce<ColorName>((c, e) => (SEVERITY[e.color as ColorName] > SEVERITY[c] ? e.color as ColorName : c), 'green')
+
+export const colorAt = (entries: Entry[], at: number): ColorName => worst(active(entries, at))
+
+const textOf = (rule: string): { text: string, textZh: string } =>
+  rule in RULES ? RULES[rule as RuleId] : { text: rule, textZh: rule }
+
+/** The whole picture at `now`: colour, why, until when, and every colour change since `bornAt`. */
+export function evaluate (entries: Entry[], now: number, bornAt: number): Evaluation {
+  const nowActive = active(entries, now)
+  const color = worst(nowActive)
+
+  const byRule = new Map<string, Reason>()
+  for (const e of nowActive) {
+    if (e.color === 'green') continue
+    const prev = byRule.get(e.rule)
+    const until = end(e) === Infinity ? null : end(e)
+    const text = e.rule === 'manual' && e.reason !== null ? { text: `${RULES.manual.text}: ${e.reason}`, textZh: `${RULES.manual.textZh}：${e.reason}` } : textOf(e.rule)
+    if (prev === undefined) byRule.set(e.rule, { rule: e.rule, ...text, since: e.since, until })
+    else {
+      prev.since = Math.min(prev.since, e.since)
+      prev.until = prev.until === null || until === null ? null : Math.max(prev.until, until)
+    }
+  }
+  const reasons = [...byRule.values()].sort((a, b) => SEVERITY[colorOfRule(entries, b.rule)] - SEVERITY[colorOfRule(entries, a.rule)] || a.since - b.since)
+
+  const history: HistoryItem[] = [{ at: bornAt, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active' }]
+  const points = [...new Set(entries.flatMap((e) => [e.since, end(e)]))].filter((p) => Number.isFinite(p) && p <= now).sort((a, b) => a - b)
+  let prev: ColorName = 'green'
+  for (const p of points) {
+    const c = colorAt(entries, p)
+    if (c === prev) continue
+    if (SEVERITY[c] > SEVERITY[prev] || c !== 'green') {
+      const cause = active(entries, p).filter((e) => e.color === c).sort((a, b) => b.since - a.since)[0] as Entry
+      history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? textOf(cause.rule).text })
+    } else {
+      const ended = entries.filter((e) => end(e) === p).sort((a, b) => SEVERITY[b.color as ColorName] - SEVERITY[a.color as ColorName])[0] as Entry
+      history.push(ended.endedAt === p && ended.endedBy !== null
+        ? { at: p, color: c, rule: 'manual', actor: ended.endedBy, reason: 'ended by a health officer' }
+        : { at: p, color: c, rule: ended.rule, actor: 'system', reason: `${ended.rule} ended` })
+    }
+    prev = c
+  }
+
+  let until: number | null = null
+  if (color !== 'green') {
+    const future = [...new Set(entries.map(end))].filter((p) => p > now).sort((a, b) => a - b)
+    until = null
+    for (const p of future) {
+      if (!Number.isFinite(p)) break
+      if (colorAt(entries, p) !== color) { until = p; break }
+    }
+  }
+  const since = history[history.length - 1]?.at ?? bornAt
+  return { color, since, until, reasons, history }
+}
+
+function colorOfRule (entries: Entry[], rule: string): ColorName {
+  return worst(entries.filter((e) => e.rule === rule))
+}

@@ -1,0 +1,54 @@
+// Request and response schemas of declarations, status, manual changes and appeals.
+import { Type } from '@sinclair/typebox'
+import { Color, IsoTime, PersonId } from '../common.schemas.ts'
+
+export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'sore_throat', 'shortness_of_breath', 'diarrhea', 'loss_of_taste_smell'] as const
+const NullableTime = Type.Union([IsoTime, Type.Null()])
+
+export const DeclarationBody = Type.Object({
+  temperature: Type.Number({ minimum: 34, maximum: 43, description: '°C; 37.3 or more turns the code yellow (rule symptoms)' }),
+  symptoms: Type.Array(Type.Union(SYMPTOMS.map((s) => Type.Literal(s))), { uniqueItems: true, maxItems: SYMPTOMS.length }),
+  visitedHighRiskArea: Type.Boolean(),
+  contactWithConfirmed: Type.Boolean()
+}, { additionalProperties: false })
+
+export const ReasonSchema = Type.Object({
+  rule: Type.String(), text: Type.String(), textZh: Type.String({ description: 'The same text in Chinese' }),
+  since: IsoTime, until: NullableTime
+})
+export const DeclarationReply = Type.Object({ color: Color, reasons: Type.Array(ReasonSchema) })
+
+export const AppealView = Type.Object({
+  appealId: Type.String(), personId: Type.String(), message: Type.String(), status: Type.String(), createdAt: IsoTime, dueAt: IsoTime,
+  outcome: Type.Union([Type.String(), Type.Null()]), note: Type.Union([Type.String(), Type.Null()]), resolvedAt: NullableTime
+})
+
+export const StatusReply = Type.Object({
+  personId: Type.String(),
+  color: Color,
+  since: IsoTime,
+  until: Type.Union([IsoTime, Type.Null()], { description: 'When the colour changes by itself if nothing else happens; null when it does not' }),
+  reasons: Type.Array(ReasonSchema),
+  history: Type.Array(Type.Object({ at: IsoTime, color: Color, rule: Type.String(), actor: Type.String(), reason: Type.String() })),
+  appeals: Type.Optional(Type.Array(AppealView))
+})
+
+export const PersonParams = Type.Object({ personId: PersonId })
+export const ChangeBody = Type.Object({
+  color: Color,
+  reason: Type.String({ minLength: 3, maxLength: 500, description: 'Shown to the person' })
+}, { additionalProperties: false })
+export const PendingChange = Type.Object({
+  changeId: Type.String(), personId: Type.String(), color: Color, state: Type.Literal('pending'), reason: Type.String(), requestedBy: Type.String(), requestedAt: IsoTime
+}, { description: 'A change to or from red waits for a second, different officer or admin' })
+
+export const AppealBody = Type.Object({ message: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
+export const AppealCreated = Type.Object({ appealId: Type.String(), dueAt: IsoTime })
+export const AppealsQuery = Type.Object({
+  status: Type.Union([Type.Literal('open'), Type.Literal('resolved')], { default: 'open' }),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
+}, { additionalProperties: false })
+export const ResolveBody = Type.Object({
+  outcome: Type.Union([Type.Literal('upheld'), Type.Literal('changed')], { description: 'upheld: the colour stays; changed: the colour was changed (with POST /v1/people/{personId}/status)' }),
+  note: Type.String({ minLength: 1, maxLength: 2000 })
+}, { additionalProperties: false })

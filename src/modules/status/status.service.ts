@@ -1,0 +1,141 @@
+// Status rules at work: declarations, the derived colour, manual changes with a second confirmation, appeals.
+import type { FastifyInstance } from 'fastify'
+import type { Db } from '../../db/index.ts'
+import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import { randomId } from '../../lib/ids.ts'
+import type { Session } from '../../types.ts'
+import { createPeopleRepository } from '../people/people.repository.ts'
+import { createStatusRepository, type AppealRow, type EntryRow } from './status.repository.ts'
+import { evaluate, ruleDuration, type ColorName, type Evaluation } from './status.rules.ts'
+
+export const APPEAL_DUE_MS = 48 * 3600_000
+export const FEVER_CELSIUS = 37.3
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+export function statusView (personId: string, ev: Evaluation) {
+  return {
+    personId,
+    color: ev.color,
+    since: iso(ev.since) as string,
+    until: iso(ev.until),
+    reasons: ev.reasons.map((r) => ({ ...r, since: iso(r.since) as string, until: iso(r.until) })),
+    history: ev.history.map((h) => ({ ...h, at: iso(h.at) as string }))
+  }
+}
+
+export function appealView (a: AppealRow) {
+  return {
+    appealId: a.id, personId: a.personId, message: a.message, status: a.status, createdAt: iso(a.createdAt) as string, dueAt: iso(a.dueAt) as string,
+    outcome: a.outcome, note: a.note, resolvedAt: iso(a.resolvedAt)
+  }
+}
+
+const actorOf = (s: Session): string => s.name ?? s.sub
+
+export function createStatusService (app: FastifyInstance) {
+  const { store, audit, config } = app
+  const repo = createStatusRepository({ store })
+  const people = createPeopleRepository({ store })
+
+  async function evaluateIn (db: Db, personId: string, at: number): Promise<Evaluation> {
+    const person = await people.byId(db, personId)
+    if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
+    return evaluate(await repo.entries(db, personId), at, person.createdAt)
+  }
+
+  const entry = (personId: string, rule: string, color: ColorName, since: number, until: number | null, actor: string, reason: string | null, sourceId: string | null = null): EntryRow =>
+    ({ id: randomId(), personId, rule, color, since, until, endedAt: null, endedBy: null, actor, reason, sourceId, createdAt: since })
+
+  async function applyChange (db: Db, personId: string, color: ColorName, reason: string, actor: string, changeId: string, now: number): Promise<void> {
+    await repo.endActive(db, personId, now, actor)
+    if (color !== 'green') await repo.insertEntries(db, [entry(personId, 'manual', color, now, null, actor, reason, changeId)])
+  }
+
+  return {
+    evaluateIn,
+    /** The colour and its explanation now (or at `at`), read outside any transaction. */
+    async evaluate (personId: string, at = config.now()): Promise<Evaluation> {
+      return evaluateIn(store.db, personId, at)
+    },
+
+    async declare (personId: string, d: { temperature: number, symptoms: string[], visitedHighRiskArea: boolean, contactWithConfirmed: boolean }): Promise<Evaluation> {
+      const now = config.now()
+      return store.tx(async (db) => {
+        const id = randomId()
+        await repo.insertDeclaration(db, { id, personId, at: now, temperature: d.temperature, symptoms: JSON.stringify(d.symptoms), visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed })
+        const rows: EntryRow[] = []
+        if (d.temperature >= FEVER_CELSIUS || d.symptoms.length > 0) {
+          const what = [d.temperature >= FEVER_CELSIUS ? `temperature ${d.temperature} °C` : null, ...d.symptoms].filter(Boolean).join(', ')
+          rows.push(entry(personId, 'symptoms', 'yellow', now, now + ruleDuration('symptoms'), 'self-declaration', `declared ${what}`, id))
+        }
+        if (d.contactWithConfirmed) rows.push(entry(personId, 'declared_contact', 'red', now, now + ruleDuration('declared_contact'), 'self-declaration', 'declared contact with a confirmed case', id))
+        if (d.visitedHighRiskArea) rows.push(entry(personId, 'high_risk_travel', 'red', now, now + ruleDuration('high_risk_travel'), 'self-declaration', 'declared a visit to a high-risk area', id))
+        await repo.insertEntries(db, rows)
+        return evaluateIn(db, personId, now)
+      })
+    },
+
+    /** A manual change: immediate, unless it sets red or leaves red, which waits for a second person. */
+    async requestChange (actor: Session, personId: string, color: ColorName, reason: string) {
+      const now = config.now()
+      return store.tx(async (db) => {
+        const current = await evaluateIn(db, personId, now)
+        const changeId = randomId()
+        const needsSecond = color === 'red' || current.color === 'red'
+        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorOf(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now })
+        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: needsSecond ? 'status.change_requested' : 'status.changed', target: personId, purpose: reason })
+        if (!needsSecond) {
+          await applyChange(db, personId, color, reason, actorOf(actor), changeId, now)
+          return { pending: false as const, status: await evaluateIn(db, personId, now) }
+        }
+        return { pending: true as const, change: { changeId, personId, color, state: 'pending' as const, reason, requestedBy: actorOf(actor), requestedAt: new Date(now).toISOString() } }
+      })
+    },
+
+    async confirmChange (actor: Session, personId: string, changeId: string): Promise<Evaluation> {
+      const now = config.now()
+      return store.tx(async (db) => {
+        const change = await repo.change(db, changeId)
+        if (change === undefined || change.personId !== personId) throw new NotFound(`changeId: no change ${changeId} for this person`)
+        if (change.state !== 'pending') throw new Conflict(`changeId: change ${changeId} is already ${change.state}`)
+        if (change.requestedBy === actorOf(actor)) throw new Forbidden('a second, different officer or admin must confirm this change')
+        await repo.updateChange(db, changeId, { state: 'applied', confirmedBy: actorOf(actor), confirmedAt: now })
+        await applyChange(db, personId, change.color as ColorName, change.reason, `${change.requestedBy}+${actorOf(actor)}`, changeId, now)
+        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'status.change_confirmed', target: personId, purpose: change.reason })
+        return evaluateIn(db, personId, now)
+      })
+    },
+
+    async appeal (personId: string, message: string): Promise<AppealRow> {
+      const now = config.now()
+      const row: AppealRow = { id: randomId(), personId, message, createdAt: now, dueAt: now + APPEAL_DUE_MS, status: 'open', outcome: null, note: null, resolvedBy: null, resolvedAt: null }
+      await store.tx(async (db) => { await repo.insertAppeal(db, row) })
+      return row
+    },
+
+    async appeals (actor: Session, status: string, limit: number): Promise<AppealRow[]> {
+      const rows = await repo.appealsByStatus(store.db, status, limit)
+      await audit.record({ actor: actorOf(actor), role: actor.role, action: 'appeal.list', purpose: `status=${status}` })
+      return rows
+    },
+
+    async appealsOf (personId: string): Promise<AppealRow[]> {
+      return repo.appealsOf(store.db, personId)
+    },
+
+    async resolveAppeal (actor: Session, appealId: string, outcome: string, note: string): Promise<AppealRow> {
+      const now = config.now()
+      return store.tx(async (db) => {
+        const appeal = await repo.appeal(db, appealId)
+        if (appeal === undefined) throw new NotFound(`appealId: no appeal ${appealId}`)
+        if (appeal.status !== 'open') throw new Conflict(`appealId: appeal ${appealId} is already resolved`)
+        const values = { status: 'resolved', outcome, note, resolvedBy: actorOf(actor), resolvedAt: now }
+        await repo.updateAppeal(db, appealId, values)
+        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'appeal.resolved', target: appeal.personId, purpose: outcome })
+        return { ...appeal, ...values }
+      })
+    }
+  }
+}
+export type StatusService = ReturnType<typeof createStatusService>
