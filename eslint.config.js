@@ -18,6 +18,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' }
   },
   {
+    files: ['.ci/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: { 'no-console': 'off' }
+  },
+  {
     files: ['src/h5/**/*.js'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', fetch: 'readonly', console: 'readonly', setTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', clearTimeout: 'readonly', location: 'readonly', crypto: 'readonly', TextEncoder: 'readonly' } }
   }

@@ -4,8 +4,8 @@ import { ConfigError, loadConfig } from '../src/config.ts'
 import { PAPER_CODE_SECONDS, ensureKeys, rotateKeys } from '../src/lib/keyring.ts'
 
 const USAGE = 'usage: tsx scripts/keys.ts generate|rotate   (npm run keys:generate, npm run keys:rotate; the directory is GRIDPASS_KEYS_DIR, default ./keys)'
-// The service loads its keys once at start and has no SIGHUP reload: a running copy keeps signing with the old key.
-const RESTART = 'Restart every running copy of the service (all of them, they share the keys directory) so they sign with the new key.'
+// Running copies re-read the keys directory every minute, or at once on SIGHUP.
+const RESTART = 'Running copies of the service sign with the new key within a minute; send them SIGHUP (kill -HUP <pid>) to switch at once.'
 
 async function main (args: string[]): Promise<number> {
   const command = args[0]
@@ -31,7 +31,7 @@ async function main (args: string[]): Promise<number> {
     }
     for (const item of made) console.log(`keys: created ${item} in ${dir}`)
     console.log('keys: back up this directory (data.key decrypts every stored name and ID number); never commit it.')
-    console.log(`keys: a service that is already running does not see new keys. ${RESTART}`)
+    console.log(`keys: ${RESTART}`)
     return 0
   }
 

@@ -16,6 +16,8 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
   else app.log.info({ signal }, 'closing')
   await app.close()
 })
+// `kill -HUP` makes this copy re-read the keys directory at once (it also does every minute).
+process.on('SIGHUP', () => { app.reloadKeys() })
 await app.listen({ port: config.port, host: config.host })
 const base = `http://${config.host}:${config.port}`
 

@@ -5,12 +5,12 @@ import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import t from 'tap'
-import type { FastifyInstance, InjectOptions } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp, type BuildOptions } from '../src/app.ts'
 import { loadConfig, type Config } from '../src/config.ts'
 import { checkCharacter } from '../src/lib/id-number.ts'
 
-export type Test = Parameters<Parameters<typeof t.test>[1]>[0]
+export type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 export const ADMIN_PASSWORD = 'admin-password-for-tests'
 export const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 export const DAY = 86_400_000
@@ -34,7 +34,7 @@ export interface Ctx {
   clock: Clock
   config: Config
   keysDir: string
-  inject: (opts: InjectOptions) => ReturnType<FastifyInstance['inject']>
+  inject: (opts: InjectOptions) => Promise<LightMyRequestResponse>
   admin: () => Promise<string>
   staff: (role: string, extra?: { checkpointIds?: string[], gridIds?: string[], username?: string }) => Promise<string>
   resident: (opts?: { phone?: string, profile?: boolean | { name?: string, idNumber?: string, gridId?: string } }) => Promise<{ token: string, personId: string, phone: string, idNumber: string }>

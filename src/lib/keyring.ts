@@ -6,6 +6,8 @@ import { calculateJwkThumbprint, type JWK } from 'jose'
 
 /** The longest-lived thing a key signs: a paper code, 28 days. */
 export const PAPER_CODE_SECONDS = 28 * 24 * 3600
+/** Running copies re-read the keys every minute: a retired key may still sign for that long, so it is published a little longer. */
+export const RELOAD_GRACE_SECONDS = 120
 
 interface KeyFile { createdAt: string, retiredAt: string | null, jwk: JWK }
 
@@ -97,7 +99,7 @@ export function loadKeyring (dir: string, now: number, skewSeconds: number): Key
   })
   const active = keys.filter((k) => k.retiredAt === null).sort((a, b) => b.createdAt - a.createdAt)[0]
   if (active === undefined) throw new Error(`no active signing key in ${signingDir(dir)}: run npm run keys:generate`)
-  const horizon = (PAPER_CODE_SECONDS + skewSeconds) * 1000
+  const horizon = (PAPER_CODE_SECONDS + RELOAD_GRACE_SECONDS + skewSeconds) * 1000
   const verifiers = new Map(keys.filter((k) => k.retiredAt === null || k.retiredAt + horizon > now).map((k) => [k.kid, k]))
   const readSecret = (name: string): Buffer => {
     const value = Buffer.from(readFileSync(join(dir, name), 'utf8').trim(), 'base64')

@@ -1,5 +1,5 @@
 // SQL for staff accounts and one-time codes.
-import { and, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm'
+import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
 export type UserRow = GridpassDb['t']['users']['$inferSelect']
@@ -29,6 +29,14 @@ export function createAuthRepository ({ store }: { store: GridpassDb }) {
       const rows = await db.select({ id: tbl.id }).from(tbl).where(inArray(tbl.id, ids))
       return new Set(rows.map((r) => r.id))
     },
+    /**
+     * Serializes the OTP transactions of one phone until commit. Without it, PostgreSQL (read committed)
+     * lets parallel requests all pass the 5-per-15-minutes count, use one code twice, or each count a
+     * wrong guess as the first. SQLite transactions already run one at a time.
+     */
+    async lockPhone (db: Db, phoneIdx: string): Promise<void> {
+      if (store.dialect === 'pg') await store.rows(db, sql`SELECT pg_advisory_xact_lock(hashtext(${`otp:${phoneIdx}`}))`)
+    },
     async otpsSince (db: Db, phoneIdx: string, since: number): Promise<number> {
       const [row] = await db.select({ n: count() }).from(t.otps).where(and(eq(t.otps.phoneIdx, phoneIdx), gt(t.otps.createdAt, since)))
       return Number(row?.n ?? 0)
@@ -48,4 +56,13 @@ export function createAuthRepository ({ store }: { store: GridpassDb }) {
       await db.update(t.otps).set(values).where(eq(t.otps.id, id))
     }
   }
+}
+
+/** True when err is a violation of the unique username index: two requests both passed the "taken?" check before either committed. */
+export function usernameTaken (err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, constraint } = e as Error & { code?: unknown, constraint?: unknown }
+    if ((code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') && /users_username_uq|users\.username/.test(`${String(constraint)} ${e.message}`)) return true
+  }
+  return false
 }

@@ -7,7 +7,7 @@ import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import { createPeopleRepository } from '../people/people.repository.ts'
 import type { Role, Session } from '../../types.ts'
-import { createAuthRepository } from './auth.repository.ts'
+import { createAuthRepository, usernameTaken } from './auth.repository.ts'
 
 export const OTP_TTL_MS = 5 * 60_000
 export const OTP_WINDOW_MS = 15 * 60_000
@@ -35,6 +35,7 @@ export function createAuthService (app: FastifyInstance) {
       const now = config.now()
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       await store.tx(async (db) => {
+        await repo.lockPhone(db, phoneIdx)
         if (await repo.otpsSince(db, phoneIdx, now - OTP_WINDOW_MS) >= OTP_PER_WINDOW) {
           throw new RateLimited(`phone: at most ${OTP_PER_WINDOW} codes per 15 minutes; try again later`)
         }
@@ -51,6 +52,7 @@ export function createAuthService (app: FastifyInstance) {
       const phoneIdx = pii.index('phone', phone)
       const now = config.now()
       const personId = await store.tx(async (db) => {
+        await repo.lockPhone(db, phoneIdx)
         const otp = await repo.liveOtp(db, phoneIdx, now)
         if (otp === undefined) return null
         const expected = Buffer.from(otp.codeHash)
@@ -88,8 +90,9 @@ export function createAuthService (app: FastifyInstance) {
       const gridIds = input.gridIds ?? []
       const passwordHash = await hashPassword(input.password)
       const id = randomId()
+      const taken = `username: ${input.username} is taken`
       await store.tx(async (db) => {
-        if (await repo.userByName(db, input.username) !== undefined) throw new Conflict(`username: ${input.username} is taken`)
+        if (await repo.userByName(db, input.username) !== undefined) throw new Conflict(taken)
         for (const [field, table, ids] of [['checkpointIds', 'checkpoints', checkpointIds], ['gridIds', 'grids', gridIds]] as const) {
           const found = await repo.existingIds(db, table, ids)
           const missing = ids.filter((x) => !found.has(x))
@@ -97,7 +100,7 @@ export function createAuthService (app: FastifyInstance) {
         }
         await repo.insertUser(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now() })
         await audit.append(db, { actor: actor.name ?? actor.sub, role: actor.role, action: 'user.create', target: id })
-      })
+      }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
       return { id, username: input.username, role: input.role, checkpointIds, gridIds }
     },
 

@@ -31,4 +31,19 @@ export function createPeopleRepository ({ store }: { store: GridpassDb }) {
     }
   }
 }
+/**
+ * Which people column a unique-index violation was about ('idNumber' | 'phone'), or undefined for any other error.
+ * Two PostgreSQL requests can both pass the "already bound?" check before either commits; the index decides.
+ */
+export function uniqueViolation (err: unknown): 'idNumber' | 'phone' | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, constraint } = e as Error & { code?: unknown, constraint?: unknown }
+    const text = `${String(constraint)} ${e.message}`
+    if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') continue
+    if (/id_number_idx/.test(text)) return 'idNumber'
+    if (/phone_idx/.test(text)) return 'phone'
+  }
+  return undefined
+}
+
 export type PeopleRepository = ReturnType<typeof createPeopleRepository>

@@ -8,7 +8,7 @@ import { normalizePhone } from '../../lib/phone.ts'
 import type { Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { createStatusService } from '../status/status.service.ts'
-import { createPeopleRepository, type PersonRow } from './people.repository.ts'
+import { createPeopleRepository, uniqueViolation, type PersonRow } from './people.repository.ts'
 
 const actorOf = (s: Session): string => s.name ?? s.sub
 
@@ -26,6 +26,19 @@ export function createPeopleService (app: FastifyInstance) {
   const checkGrid = async (db: Db, gridId: string | undefined): Promise<void> => {
     if (gridId !== undefined && !(await repo.gridExists(db, gridId))) throw new Validation(`body.gridId: unknown grid ${gridId}`)
   }
+  /** Turns a lost race on a unique index into the same 409 the check before it gives. */
+  const conflictOnRace = async <T>(work: Promise<T>, messages: { idNumber: string, phone: string }): Promise<T> => {
+    try {
+      return await work
+    } catch (err) {
+      const column = uniqueViolation(err)
+      if (column !== undefined) throw new Conflict(messages[column])
+      throw err
+    }
+  }
+  const BOUND = 'idNumber: this ID number is already bound to another account; ask your grid worker'
+  const REGISTERED = 'idNumber: a person with this ID number is already registered'
+  const PHONE_TAKEN = 'phone: this phone already has an account'
   const name = (p: PersonRow): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
 
   return {
@@ -33,16 +46,16 @@ export function createPeopleService (app: FastifyInstance) {
     async setProfile (personId: string, input: { name: string, idNumber: string, gridId?: string }) {
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
-      return store.tx(async (db) => {
+      return conflictOnRace(store.tx(async (db) => {
         const me = await repo.byId(db, personId)
         if (me === undefined) throw new NotFound('personId: your account no longer exists')
         const holder = await repo.byIdNumberIdx(db, idx)
-        if (holder !== undefined && holder.id !== personId) throw new Conflict('idNumber: this ID number is already bound to another account; ask your grid worker')
+        if (holder !== undefined && holder.id !== personId) throw new Conflict(BOUND)
         await checkGrid(db, input.gridId)
         const gridId = input.gridId ?? me.gridId
         await repo.update(db, personId, { nameEnc: pii.encrypt(input.name), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx, gridId, updatedAt: config.now() })
         return { personId, name: input.name, gridId }
-      })
+      }), { idNumber: BOUND, phone: PHONE_TAKEN })
     },
 
     /** Grid workers register people who have no smartphone. */
@@ -55,10 +68,10 @@ export function createPeopleService (app: FastifyInstance) {
       }
       const now = config.now()
       const phone = input.phone === undefined ? undefined : normalizePhone(input.phone)
-      return store.tx(async (db) => {
+      return conflictOnRace(store.tx(async (db) => {
         await checkGrid(db, input.gridId)
-        if (await repo.byIdNumberIdx(db, idx) !== undefined) throw new Conflict('idNumber: a person with this ID number is already registered')
-        if (phone !== undefined && await repo.byPhoneIdx(db, pii.index('phone', phone)) !== undefined) throw new Conflict('phone: this phone already has an account')
+        if (await repo.byIdNumberIdx(db, idx) !== undefined) throw new Conflict(REGISTERED)
+        if (phone !== undefined && await repo.byPhoneIdx(db, pii.index('phone', phone)) !== undefined) throw new Conflict(PHONE_TAKEN)
         const id = randomId()
         await repo.insert(db, {
           id, nameEnc: pii.encrypt(input.name), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx,
@@ -67,7 +80,7 @@ export function createPeopleService (app: FastifyInstance) {
         })
         await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'person.register', target: id })
         return { personId: id, name: input.name, gridId: input.gridId }
-      })
+      }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
     },
 
     async lookup (actor: Session, rawIdNumber: string, purpose: string | undefined) {

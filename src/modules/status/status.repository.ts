@@ -37,8 +37,11 @@ export function createStatusRepository ({ store }: { store: GridpassDb }) {
       const [row] = await db.select().from(t.statusChanges).where(eq(t.statusChanges.id, id)).limit(1)
       return row
     },
-    async updateChange (db: Db, id: string, values: Partial<ChangeRow>): Promise<void> {
-      await db.update(t.statusChanges).set(values).where(eq(t.statusChanges.id, id))
+    /** Moves a change out of 'pending'; false when another confirmation got there first. */
+    async settleChange (db: Db, id: string, values: Partial<ChangeRow>): Promise<boolean> {
+      const rows = await db.update(t.statusChanges).set(values)
+        .where(and(eq(t.statusChanges.id, id), eq(t.statusChanges.state, 'pending'))).returning({ id: t.statusChanges.id })
+      return rows.length === 1
     },
     async insertAppeal (db: Db, row: AppealRow): Promise<void> {
       await db.insert(t.appeals).values(row)
@@ -53,8 +56,11 @@ export function createStatusRepository ({ store }: { store: GridpassDb }) {
     async appealsByStatus (db: Db, status: string, limit: number): Promise<AppealRow[]> {
       return db.select().from(t.appeals).where(eq(t.appeals.status, status)).orderBy(asc(t.appeals.dueAt)).limit(limit)
     },
-    async updateAppeal (db: Db, id: string, values: Partial<AppealRow>): Promise<void> {
-      await db.update(t.appeals).set(values).where(eq(t.appeals.id, id))
+    /** Resolves an open appeal; false when another resolution got there first. */
+    async resolveOpenAppeal (db: Db, id: string, values: Partial<AppealRow>): Promise<boolean> {
+      const rows = await db.update(t.appeals).set(values)
+        .where(and(eq(t.appeals.id, id), eq(t.appeals.status, 'open'))).returning({ id: t.appeals.id })
+      return rows.length === 1
     }
   }
 }

@@ -79,14 +79,11 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
     prev = c
   }
 
+  // Starts count too: an entry may begin later than now (e.g. dated by an offline scan's time).
   let until: number | null = null
-  if (color !== 'green') {
-    const future = [...new Set(entries.map(end))].filter((p) => p > now).sort((a, b) => a - b)
-    until = null
-    for (const p of future) {
-      if (!Number.isFinite(p)) break
-      if (colorAt(entries, p) !== color) { until = p; break }
-    }
+  const future = [...new Set(entries.flatMap((e) => [e.since, end(e)]))].filter((p) => p > now && Number.isFinite(p)).sort((a, b) => a - b)
+  for (const p of future) {
+    if (colorAt(entries, p) !== color) { until = p; break }
   }
   const since = history[history.length - 1]?.at ?? bornAt
   return { color, since, until, reasons, history }

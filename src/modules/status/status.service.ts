@@ -100,7 +100,8 @@ export function createStatusService (app: FastifyInstance) {
         if (change === undefined || change.personId !== personId) throw new NotFound(`changeId: no change ${changeId} for this person`)
         if (change.state !== 'pending') throw new Conflict(`changeId: change ${changeId} is already ${change.state}`)
         if (change.requestedBy === actorOf(actor)) throw new Forbidden('a second, different officer or admin must confirm this change')
-        await repo.updateChange(db, changeId, { state: 'applied', confirmedBy: actorOf(actor), confirmedAt: now })
+        // Guarded update: of two confirmations racing on PostgreSQL, only one applies the change.
+        if (!await repo.settleChange(db, changeId, { state: 'applied', confirmedBy: actorOf(actor), confirmedAt: now })) throw new Conflict(`changeId: change ${changeId} is already applied`)
         await applyChange(db, personId, change.color as ColorName, change.reason, `${change.requestedBy}+${actorOf(actor)}`, changeId, now)
         await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'status.change_confirmed', target: personId, purpose: change.reason })
         return evaluateIn(db, personId, now)
@@ -131,7 +132,7 @@ export function createStatusService (app: FastifyInstance) {
         if (appeal === undefined) throw new NotFound(`appealId: no appeal ${appealId}`)
         if (appeal.status !== 'open') throw new Conflict(`appealId: appeal ${appealId} is already resolved`)
         const values = { status: 'resolved', outcome, note, resolvedBy: actorOf(actor), resolvedAt: now }
-        await repo.updateAppeal(db, appealId, values)
+        if (!await repo.resolveOpenAppeal(db, appealId, values)) throw new Conflict(`appealId: appeal ${appealId} is already resolved`)
         await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'appeal.resolved', target: appeal.personId, purpose: outcome })
         return { ...appeal, ...values }
       })

@@ -1,0 +1,172 @@
+// Signing-key rotation as operators do it: old codes keep verifying, new codes use the new key, retired keys leave the JWKS.
+import { spawnSync } from 'node:child_process'
+import { createHash, createPublicKey, verify } from 'node:crypto'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import t from 'tap'
+import { PAPER_CODE_SECONDS, RELOAD_GRACE_SECONDS, ensureKeys, loadKeyring, rotateKeys } from '../src/lib/keyring.ts'
+import { DAY, T0, bearerOf, eachDb, makeCtx, type Ctx } from './helper.ts'
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+interface PublicJwk { kty: string, crv: string, x: string, y: string, kid: string, alg: string, use: string, d?: string }
+
+const thumbprint = (jwk: { crv?: string, kty?: string, x?: string, y?: string }): string =>
+  createHash('sha256').update(`{"crv":"${jwk.crv}","kty":"${jwk.kty}","x":"${jwk.x}","y":"${jwk.y}"}`).digest('base64url')
+
+const headerOf = (token: string): { alg: string, kid: string, typ: string } =>
+  JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8'))
+
+async function jwks (ctx: Ctx): Promise<PublicJwk[]> {
+  const res = await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+  if (res.statusCode !== 200) throw new Error(`jwks: ${res.statusCode} ${res.body}`)
+  return (res.json() as { keys: PublicJwk[] }).keys
+}
+
+/** node:crypto only: true when the token's signature checks against the key of its kid in `keys`. */
+function verifiesWith (keys: PublicJwk[], token: string): boolean {
+  const [h, p, s] = token.split('.') as [string, string, string]
+  const jwk = keys.find((k) => k.kid === headerOf(token).kid)
+  if (jwk === undefined) return false
+  const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' })
+  return verify('sha256', Buffer.from(`${h}.${p}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'))
+}
+
+async function liveCode (ctx: Ctx): Promise<string> {
+  const r = await ctx.resident()
+  const res = await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })
+  if (res.statusCode !== 200) throw new Error(`code: ${res.statusCode} ${res.body}`)
+  return res.json().token as string
+}
+
+function keyFiles (dir: string): Array<{ name: string, path: string, file: { createdAt: string, retiredAt: string | null, jwk: Record<string, string> } }> {
+  const signing = join(dir, 'signing')
+  return readdirSync(signing).filter((f) => f.endsWith('.json')).map((name) => {
+    const path = join(signing, name)
+    return { name, path, file: JSON.parse(readFileSync(path, 'utf8')) }
+  })
+}
+
+eachDb('rotation: both keys published, new codes on the new key, old codes still verify, the old key leaves after 28 days', async (t, ctx) => {
+  const oldToken = await liveCode(ctx)
+  const before = await jwks(ctx)
+  t.equal(before.length, 1)
+  const kidA = (before[0] as PublicJwk).kid
+  t.equal(headerOf(oldToken).kid, kidA, 'signed by the only key')
+
+  const rotatedAt = ctx.clock.now()
+  const { retired, active: kidB } = await rotateKeys(ctx.keysDir, rotatedAt)
+  t.same(retired, [kidA])
+  t.not(kidB, kidA)
+
+  // The running app keeps A until it re-reads the directory (every minute, or on SIGHUP)...
+  t.same((await jwks(ctx)).map((k) => k.kid), [kidA])
+  ctx.app.reloadKeys()
+  // ...then publishes both and signs with B, without a restart.
+  t.same((await jwks(ctx)).map((k) => k.kid).sort(), [kidA, kidB].sort(), 'a running copy sees the rotation after a reload')
+  t.equal(headerOf(await liveCode(ctx)).kid, kidB, 'and signs with the new key')
+
+  const restarted = await makeCtx(t, ctx.dialect, { keysDir: ctx.keysDir })
+  const keys = await jwks(restarted)
+  t.same(keys.map((k) => k.kid).sort(), [kidA, kidB].sort(), 'JWKS lists the retired and the new key')
+  for (const k of keys) t.equal(k.kid, thumbprint(k))
+  const newToken = await liveCode(restarted)
+  t.equal(headerOf(newToken).kid, kidB, 'new codes are signed with the new key')
+  t.ok(verifiesWith(keys, newToken), 'the new code verifies against the JWKS')
+  t.ok(verifiesWith(keys, oldToken), 'a code signed before the rotation still verifies against the JWKS')
+  t.notOk(verifiesWith(keys.filter((k) => k.kid === kidA), newToken), 'and the keys are really different')
+
+  const horizon = (PAPER_CODE_SECONDS + RELOAD_GRACE_SECONDS + ctx.config.clockSkewSeconds) * 1000
+  const lastDay = await makeCtx(t, ctx.dialect, { keysDir: ctx.keysDir, config: { now: () => rotatedAt + horizon - 1000 } })
+  t.same((await jwks(lastDay)).map((k) => k.kid).sort(), [kidA, kidB].sort(), 'a second before the last paper code of A can expire, A is still published')
+
+  const later = await makeCtx(t, ctx.dialect, { keysDir: ctx.keysDir, config: { now: () => rotatedAt + horizon + 1000 } })
+  const after = await jwks(later)
+  t.same(after.map((k) => k.kid), [kidB], 'after 28 days + reload grace + skew the retired key is gone')
+  t.notOk(verifiesWith(after, oldToken), 'so codes signed with it no longer verify')
+  t.equal(headerOf(await liveCode(later)).kid, kidB)
+})
+
+t.test('key files: private JWKs, mode 0600, named by their thumbprint', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-keys-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const made = await ensureKeys(dir, T0)
+  t.equal(made.length, 3, made.join(', '))
+  t.same(await ensureKeys(dir, T0 + 1000), [], 'a second run makes nothing')
+  await rotateKeys(dir, T0 + DAY)
+
+  const files = keyFiles(dir)
+  t.equal(files.length, 2)
+  for (const { name, path, file } of files) {
+    t.equal(statSync(path).mode & 0o777, 0o600, `${name} is 0600`)
+    t.type(file.jwk.d, 'string', `${name} holds the private part`)
+    t.equal(file.jwk.kty, 'EC')
+    t.equal(file.jwk.crv, 'P-256')
+    const kid = thumbprint(file.jwk)
+    t.equal(name, `es256-${kid}.json`, 'the file name carries the thumbprint')
+    t.equal(file.jwk.kid, kid)
+  }
+  t.equal(files.filter((f) => f.file.retiredAt === null).length, 1, 'exactly one active key')
+  t.equal(files.filter((f) => f.file.retiredAt === new Date(T0 + DAY).toISOString()).length, 1, 'the old one is retired at the rotation time')
+  for (const name of ['data.key', 'session.key']) t.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is 0600`)
+  t.equal(statSync(join(dir, 'signing')).mode & 0o777, 0o700)
+  t.equal(readdirSync(join(dir, 'signing')).filter((f) => f.endsWith('.tmp')).length, 0, 'no temp files left')
+
+  const ring = loadKeyring(dir, T0 + DAY, 30)
+  const active = files.find((f) => f.file.retiredAt === null)
+  t.equal(ring.active.kid, active?.file.jwk.kid, 'the unretired key signs')
+  t.equal(ring.verifiers.size, 2)
+})
+
+t.test('scripts/keys.ts generate and rotate', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-keys-cli-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const keysDir = join(dir, 'keys')
+  const run = (...args: string[]) => {
+    const res = spawnSync('npx', ['tsx', 'scripts/keys.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GRIDPASS_KEYS_DIR: keysDir } })
+    return { status: res.status, out: res.stdout, err: res.stderr }
+  }
+
+  const gen = run('generate')
+  t.equal(gen.status, 0, gen.err)
+  const [first] = keyFiles(keysDir)
+  if (first === undefined) throw new Error('generate made no signing key')
+  const kidA = first.file.jwk.kid as string
+  t.match(gen.out, kidA, 'prints the kid of the new key')
+  t.match(gen.out, /data\.key/)
+  t.match(gen.out, /session\.key/)
+  t.match(gen.out, /SIGHUP/)
+  t.equal(first.file.retiredAt, null)
+
+  const again = run('generate')
+  t.equal(again.status, 0, again.err)
+  t.match(again.out, /nothing to do/)
+  t.notMatch(again.out, /created/)
+  t.equal(keyFiles(keysDir).length, 1, 'generate on a complete directory changes nothing')
+
+  const rot = run('rotate')
+  t.equal(rot.status, 0, rot.err)
+  const files = keyFiles(keysDir)
+  t.equal(files.length, 2)
+  const retiredA = files.find((f) => f.file.jwk.kid === kidA)
+  const active = files.find((f) => f.file.retiredAt === null)
+  if (active === undefined || retiredA === undefined) throw new Error('rotate left no active key or lost the old one')
+  t.type(retiredA.file.retiredAt, 'string', 'the old key is retired, not deleted')
+  t.match(rot.out, new RegExp(`retired signing key ${kidA}`))
+  t.match(rot.out, new RegExp(`new active signing key ${active.file.jwk.kid as string}`))
+  t.match(rot.out, /SIGHUP/, 'says how running copies pick up the new key')
+  t.equal(statSync(retiredA.path).mode & 0o777, 0o600, 'the rewritten file stays 0600')
+  const ring = loadKeyring(keysDir, Date.now(), 30)
+  t.equal(ring.active.kid, active.file.jwk.kid)
+  t.same([...ring.verifiers.keys()].sort(), [kidA, active.file.jwk.kid].sort())
+
+  for (const args of [[], ['bogus'], ['generate', 'extra']]) {
+    const bad = run(...args)
+    t.equal(bad.status, 1, `keys ${args.join(' ')} exits 1`)
+    t.match(bad.err, /usage: .*generate\|rotate/)
+    t.equal(bad.out, '')
+  }
+  t.equal(keyFiles(keysDir).length, 2, 'a bad argument changes nothing')
+})

@@ -1,0 +1,170 @@
+// The role matrix: every endpoint × every role (and no token), against the roles in shared/API.md.
+import t from 'tap'
+import { bearerOf, dialects, idNumberFor, makeCtx, nextPhone, type Ctx } from './helper.ts'
+
+const ROLES = ['resident', 'volunteer', 'gridworker', 'tracer', 'officer', 'admin'] as const
+type Role = typeof ROLES[number]
+const STAFF: Role[] = ['volunteer', 'gridworker', 'tracer', 'officer', 'admin']
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
+
+interface Row {
+  method: 'GET' | 'POST' | 'PUT'
+  /** The OpenAPI path; {params} are filled from the fixtures. */
+  path: string
+  query?: string
+  allowed: Role[]
+  body?: (role: Role) => Record<string, unknown>
+  /** What an allowed role gets with the fixtures below. */
+  expect: number[]
+}
+
+let serial = 900_000 + Math.floor(Math.random() * 50_000)
+
+const ROWS: Row[] = [
+  { method: 'POST', path: '/v1/users', allowed: ['admin'], body: (r) => ({ username: `made-by-${r}`, password: 'long-enough-pw', role: 'officer' }), expect: [201] },
+  { method: 'POST', path: '/v1/grids', allowed: ['admin'], body: (r) => ({ id: `grid-by-${r}`, name: '网格' }), expect: [201] },
+  { method: 'GET', path: '/v1/grids', allowed: STAFF, expect: [200] },
+  { method: 'POST', path: '/v1/checkpoints', allowed: ['admin'], body: (r) => ({ name: `卡口 ${r}`, kind: 'venue' }), expect: [201] },
+  { method: 'GET', path: '/v1/checkpoints', allowed: STAFF, expect: [200] },
+  { method: 'PUT', path: '/v1/me/profile', allowed: ['resident'], body: () => ({ name: '李四', idNumber: '{idNumber}' }), expect: [200] },
+  { method: 'POST', path: '/v1/me/declarations', allowed: ['resident'], body: () => ({ temperature: 36.5, symptoms: [], visitedHighRiskArea: false, contactWithConfirmed: false }), expect: [201] },
+  { method: 'GET', path: '/v1/me/status', allowed: ['resident'], expect: [200] },
+  { method: 'GET', path: '/v1/me/code', allowed: ['resident'], expect: [200] },
+  { method: 'GET', path: '/v1/me/code.svg', allowed: ['resident'], expect: [200] },
+  { method: 'GET', path: '/v1/me/code.png', allowed: ['resident'], expect: [200] },
+  { method: 'POST', path: '/v1/me/appeals', allowed: ['resident'], body: () => ({ message: 'my colour is wrong' }), expect: [201] },
+  { method: 'GET', path: '/v1/me/access-log', allowed: ['resident'], expect: [200] },
+  { method: 'GET', path: '/v1/people', query: 'idNumber={idNumber}&purpose=case-42', allowed: ['gridworker', 'tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'POST', path: '/v1/people', allowed: ['gridworker', 'officer', 'admin'], body: () => ({ name: '王五', idNumber: idNumberFor(++serial), gridId: '{gridId}' }), expect: [201] },
+  { method: 'POST', path: '/v1/people/{personId}/status', allowed: ['officer', 'admin'], body: () => ({ color: 'yellow', reason: 'role matrix' }), expect: [200] },
+  // No such change: an allowed role gets past the role check to 404.
+  { method: 'POST', path: '/v1/people/{personId}/status/{changeId}/confirm', allowed: ['officer', 'admin'], expect: [404] },
+  { method: 'GET', path: '/v1/appeals', allowed: ['officer', 'admin'], expect: [200] },
+  // The first allowed role resolves the appeal, the next finds it resolved.
+  { method: 'POST', path: '/v1/appeals/{appealId}/resolve', allowed: ['officer', 'admin'], body: () => ({ outcome: 'upheld', note: 'checked' }), expect: [200, 409] },
+  { method: 'POST', path: '/v1/people/{personId}/paper-code', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/paper-code.svg', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] }
+]
+
+/** Answer without any token. Login endpoints are checked separately (they need a fresh code). */
+const PUBLIC: Array<[string, string, number[]]> = [
+  ['GET', '/healthz', [200]],
+  ['GET', '/readyz', [200]],
+  ['GET', '/.well-known/jwks.json', [200]],
+  ['GET', '/docs', [200, 302]],
+  ['GET', '/openapi.json', [200]],
+  ['GET', '/metrics', [200]]
+]
+const LOGIN_PATHS = ['/v1/auth/otp', '/v1/auth/otp/verify', '/v1/auth/login']
+
+interface Fixtures { tokens: Record<Role, string>, params: Record<string, string> }
+
+async function fixtures (ctx: Ctx): Promise<Fixtures> {
+  const gridId = await ctx.grid()
+  const checkpointId = await ctx.checkpoint({ gridId })
+  const res = await ctx.resident({ profile: { gridId } })
+  const tokens: Record<Role, string> = {
+    resident: res.token,
+    volunteer: await ctx.staff('volunteer', { checkpointIds: [checkpointId] }),
+    gridworker: await ctx.staff('gridworker', { gridIds: [gridId] }),
+    tracer: await ctx.staff('tracer'),
+    officer: await ctx.staff('officer'),
+    admin: await ctx.admin()
+  }
+  // A person without a phone, in the grid worker's grid: the target of paper codes and manual changes.
+  const paper = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(tokens.admin), payload: { name: '赵六', idNumber: idNumberFor(++serial), gridId } })
+  if (paper.statusCode !== 201) throw new Error(`register failed: ${paper.body}`)
+  const appeal = await ctx.inject({ method: 'POST', url: '/v1/me/appeals', headers: bearerOf(res.token), payload: { message: 'please check' } })
+  if (appeal.statusCode !== 201) throw new Error(`appeal failed: ${appeal.body}`)
+  return {
+    tokens,
+    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId }
+  }
+}
+
+const fill = (s: string, params: Record<string, string>, encode: (v: string) => string = encodeURIComponent): string => s.replace(/\{(\w+)\}/g, (_, k: string) => {
+  const v = params[k]
+  if (v === undefined) throw new Error(`no fixture for {${k}}`)
+  return encode(v)
+})
+const fillBody = (body: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? fill(v, params, (x) => x) : v]))
+const urlOf = (row: Row, params: Record<string, string>): string => fill(row.path, params) + (row.query === undefined ? '' : `?${fill(row.query, params)}`)
+
+for (const dialect of dialects()) {
+  void t.test(`role matrix [${dialect}]`, async (t) => {
+    const ctx = await makeCtx(t, dialect)
+    const { tokens, params } = await fixtures(ctx)
+
+    await t.test('every documented operation is in the matrix, and every matrix row is a route', async (t) => {
+      const doc = (await ctx.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> }
+      const inMatrix = new Set(ROWS.map((r) => `${r.method} ${r.path}`))
+      const publicOps = new Set([...PUBLIC.map(([m, p]) => `${m} ${p}`), ...LOGIN_PATHS.map((p) => `POST ${p}`)])
+      const documented = new Set<string>()
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const method of METHODS) {
+          const op = ops[method]
+          if (op === undefined) continue
+          const key = `${method.toUpperCase()} ${path}`
+          documented.add(key)
+          if (op.security !== undefined && op.security.length > 0) t.ok(inMatrix.has(key), `${key} (needs a token) has a row in the role matrix`)
+          else t.ok(publicOps.has(key), `${key} (no token) is one of the public endpoints`)
+        }
+      }
+      for (const key of inMatrix) t.ok(documented.has(key), `${key} is a documented route`)
+    })
+
+    await t.test('public endpoints answer without a token', async (t) => {
+      for (const [method, url, expect] of PUBLIC) {
+        const res = await ctx.inject({ method: method as 'GET', url })
+        t.ok(expect.includes(res.statusCode), `${method} ${url} → ${res.statusCode}`)
+      }
+      const phone = nextPhone()
+      const otp = await ctx.inject({ method: 'POST', url: '/v1/auth/otp', payload: { phone } })
+      t.equal(otp.statusCode, 202, `POST /v1/auth/otp: ${otp.body}`)
+      const verify = await ctx.inject({ method: 'POST', url: '/v1/auth/otp/verify', payload: { phone, code: otp.json().devCode } })
+      t.equal(verify.statusCode, 200, `POST /v1/auth/otp/verify: ${verify.body}`)
+      const login = await ctx.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })
+      t.equal(login.statusCode, 200, `POST /v1/auth/login: ${login.body}`)
+    })
+
+    for (const row of ROWS) {
+      await t.test(`${row.method} ${row.path}`, async (t) => {
+        const url = urlOf(row, params)
+        const call = (role: Role | null) => ctx.inject({
+          method: row.method,
+          url,
+          headers: role === null ? {} : bearerOf(tokens[role]),
+          ...(row.body !== undefined ? { payload: fillBody(row.body(role ?? 'admin'), params) } : {})
+        })
+
+        const anon = await call(null)
+        t.equal(anon.statusCode, 401, `no token: ${anon.body}`)
+        t.equal(anon.json().code, 'GP_UNAUTHENTICATED', 'no token')
+
+        for (const role of ROLES) {
+          const res = await call(role)
+          if (row.allowed.includes(role)) {
+            t.notOk([401, 403].includes(res.statusCode), `${role} is allowed: ${res.statusCode}${res.statusCode >= 400 ? ` ${res.body.slice(0, 200)}` : ''}`)
+            t.ok(row.expect.includes(res.statusCode), `${role} gets ${row.expect.join(' or ')}: ${res.statusCode}`)
+          } else {
+            t.equal(res.statusCode, 403, `${role} is refused: ${res.body.slice(0, 200)}`)
+            t.equal(res.json().code, 'GP_FORBIDDEN', role)
+          }
+        }
+      })
+    }
+
+    await t.test('refused calls changed nothing', async (t) => {
+      const grids = (await ctx.inject({ method: 'GET', url: '/v1/grids', headers: bearerOf(tokens.admin) })).json().grids as Array<{ id: string }>
+      t.same(grids.map((g) => g.id).filter((id) => id.startsWith('grid-by-')), ['grid-by-admin'])
+      for (const role of ROLES) {
+        const res = await ctx.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: `made-by-${role}`, password: 'long-enough-pw' } })
+        t.equal(res.statusCode, role === 'admin' ? 200 : 401, `account made-by-${role}`)
+      }
+      const cps = (await ctx.inject({ method: 'GET', url: '/v1/checkpoints', headers: bearerOf(tokens.admin) })).json().checkpoints as Array<{ name: string }>
+      t.same(cps.map((c) => c.name).filter((n) => n.startsWith('卡口 ')), ['卡口 admin'])
+    })
+  })
+}
