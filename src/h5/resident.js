@@ -97,8 +97,8 @@
     $('code-label').textContent = gp.t(body.color)
     box.setAttribute('data-color', body.color)
     $('qr').setAttribute('data-token', body.token)
-    window.QRCode.toCanvas($('qr'), body.token, { errorCorrectionLevel: 'M', margin: 2, width: 260 }, function () {})
-    $('expires').textContent = gp.t('code.until') + ' ' + new Date(body.expiresAt).toLocaleTimeString()
+    window.QRCode.toCanvas($('qr'), body.token, { errorCorrectionLevel: 'M', margin: 4, width: 260 }, function () {})
+    $('expires').textContent = gp.t('code.until') + ' ' + gp.fmtTime(body.expiresAt).slice(11) + ':' + ('0' + new Date(body.expiresAt).getSeconds()).slice(-2)
     var life = Date.parse(body.expiresAt) - Date.parse(body.issuedAt)
     clearTimeout(refreshTimer)
     refreshTimer = setTimeout(loadCode, Math.max(5000, life / 2))
@@ -134,7 +134,7 @@
     reasons.innerHTML = ''
     if (s.reasons.length === 0) reasons.appendChild(li(esc(gp.t('why.none'))))
     s.reasons.forEach(function (r) {
-      var until = r.until ? gp.t('why.until') + ' ' + gp.fmtTime(r.until) : gp.t('why.open')
+      var until = r.until ? gp.fmtTime(r.until) : gp.t('why.open')
       var color = r.rule === 'symptoms' || r.rule === 'secondary_contact' ? 'yellow' : 'red'
       reasons.appendChild(li('<span class="dot ' + color + '"></span>' + esc(gp.lang === 'zh' ? r.textZh : r.text) + '<br><small class="hint">' + esc(gp.fmtTime(r.since)) + ' – ' + esc(until) + '</small>'))
     })

@@ -66,7 +66,7 @@ export function createCodesService (app: FastifyInstance) {
       return { ...code, displayName: maskName(pii.decrypt(person.nameEnc as string)) }
     },
 
-    qrSvg: async (token: string): Promise<string> => QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
-    qrPng: async (token: string): Promise<Buffer> => QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 })
+    qrSvg: async (token: string): Promise<string> => QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
+    qrPng: async (token: string): Promise<Buffer> => QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 })
   }
 }
