@@ -1,7 +1,5 @@
 // buildApp(config): infrastructure plugins, then modules, then the error and 404 handlers, in one readable list.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import { Ajv } from 'ajv'
-import addFormatsModule from 'ajv-formats'
 import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
@@ -11,6 +9,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
+import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
 import type { DbOptions } from './db/index.ts'
 import { ErrorBody, FASTIFY_CODES, NotFound, RateLimited, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
@@ -27,9 +26,8 @@ import peopleRoutes from './modules/people/people.routes.ts'
 import statusRoutes from './modules/status/status.routes.ts'
 import codesRoutes from './modules/codes/codes.routes.ts'
 import auditRoutes from './modules/audit/audit.routes.ts'
+import scansRoutes from './modules/scans/scans.routes.ts'
 import './types.ts'
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
 export interface BuildOptions {
   dbOptions?: DbOptions
@@ -69,8 +67,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   app.decorate('config', config)
 
   // Bodies: no coercion, no silent dropping. Query strings and params arrive as text and are coerced.
-  const bodyAjv = addFormats(new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false, strict: false }))
-  const textAjv = addFormats(new Ajv({ coerceTypes: true, removeAdditional: false, useDefaults: true, allErrors: false, strict: false }))
+  const bodyAjv = createBodyAjv()
+  const textAjv = createTextAjv()
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema))
   // JSON only: text/plain would otherwise be parsed as a string and reach the schema.
   app.removeContentTypeParser('text/plain')
@@ -139,6 +137,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(peopleRoutes)
   await app.register(statusRoutes)
   await app.register(codesRoutes)
+  await app.register(scansRoutes)
   await app.register(auditRoutes)
   await app.register(pagesPlugin)
 

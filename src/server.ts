@@ -19,6 +19,7 @@ closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
 // `kill -HUP` makes this copy re-read the keys directory at once (it also does every minute).
 process.on('SIGHUP', () => { app.reloadKeys() })
 await app.listen({ port: config.port, host: config.host })
-const base = `http://${config.host}:${config.port}`
+const address = app.server.address()
+const base = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`
 
 console.log(`\n  gridpass is running (${app.store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'})\n  pages:   ${base}/h5/\n  API doc: ${base}/docs\n  health:  ${base}/healthz\n`)

@@ -120,7 +120,7 @@ type RowsMatch = { [K in keyof typeof sqliteSchema & keyof typeof pgSchema]:
   Same<InferSelectModel<(typeof sqliteSchema)[K]>, InferSelectModel<(typeof pgSchema)[K]>> }
 const rowsMatch: { [K in keyof RowsMatch]: RowsMatch[K] extends true ? true : never } = {
   users: true, grids: true, checkpoints: true, people: true, otps: true, declarations: true,
-  statusEntries: true, statusChanges: true, appeals: true, auditLog: true
+  statusEntries: true, statusChanges: true, appeals: true, auditLog: true, scans: true, securityEvents: true
 }
 void rowsMatch
 export { sql }

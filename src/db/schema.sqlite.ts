@@ -116,3 +116,42 @@ export const auditLog = sqliteTable('audit_log', {
   hash: text('hash').notNull(),
   prevHash: text('prev_hash').notNull()
 }, (t) => [index('audit_log_target_ix').on(t.target, t.seq)])
+
+/** The movement trail: one row per verified scan or check-in, exactly once per client-chosen id. */
+export const scans = sqliteTable('scans', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  checkpointId: text('checkpoint_id').notNull().references(() => checkpoints.id),
+  actorId: text('actor_id').notNull(),
+  source: text('source').notNull(),
+  kind: text('kind').notNull(),
+  scannedAt: integer('scanned_at').notNull(),
+  receivedAt: integer('received_at').notNull(),
+  direction: text('direction'),
+  plate: text('plate'),
+  color: text('color').notNull(),
+  decision: text('decision').notNull(),
+  reason: text('reason'),
+  jti: text('jti'),
+  offline: integer('offline', { mode: 'boolean' }).notNull(),
+  requestHash: text('request_hash').notNull(),
+  flags: text('flags')
+}, (t) => [
+  index('scans_person_scanned_ix').on(t.personId, t.scannedAt),
+  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt),
+  index('scans_jti_ix').on(t.jti),
+  index('scans_scanned_ix').on(t.scannedAt)
+])
+
+/** Scans whose token failed verification: kept for security review only, never in a trail, no personal data. */
+export const securityEvents = sqliteTable('security_events', {
+  id: text('id').primaryKey(),
+  at: integer('at').notNull(),
+  checkpointId: text('checkpoint_id').notNull(),
+  actorId: text('actor_id').notNull(),
+  source: text('source').notNull(),
+  reason: text('reason').notNull(),
+  requestHash: text('request_hash').notNull(),
+  tokenHash: text('token_hash').notNull(),
+  tokenLength: integer('token_length').notNull()
+}, (t) => [index('security_events_at_ix').on(t.at)])

@@ -1,0 +1,90 @@
+// Verifies a scanned health-code token: a strict canonical pre-check before any crypto, then ES256, then the claims.
+import type { KeyObject } from 'node:crypto'
+import { verifyEs256 } from '../../lib/jws.ts'
+
+export const MAX_TOKEN_BYTES = 1024
+export type DenyReason = 'malformed' | 'alg_not_allowed' | 'unknown_key' | 'bad_signature' | 'wrong_type' | 'wrong_issuer' | 'expired' | 'not_yet_valid'
+
+export interface CodeClaims { iss: string, sub: string, col: 'g' | 'y' | 'r', knd: 'live' | 'paper', iat: number, exp: number, jti: string }
+export type Verified = { ok: true, claims: CodeClaims, kid: string } | { ok: false, reason: DenyReason }
+
+const B64URL = /^[A-Za-z0-9_-]+$/
+const HEADER_KEYS = ['alg', 'kid', 'typ']
+const CLAIM_KEYS = ['iss', 'sub', 'col', 'knd', 'iat', 'exp', 'jti']
+
+/** Decodes one segment only when it is canonical base64url: re-encoding the bytes gives the same text. */
+export function canonicalSegment (segment: string): Buffer | null {
+  if (segment.length === 0 || !B64URL.test(segment) || segment.length % 4 === 1) return null
+  const bytes = Buffer.from(segment, 'base64url')
+  return bytes.toString('base64url') === segment ? bytes : null
+}
+
+/** Parses a JSON object whose text is byte-identical to its own re-serialisation (no whitespace, no duplicate members). */
+export function canonicalJson (bytes: Buffer): Record<string, unknown> | null {
+  const text = bytes.toString('utf8')
+  if (!Buffer.from(text, 'utf8').equals(bytes)) return null
+  let value: unknown
+  try { value = JSON.parse(text) } catch { return null }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null
+  return JSON.stringify(value) === text ? value as Record<string, unknown> : null
+}
+
+export interface SplitToken { header: Record<string, unknown>, payload: Record<string, unknown>, signingInput: Buffer, signature: Buffer }
+
+/** Everything that can be checked without a key. */
+export function precheck (token: string): SplitToken | null {
+  if (typeof token !== 'string' || Buffer.byteLength(token) > MAX_TOKEN_BYTES) return null
+  const parts = token.split('.')
+  if (parts.length !== 3) return null
+  const [h, p, s] = parts as [string, string, string]
+  const headerBytes = canonicalSegment(h)
+  const payloadBytes = canonicalSegment(p)
+  const signature = canonicalSegment(s)
+  if (headerBytes === null || payloadBytes === null || signature === null) return null
+  const header = canonicalJson(headerBytes)
+  const payload = canonicalJson(payloadBytes)
+  if (header === null || payload === null) return null
+  return { header, payload, signingInput: Buffer.from(`${h}.${p}`), signature }
+}
+
+function claimsOf (payload: Record<string, unknown>): CodeClaims | null {
+  const keys = Object.keys(payload)
+  if (keys.length !== CLAIM_KEYS.length || !CLAIM_KEYS.every((k) => keys.includes(k))) return null
+  const { iss, sub, col, knd, iat, exp, jti } = payload
+  if (typeof iss !== 'string' || typeof sub !== 'string' || !/^[A-Za-z0-9_-]{16,64}$/.test(sub)) return null
+  if (col !== 'g' && col !== 'y' && col !== 'r') return null
+  if (knd !== 'live' && knd !== 'paper') return null
+  if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp) || (exp as number) <= (iat as number)) return null
+  if (typeof jti !== 'string' || jti.length < 12 || jti.length > 64) return null
+  return { iss, sub, col, knd, iat: iat as number, exp: exp as number, jti }
+}
+
+export interface VerifyOptions {
+  keys: Map<string, { publicKey: KeyObject }>
+  issuer: string
+  typ: string
+  skewSeconds: number
+  /** Milliseconds: now for online scans, the scan time for offline ones. */
+  at: number
+}
+
+export async function verifyCode (token: string, opts: VerifyOptions): Promise<Verified> {
+  const split = precheck(token)
+  if (split === null) return { ok: false, reason: 'malformed' }
+  const { header, payload } = split
+  const headerKeys = Object.keys(header)
+  // Only alg, kid and typ: an embedded jwk, a jku or x5u, crit or b64 are refused outright.
+  if (header.alg !== 'ES256') return { ok: false, reason: typeof header.alg === 'string' ? 'alg_not_allowed' : 'malformed' }
+  if (headerKeys.length !== HEADER_KEYS.length || !HEADER_KEYS.every((k) => headerKeys.includes(k)) || typeof header.kid !== 'string' || typeof header.typ !== 'string') return { ok: false, reason: 'malformed' }
+  const claims = claimsOf(payload)
+  if (claims === null) return { ok: false, reason: 'malformed' }
+  const key = opts.keys.get(header.kid)
+  if (key === undefined) return { ok: false, reason: 'unknown_key' }
+  if (!(await verifyEs256(split.signingInput, split.signature, key.publicKey))) return { ok: false, reason: 'bad_signature' }
+  if (header.typ !== opts.typ) return { ok: false, reason: 'wrong_type' }
+  if (claims.iss !== opts.issuer) return { ok: false, reason: 'wrong_issuer' }
+  const at = Math.floor(opts.at / 1000)
+  if (claims.iat > at + opts.skewSeconds) return { ok: false, reason: 'not_yet_valid' }
+  if (claims.exp + opts.skewSeconds <= at) return { ok: false, reason: 'expired' }
+  return { ok: true, claims, kid: header.kid }
+}

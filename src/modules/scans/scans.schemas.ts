@@ -1,0 +1,49 @@
+// Request and response schemas of checkpoint scans.
+import { Type, type Static } from '@sinclair/typebox'
+import { createBodyAjv } from '../../lib/ajv.ts'
+import { Color } from '../common.schemas.ts'
+
+export const ScanId = Type.String({ format: 'uuid', description: 'Chosen by the scanner (UUID); the same id again is answered with the first answer' })
+export const ScanFields = {
+  id: ScanId,
+  checkpointId: Type.String({ minLength: 1, maxLength: 64 }),
+  scannedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Device time of the scan. Offline batch items are judged as of this time (at most 7 days old).' })),
+  direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('pass')])),
+  plate: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'Vehicle plate, e.g. 鄂E12345' }))
+}
+export const ScanBody = Type.Object({
+  ...ScanFields,
+  token: Type.String({ maxLength: 16384, description: 'The QR text. Over 1 KiB is answered deny/malformed, not 400.' })
+}, { additionalProperties: false })
+export type ScanBodyT = Static<typeof ScanBody>
+/** Batch items are checked one by one, with the same rules as a single scan's body. */
+export const checkScanItem = createBodyAjv().compile<ScanBodyT>(ScanBody)
+
+const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()])
+export const Reason = Type.Union([
+  'malformed', 'alg_not_allowed', 'unknown_key', 'bad_signature', 'wrong_type', 'wrong_issuer', 'expired', 'not_yet_valid',
+  'unknown_person', 'color_yellow', 'color_red', 'clock_out_of_range'
+].map((r) => Type.Literal(r)))
+
+export const ScanAnswer = Type.Object({
+  id: Type.String(),
+  decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
+  color: Type.Union([Color, Type.Null()], { description: 'The colour now on the server (offline items: at scannedAt); null when the token did not verify' }),
+  personId: Nullable(Type.String()),
+  displayName: Nullable(Type.String({ description: 'Masked: 张*, 欧阳**' })),
+  reason: Type.Union([Reason, Type.Null()]),
+  recorded: Type.Boolean({ description: 'true: in the person\'s trail' }),
+  duplicate: Type.Boolean({ description: 'true: this id was answered before; this is the first answer again' }),
+  offline: Type.Boolean({ description: 'true: judged as of scannedAt (offline batch item)' }),
+  kind: Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Null()])
+})
+
+export const ItemError = Type.Object({
+  id: Nullable(Type.String()),
+  error: Type.Object({ statusCode: Type.Integer(), code: Type.String(), message: Type.String() })
+}, { description: 'An item that could not be judged (bad shape 400, unknown checkpoint 404, not assigned 403, id conflict 409); the others are unaffected' })
+
+export const BatchBody = Type.Object({
+  scans: Type.Array(Type.Unknown(), { minItems: 1, maxItems: 1000, description: 'Up to 1000 items of the POST /v1/scans shape' })
+}, { additionalProperties: false })
+export const BatchReply = Type.Object({ results: Type.Array(Type.Union([ScanAnswer, ItemError])) })

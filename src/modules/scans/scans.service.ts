@@ -1,0 +1,150 @@
+// Checkpoint verification: judge a scanned code by the server's colour now (or at the offline scan time), record it once.
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { eq } from 'drizzle-orm'
+import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import { maskName } from '../../lib/mask.ts'
+import type { Session } from '../../types.ts'
+import { createAuthService } from '../auth/auth.service.ts'
+import { CODE_TYP } from '../codes/codes.service.ts'
+import { createPeopleRepository } from '../people/people.repository.ts'
+import { createStatusRepository } from '../status/status.repository.ts'
+import { colorAt, type ColorName } from '../status/status.rules.ts'
+import { verifyCode, type DenyReason } from './code-verifier.ts'
+import { createScanWriter, type ScanRow } from './scan-writer.ts'
+
+export const OFFLINE_WINDOW_MS = 7 * 86_400_000
+const SCOPE_TTL_MS = 30_000
+
+export type Reason = DenyReason | 'unknown_person' | 'color_yellow' | 'color_red' | 'clock_out_of_range'
+
+export interface ScanInput {
+  id: string
+  token: string
+  checkpointId: string
+  scannedAt?: string
+  direction?: 'in' | 'out' | 'pass'
+  plate?: string
+}
+
+export interface ScanAnswer {
+  id: string
+  decision: 'allow' | 'deny'
+  color: ColorName | null
+  personId: string | null
+  displayName: string | null
+  reason: Reason | null
+  recorded: boolean
+  duplicate: boolean
+  offline: boolean
+  kind: 'live' | 'paper' | null
+}
+
+export type Source = 'scan' | 'batch' | 'image'
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url')
+export const requestHashOf = (token: string, checkpointId: string): string => sha256(JSON.stringify([token, checkpointId]))
+
+export function createScansService (app: FastifyInstance) {
+  const { store, config, keyring, pii, log } = app
+  const { t } = store
+  const people = createPeopleRepository({ store })
+  const statusRepo = createStatusRepository({ store })
+  const auth = createAuthService(app)
+  const writer = createScanWriter(store)
+  app.addHook('onClose', async () => { await writer.drain() })
+
+  const checkpoints = new Map<string, { id: string, name: string }>()
+  async function checkpoint (id: string): Promise<{ id: string, name: string } | undefined> {
+    const cached = checkpoints.get(id)
+    if (cached !== undefined) return cached
+    const [row] = await store.db.select({ id: t.checkpoints.id, name: t.checkpoints.name }).from(t.checkpoints).where(eq(t.checkpoints.id, id)).limit(1)
+    if (row !== undefined) checkpoints.set(id, row)
+    return row
+  }
+
+  // Volunteers' assignments, cached briefly: a scan must not cost a user lookup.
+  const scopes = new Map<string, { at: number, checkpointIds: Set<string> }>()
+  async function mayScanAt (actor: Session, checkpointId: string): Promise<boolean> {
+    if (actor.role === 'admin') return true
+    if (actor.role !== 'volunteer') return false
+    const now = Date.now()
+    let scope = scopes.get(actor.sub)
+    if (scope === undefined || now - scope.at > SCOPE_TTL_MS) {
+      const s = await auth.userScope(actor.sub)
+      scope = { at: now, checkpointIds: new Set(s?.checkpointIds ?? []) }
+      scopes.set(actor.sub, scope)
+    }
+    return scope.checkpointIds.has(checkpointId)
+  }
+
+  async function previous (id: string, requestHash: string): Promise<ScanAnswer | null> {
+    const [scan] = await store.db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1)
+    if (scan !== undefined) {
+      if (scan.requestHash !== requestHash) throw new Conflict(`id: scan ${id} was already recorded with another token or checkpoint`)
+      const person = await people.byId(store.db, scan.personId)
+      return {
+        id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
+        displayName: person?.nameEnc == null ? null : maskName(pii.decrypt(person.nameEnc)),
+        reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as 'live' | 'paper'
+      }
+    }
+    const [event] = await store.db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1)
+    if (event !== undefined) {
+      if (event.requestHash !== requestHash) throw new Conflict(`id: scan ${id} was already answered for another token or checkpoint`)
+      return { id, decision: 'deny', color: null, personId: null, displayName: null, reason: event.reason as Reason, recorded: false, duplicate: true, offline: event.source === 'batch', kind: null }
+    }
+    return null
+  }
+
+  /** Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. */
+  async function judge (actor: Session, input: ScanInput, source: Source): Promise<ScanAnswer> {
+    const receivedAt = config.now()
+    const requestHash = requestHashOf(input.token, input.checkpointId)
+    const cp = await checkpoint(input.checkpointId)
+    if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${input.checkpointId}`)
+    if (!(await mayScanAt(actor, input.checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${input.checkpointId}`)
+    const before = await previous(input.id, requestHash)
+    if (before !== null) return before
+
+    const offline = source === 'batch' && input.scannedAt !== undefined
+    const scannedAt = input.scannedAt === undefined ? receivedAt : Date.parse(input.scannedAt)
+    const at = offline ? scannedAt : receivedAt
+    const deny = async (reason: Reason): Promise<ScanAnswer> => {
+      const inserted = await writer.write({
+        kind: 'security',
+        row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
+      })
+      if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+      log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
+      return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
+    }
+
+    if (offline && (scannedAt < receivedAt - OFFLINE_WINDOW_MS || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
+    const verified = await verifyCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
+    if (!verified.ok) return deny(verified.reason)
+    const { claims } = verified
+    const person = await people.byId(store.db, claims.sub)
+    if (person === undefined) return deny('unknown_person')
+
+    // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
+    const color = colorAt(await statusRepo.entries(store.db, person.id), at)
+    const decision = color === 'green' ? 'allow' : 'deny'
+    const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
+    const row: ScanRow = {
+      id: input.id, personId: person.id, checkpointId: input.checkpointId, actorId: actor.sub, source, kind: claims.knd,
+      scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,
+      color, decision, reason, jti: claims.jti, offline, requestHash, flags: null
+    }
+    const inserted = await writer.write({ kind: 'scan', row })
+    if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+    return {
+      id: input.id, decision, color, personId: person.id,
+      displayName: person.nameEnc === null ? null : maskName(pii.decrypt(person.nameEnc)),
+      reason, recorded: true, duplicate: false, offline, kind: claims.knd
+    }
+  }
+
+  return { judge, writer }
+}
+export type ScansService = ReturnType<typeof createScansService>
