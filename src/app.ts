@@ -27,6 +27,7 @@ import statusRoutes from './modules/status/status.routes.ts'
 import codesRoutes from './modules/codes/codes.routes.ts'
 import auditRoutes from './modules/audit/audit.routes.ts'
 import scansRoutes from './modules/scans/scans.routes.ts'
+import statusListRoutes from './modules/statuslist/statuslist.routes.ts'
 import './types.ts'
 
 export interface BuildOptions {
@@ -138,6 +139,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(statusRoutes)
   await app.register(codesRoutes)
   await app.register(scansRoutes)
+  await app.register(statusListRoutes)
   await app.register(auditRoutes)
   await app.register(pagesPlugin)
 

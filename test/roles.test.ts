@@ -1,4 +1,5 @@
 // The role matrix: every endpoint × every role (and no token), against the roles in shared/API.md.
+import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import { bearerOf, dialects, idNumberFor, makeCtx, nextPhone, type Ctx } from './helper.ts'
 
@@ -44,7 +45,10 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/v1/appeals/{appealId}/resolve', allowed: ['officer', 'admin'], body: () => ({ outcome: 'upheld', note: 'checked' }), expect: [200, 409] },
   { method: 'POST', path: '/v1/people/{personId}/paper-code', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/paper-code.svg', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
-  { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] }
+  { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] },
+  // A token that does not verify is still a 200 (deny) for a role that may scan.
+  { method: 'POST', path: '/v1/scans', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }), expect: [200] },
+  { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] }
 ]
 
 /** Answer without any token. Login endpoints are checked separately (they need a fresh code). */

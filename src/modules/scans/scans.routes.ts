@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { describeValidation } from '../../errors.ts'
 import { bearer, errors } from '../common.schemas.ts'
-import { BatchBody, BatchReply, ScanAnswer, ScanBody, checkScanItem, type ScanBodyT } from './scans.schemas.ts'
+import { BatchBody, BatchReply, ScanAnswer, ScanBody, checkScanItem } from './scans.schemas.ts'
 import { createScansService } from './scans.service.ts'
+import imageRoutes from './image.routes.ts'
+import placesRoutes from '../places/places.routes.ts'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -46,4 +48,8 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     }))
     return { results }
   })
+
+  // Routes that record into the same trail share this service (one group-commit writer per app).
+  await imageRoutes(fastify, scans)
+  await placesRoutes(fastify, scans)
 }
