@@ -45,3 +45,30 @@ eachDb('a volunteer scans a live code: allow, recorded once, duplicate on retry,
   t.match(bad, { id: null, error: { statusCode: 400, code: 'GP_VALIDATION' } })
   t.match(online, { decision: 'deny', reason: 'expired', recorded: false, personId: null })
 })
+
+eachDb('fraud signals: the same code or person at two places faster than travel allows is flagged and counted', async (t, ctx) => {
+  const yidu = await ctx.checkpoint({ name: '宜都高速口', lat: 30.3880, lon: 111.4500 })
+  const wuhan = await ctx.checkpoint({ name: '武汉卡口', lat: 30.5928, lon: 114.3055 })
+  const near = await ctx.checkpoint({ name: '宜都二号门', lat: 30.3890, lon: 111.4510 })
+  const admin = await ctx.admin()
+  const r = await ctx.resident()
+  const token = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })).json().token as string
+  const scan = async (checkpointId: string, tok = token) => (await ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(admin), payload: { id: randomUUID(), token: tok, checkpointId } })).json()
+
+  t.notOk('flags' in (await scan(yidu)), 'a first scan has no flags')
+  t.notOk('flags' in (await scan(near)), 'a gate 150 m away a moment later is not suspicious')
+  ctx.clock.advance(10 * 60_000)
+  const far = await scan(wuhan)
+  t.same(far.flags, ['code_impossible_travel', 'person_impossible_travel'], '270 km in 10 minutes: the same code and the same person are flagged')
+  t.equal(far.decision, 'allow', 'the decision still follows the rules')
+
+  // Five hours later is possible by road: a fresh code from the same person is not flagged.
+  ctx.clock.advance(5 * 3600_000)
+  const later = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf((await ctx.resident({ phone: r.phone, profile: false })).token) })).json().token as string
+  t.notOk('flags' in (await scan(yidu, later)), '270 km in 5 hours is not flagged')
+
+  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics' })).body
+  t.match(metrics, /gridpass_scan_fraud_flags_total\{flag="code_impossible_travel"\} 1/)
+  t.match(metrics, /gridpass_scan_fraud_flags_total\{flag="person_impossible_travel"\} 1/)
+  t.match(metrics, /gridpass_scans_total\{decision="allow",reason="none",source="scan"\} 4/)
+}, { config: { codeTtlSeconds: 3600 } })

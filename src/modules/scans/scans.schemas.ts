@@ -35,7 +35,10 @@ export const ScanAnswer = Type.Object({
   recorded: Type.Boolean({ description: 'true: in the person\'s trail' }),
   duplicate: Type.Boolean({ description: 'true: this id was answered before; this is the first answer again' }),
   offline: Type.Boolean({ description: 'true: judged as of scannedAt (offline batch item)' }),
-  kind: Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Null()])
+  kind: Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Null()]),
+  flags: Type.Optional(Type.Array(Type.Union([Type.Literal('code_impossible_travel'), Type.Literal('person_impossible_travel')]), {
+    description: 'Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics.'
+  }))
 })
 
 export const ItemError = Type.Object({

@@ -1,7 +1,8 @@
 // Checkpoint verification: judge a scanned code by the server's colour now (or at the offline scan time), record it once.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { eq } from 'drizzle-orm'
+import { and, desc, eq, gte, lte } from 'drizzle-orm'
+import { Counter } from 'prom-client'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
 import { maskName } from '../../lib/mask.ts'
 import type { Session } from '../../types.ts'
@@ -12,8 +13,11 @@ import { createStatusRepository } from '../status/status.repository.ts'
 import { colorAt, type ColorName } from '../status/status.rules.ts'
 import { verifyCode, type DenyReason } from './code-verifier.ts'
 import { createScanWriter, type ScanRow } from './scan-writer.ts'
+import { impossible, type FraudFlag, type Sighting } from './fraud.ts'
 
 export const OFFLINE_WINDOW_MS = 7 * 86_400_000
+/** How far around a scan to look for the same person or code elsewhere. */
+const FRAUD_WINDOW_MS = 6 * 3_600_000
 const SCOPE_TTL_MS = 30_000
 
 export type Reason = DenyReason | 'unknown_person' | 'color_yellow' | 'color_red' | 'clock_out_of_range'
@@ -38,6 +42,8 @@ export interface ScanAnswer {
   duplicate: boolean
   offline: boolean
   kind: 'live' | 'paper' | null
+  /** Fraud signals; the decision still follows the rules. */
+  flags?: FraudFlag[]
 }
 
 export type Source = 'scan' | 'batch' | 'image'
@@ -54,11 +60,15 @@ export function createScansService (app: FastifyInstance) {
   const writer = createScanWriter(store)
   app.addHook('onClose', async () => { await writer.drain() })
 
-  const checkpoints = new Map<string, { id: string, name: string }>()
-  async function checkpoint (id: string): Promise<{ id: string, name: string } | undefined> {
+  const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
+  const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [app.metrics] })
+
+  interface Place { id: string, name: string, lat: number | null, lon: number | null }
+  const checkpoints = new Map<string, Place>()
+  async function checkpoint (id: string): Promise<Place | undefined> {
     const cached = checkpoints.get(id)
     if (cached !== undefined) return cached
-    const [row] = await store.db.select({ id: t.checkpoints.id, name: t.checkpoints.name }).from(t.checkpoints).where(eq(t.checkpoints.id, id)).limit(1)
+    const [row] = await store.db.select({ id: t.checkpoints.id, name: t.checkpoints.name, lat: t.checkpoints.lat, lon: t.checkpoints.lon }).from(t.checkpoints).where(eq(t.checkpoints.id, id)).limit(1)
     if (row !== undefined) checkpoints.set(id, row)
     return row
   }
@@ -86,7 +96,8 @@ export function createScansService (app: FastifyInstance) {
       return {
         id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
         displayName: person?.nameEnc == null ? null : maskName(pii.decrypt(person.nameEnc)),
-        reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as 'live' | 'paper'
+        reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as 'live' | 'paper',
+        ...(scan.flags !== null ? { flags: JSON.parse(scan.flags) as FraudFlag[] } : {})
       }
     }
     const [event] = await store.db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1)
@@ -95,6 +106,23 @@ export function createScansService (app: FastifyInstance) {
       return { id, decision: 'deny', color: null, personId: null, displayName: null, reason: event.reason as Reason, recorded: false, duplicate: true, offline: event.source === 'batch', kind: null }
     }
     return null
+  }
+
+  /** The same code, or the same person, seen elsewhere around this time, farther than travel allows. */
+  async function fraudFlags (personId: string, jti: string, here: Sighting): Promise<FraudFlag[]> {
+    if (here.lat === null || here.lon === null) return []
+    const near = (rows: Array<{ checkpointId: string, scannedAt: number }>) => Promise.all(rows.map(async (r) => {
+      const cp = await checkpoint(r.checkpointId)
+      return { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null }
+    }))
+    const sameCode = await store.db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans).where(eq(t.scans.jti, jti)).limit(20)
+    const samePerson = await store.db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans)
+      .where(and(eq(t.scans.personId, personId), gte(t.scans.scannedAt, here.at - FRAUD_WINDOW_MS), lte(t.scans.scannedAt, here.at + FRAUD_WINDOW_MS)))
+      .orderBy(desc(t.scans.scannedAt)).limit(50)
+    const flags: FraudFlag[] = []
+    if ((await near(sameCode)).some((s) => impossible(here, s))) flags.push('code_impossible_travel')
+    if ((await near(samePerson)).some((s) => impossible(here, s))) flags.push('person_impossible_travel')
+    return flags
   }
 
   /** Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. */
@@ -116,6 +144,7 @@ export function createScansService (app: FastifyInstance) {
         row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
       })
       if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+      scanCount.inc({ decision: 'deny', reason, source })
       log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
       return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
     }
@@ -131,17 +160,21 @@ export function createScansService (app: FastifyInstance) {
     const color = colorAt(await statusRepo.entries(store.db, person.id), at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
+    const flags = await fraudFlags(person.id, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
     const row: ScanRow = {
       id: input.id, personId: person.id, checkpointId: input.checkpointId, actorId: actor.sub, source, kind: claims.knd,
       scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,
-      color, decision, reason, jti: claims.jti, offline, requestHash, flags: null
+      color, decision, reason, jti: claims.jti, offline, requestHash, flags: flags.length > 0 ? JSON.stringify(flags) : null
     }
     const inserted = await writer.write({ kind: 'scan', row })
     if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+    scanCount.inc({ decision, reason: reason ?? 'none', source })
+    for (const flag of flags) fraudCount.inc({ flag })
+    if (flags.length > 0) log.warn({ scanId: input.id, checkpointId: cp.id, flags }, 'scan flagged')
     return {
       id: input.id, decision, color, personId: person.id,
       displayName: person.nameEnc === null ? null : maskName(pii.decrypt(person.nameEnc)),
-      reason, recorded: true, duplicate: false, offline, kind: claims.knd
+      reason, recorded: true, duplicate: false, offline, kind: claims.knd, ...(flags.length > 0 ? { flags } : {})
     }
   }
 
