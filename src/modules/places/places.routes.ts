@@ -1,5 +1,75 @@
-// Place codes ("scan, not show", 场所码) and resident check-ins (placeholder until implemented).
+// HTTP for place codes (场所码): printing them (admin, grid worker) and residents checking in by scanning one.
 import type { FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { Type } from '@sinclair/typebox'
+import { Color, IsoTime, bearer, errors } from '../common.schemas.ts'
 import type { ScansService } from '../scans/scans.service.ts'
+import { placeCardSvg } from './place-card.ts'
+import { createPlacesService } from './places.service.ts'
 
-export default async function placesRoutes (_app: FastifyInstance, _scans: ScansService): Promise<void> {}
+const iso = (ms: number): string => new Date(ms).toISOString()
+const LIFETIME = 'Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.'
+
+export default async function placesRoutes (fastify: FastifyInstance, scans: ScansService): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const places = createPlacesService(fastify, scans)
+  const printers = [app.authenticate, app.requireRole('gridworker', 'admin')]
+  const params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Checkpoint id' }) })
+
+  app.get('/v1/checkpoints/:id/place-code', {
+    onRequest: printers,
+    schema: {
+      tags: ['checkpoints'], summary: 'Issue a place code for a checkpoint, as a token for printing systems (admin, grid worker of its grid; audited)', security: bearer,
+      description: `The token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-place+jwt"}, payload {"iss","cp","iat","exp"}. ${LIFETIME}`,
+      params, response: { 200: Type.Object({ token: Type.String(), expiresAt: IsoTime }), ...errors(401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const code = await places.placeCode(request.user, request.params.id, 'place_code.issue')
+    reply.header('cache-control', 'no-store')
+    return { token: code.token, expiresAt: iso(code.expiresAt) }
+  })
+
+  app.get('/v1/checkpoints/:id/place-code.svg', {
+    onRequest: printers,
+    schema: {
+      tags: ['checkpoints'], summary: 'A printable place-code card, SVG (admin, grid worker of its grid; audited)', security: bearer,
+      description: `Residents scan it with their phone and check in (POST /v1/me/checkins). ${LIFETIME}`,
+      params, response: errors(401, 403, 404)
+    }
+  }, async (request, reply) => {
+    const code = await places.placeCode(request.user, request.params.id, 'place_code.print')
+    const card = placeCardSvg(code.token, code.checkpoint.name, code.checkpoint.kind, code.expiresAt, app.config.issuer)
+    return reply.header('cache-control', 'no-store').type('image/svg+xml').send(card)
+  })
+
+  app.post('/v1/me/checkins', {
+    onRequest: [app.authenticate, app.requireRole('resident')],
+    schema: {
+      tags: ['scans'], summary: 'Check in at a place by scanning its place code (resident)', security: bearer,
+      description: 'Recorded in the resident\'s trail like a volunteer\'s scan (source checkin), answered after the commit. allow only when the resident\'s colour now is green. ' +
+        'Idempotent on id: the same id and placeToken again → the first answer with duplicate:true; the same id with another placeToken → 409. ' +
+        'A placeToken that is not a valid place code (forged, expired, another kind of token) → 400 GP_VALIDATION naming placeToken: it is the resident\'s own request, and nothing is recorded.',
+      body: Type.Object({
+        id: Type.String({ format: 'uuid', description: 'Chosen by the page (UUID); retries reuse it' }),
+        placeToken: Type.String({ minLength: 1, maxLength: 16384, description: 'The QR text of the place code' }),
+        direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('pass')]))
+      }, { additionalProperties: false }),
+      response: {
+        200: Type.Object({
+          id: Type.String(),
+          decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')]),
+          color: Color,
+          reason: Type.Union([Type.Literal('color_yellow'), Type.Literal('color_red'), Type.Null()]),
+          checkpointId: Type.String(),
+          checkpointName: Type.String(),
+          at: IsoTime,
+          duplicate: Type.Boolean({ description: 'true: this id was answered before; this is the first answer again' })
+        }),
+        ...errors(400, 401, 403, 404, 409, 415)
+      }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return places.checkin(request.user, request.body)
+  })
+}

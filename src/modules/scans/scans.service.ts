@@ -91,7 +91,7 @@ export function createScansService (app: FastifyInstance) {
   async function previous (id: string, requestHash: string): Promise<ScanAnswer | null> {
     const [scan] = await store.db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1)
     if (scan !== undefined) {
-      if (scan.requestHash !== requestHash) throw new Conflict(`id: scan ${id} was already recorded with another token or checkpoint`)
+      if (scan.requestHash !== requestHash || scan.source === 'checkin') throw new Conflict(`id: scan ${id} was already recorded with another token or checkpoint`)
       const person = await people.byId(store.db, scan.personId)
       return {
         id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
@@ -178,6 +178,12 @@ export function createScansService (app: FastifyInstance) {
     }
   }
 
-  return { judge, writer }
+  /** judge's checkpoint and assignment checks alone: the image path refuses with them before its costly decode. */
+  async function checkScanner (actor: Session, checkpointId: string): Promise<void> {
+    if ((await checkpoint(checkpointId)) === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
+    if (!(await mayScanAt(actor, checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${checkpointId}`)
+  }
+
+  return { judge, writer, checkScanner }
 }
 export type ScansService = ReturnType<typeof createScansService>
