@@ -101,7 +101,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Infrastructure.
   await app.register(underPressure, {
-    maxEventLoopDelay: 2000,
+    maxEventLoopDelay: config.maxEventLoopDelayMs,
     pressureHandler: (_req, reply) => {
       void reply.code(503).send({ statusCode: 503, code: 'GP_OVERLOADED', error: 'Service Unavailable', message: 'the service is overloaded; retry shortly' })
     }

@@ -34,6 +34,8 @@ export interface Config {
   now: () => number
   /** Tests switch the request log off; the service always logs. */
   logger: boolean
+  /** Answer 503 GP_OVERLOADED while the event loop lags more than this (0: never). */
+  maxEventLoopDelayMs: number
 }
 
 export class ConfigError extends Error {}
@@ -70,6 +72,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: converted.LOG_LEVEL,
     production,
     now: Date.now,
-    logger: true
+    logger: true,
+    maxEventLoopDelayMs: 2000
   }
 }

@@ -13,7 +13,7 @@ export const ScanFields = {
 }
 export const ScanBody = Type.Object({
   ...ScanFields,
-  token: Type.String({ maxLength: 16384, description: 'The QR text. Over 1 KiB is answered deny/malformed, not 400.' })
+  token: Type.String({ maxLength: 131072, description: 'The QR text. Over 1 KiB (up to this 128 KiB schema limit) is answered 200 deny/malformed, not 400.' })
 }, { additionalProperties: false })
 export type ScanBodyT = Static<typeof ScanBody>
 /** Batch items are checked one by one, with the same rules as a single scan's body. */
