@@ -1,6 +1,7 @@
 // The role matrix: every endpoint × every role (and no token), against the roles in shared/API.md.
 import { randomUUID } from 'node:crypto'
 import t from 'tap'
+import QRCode from 'qrcode'
 import { bearerOf, dialects, idNumberFor, makeCtx, nextPhone, type Ctx } from './helper.ts'
 
 const ROLES = ['resident', 'volunteer', 'gridworker', 'tracer', 'officer', 'admin'] as const
@@ -15,11 +16,15 @@ interface Row {
   query?: string
   allowed: Role[]
   body?: (role: Role) => Record<string, unknown>
+  /** A multipart body instead of JSON ({params} filled in string fields). */
+  form?: () => Record<string, string | Blob>
   /** What an allowed role gets with the fixtures below. */
   expect: number[]
 }
 
 let serial = 900_000 + Math.floor(Math.random() * 50_000)
+// A QR whose text is not a code: a role that may scan gets a 200 deny.
+const notACodePng = await QRCode.toBuffer('not-a-code', { type: 'png' })
 
 const ROWS: Row[] = [
   { method: 'POST', path: '/v1/users', allowed: ['admin'], body: (r) => ({ username: `made-by-${r}`, password: 'long-enough-pw', role: 'officer' }), expect: [201] },
@@ -48,7 +53,13 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] },
   // A token that does not verify is still a 200 (deny) for a role that may scan.
   { method: 'POST', path: '/v1/scans', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }), expect: [200] },
-  { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] }
+  { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] },
+  { method: 'POST', path: '/v1/scans/image', allowed: ['volunteer', 'admin'], form: () => ({ id: randomUUID(), checkpointId: '{checkpointId}', image: new Blob([new Uint8Array(notACodePng)], { type: 'image/png' }) }), expect: [200] },
+  // The fixture checkpoint is in the grid worker's grid.
+  { method: 'GET', path: '/v1/checkpoints/{id}/place-code', allowed: ['gridworker', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/checkpoints/{id}/place-code.svg', allowed: ['gridworker', 'admin'], expect: [200] },
+  { method: 'POST', path: '/v1/me/checkins', allowed: ['resident'], body: () => ({ id: randomUUID(), placeToken: '{placeToken}' }), expect: [200] },
+  { method: 'GET', path: '/v1/status-list', allowed: STAFF, expect: [200] }
 ]
 
 /** Answer without any token. Login endpoints are checked separately (they need a fresh code). */
@@ -81,9 +92,11 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   if (paper.statusCode !== 201) throw new Error(`register failed: ${paper.body}`)
   const appeal = await ctx.inject({ method: 'POST', url: '/v1/me/appeals', headers: bearerOf(res.token), payload: { message: 'please check' } })
   if (appeal.statusCode !== 201) throw new Error(`appeal failed: ${appeal.body}`)
+  const place = await ctx.inject({ method: 'GET', url: `/v1/checkpoints/${checkpointId}/place-code`, headers: bearerOf(tokens.admin) })
+  if (place.statusCode !== 200) throw new Error(`place code failed: ${place.body}`)
   return {
     tokens,
-    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId }
+    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token }
   }
 }
 
@@ -94,6 +107,14 @@ const fill = (s: string, params: Record<string, string>, encode: (v: string) => 
 })
 const fillBody = (body: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> =>
   Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? fill(v, params, (x) => x) : v]))
+function formOf (fields: Record<string, string | Blob>, params: Record<string, string>): FormData {
+  const form = new FormData()
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === 'string') form.append(k, fill(v, params, (x) => x))
+    else form.append(k, v, `${k}.png`)
+  }
+  return form
+}
 const urlOf = (row: Row, params: Record<string, string>): string => fill(row.path, params) + (row.query === undefined ? '' : `?${fill(row.query, params)}`)
 
 for (const dialect of dialects()) {
@@ -140,7 +161,8 @@ for (const dialect of dialects()) {
           method: row.method,
           url,
           headers: role === null ? {} : bearerOf(tokens[role]),
-          ...(row.body !== undefined ? { payload: fillBody(row.body(role ?? 'admin'), params) } : {})
+          ...(row.body !== undefined ? { payload: fillBody(row.body(role ?? 'admin'), params) } : {}),
+          ...(row.form !== undefined ? { payload: formOf(row.form(), params) } : {})
         })
 
         const anon = await call(null)
