@@ -1,5 +1,4 @@
 // Reads a QR from an uploaded PNG or JPEG: sniff the type, check the pixel count from the header, decode, downscale, jsQR.
-import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import pngjs from 'pngjs'
 import jpeg from 'jpeg-js'
 import jsQRModule, { type Options as JsQROptions, type QRCode } from 'jsqr'
@@ -124,25 +123,21 @@ export function downscale (src: Rgba, longSide: number): Rgba {
 }
 
 /**
- * The QR text in the image, or null when none is found. Synchronous work in steps, yielding to the event loop between
- * them, so a large photo delays other requests by one step at a time rather than the whole decode.
+ * The QR text in the image, or null when none is found. Pure CPU work: it runs in a worker thread (image-worker.ts)
+ * so a large or hostile photo never stalls the event loop that answers everybody else's scans.
  */
-export async function decodeQr (buf: Buffer, type: ImageType): Promise<string | null> {
+export function decodeQrSync (buf: Buffer, type: ImageType): string | null {
   checkDimensions(buf, type)
   const full = decodePixels(buf, type)
-  await yieldToLoop()
   const pixels = full.width * full.height
   if (pixels > SEARCH_PIXELS) {
     const small = downscale(full, SEARCH_LONG_SIDE)
-    await yieldToLoop()
     const found = jsQR(small.data, small.width, small.height, { inversionAttempts: 'attemptBoth' })
     if (found !== null) return found.data
-    await yieldToLoop()
   }
   // A small QR in a big photo can lose its modules in that downscale: search again at up to 2000 px. Not at full size:
-  // jsQR's time grows with the area and with texture (seconds for a noisy 12 MP frame), and this runs on the event loop.
+  // jsQR's time grows with the area and with texture (seconds for a noisy 12 MP frame).
   // Only dark-on-light here (our codes): inverting would double the time of a miss.
   const second = pixels > SEARCH_PIXELS ? downscale(full, FALLBACK_LONG_SIDE) : full
-  if (second !== full) await yieldToLoop()
   return jsQR(second.data, second.width, second.height, { inversionAttempts: pixels > SEARCH_PIXELS ? 'dontInvert' : 'attemptBoth' })?.data ?? null
 }

@@ -5,7 +5,8 @@ import { Type, type Static } from '@sinclair/typebox'
 import { PayloadTooLarge, UnsupportedMediaType, Validation, describeValidation } from '../../errors.ts'
 import { createBodyAjv } from '../../lib/ajv.ts'
 import { bearer, errors } from '../common.schemas.ts'
-import { decodeQr, sniff, type ImageType } from './image-decode.ts'
+import { sniff, type ImageType } from './image-decode.ts'
+import { createDecodePool } from './image-pool.ts'
 import { ScanAnswer, ScanFields } from './scans.schemas.ts'
 import type { ScansService } from './scans.service.ts'
 
@@ -83,6 +84,8 @@ async function readUpload (request: FastifyRequest): Promise<Upload> {
 }
 
 export default async function imageRoutes (app: FastifyInstance, scans: ScansService): Promise<void> {
+  const decoder = createDecodePool()
+  app.addHook('onClose', async () => { await decoder.close() })
   // Own scope: the multipart parser and its hooks serve this route only; every other route stays JSON-only.
   await app.register(async (scope) => {
     await scope.register(multipart, {
@@ -109,7 +112,7 @@ export default async function imageRoutes (app: FastifyInstance, scans: ScansSer
       if (!checkFields(fields)) throw new Validation(describeValidation(checkFields.errors ?? [], 'body'))
       if (upload.image === null) throw new Validation('body.image: is required (a PNG or JPEG file part)')
       await scans.checkScanner(request.user, fields.checkpointId)
-      const token = await decodeQr(upload.image.data, upload.image.type)
+      const token = await decoder.decode(upload.image.data, upload.image.type)
       if (token === null) throw new Validation('image: no QR code found in the image')
       request.log.info({ checkpointId: fields.checkpointId, imageType: upload.image.type, imageBytes: upload.image.data.length }, 'scan image decoded')
       return scans.judge(request.user, { ...fields, token }, 'image')
