@@ -31,6 +31,8 @@ export interface Database_ {
   /** Runs a raw statement that returns rows, on either dialect. */
   rows: <R = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>) => Promise<R[]>
   close: () => Promise<void>
+  /** SQLite only: the raw connection, for the prepared statements of hot paths (src/db/scan-queries.ts). */
+  sqlite?: Database.Database
 }
 export type { Database_ as GridpassDb }
 
@@ -83,6 +85,7 @@ function openSqlite (path: string): Database_ {
     db,
     t: sqliteSchema,
     dialect: 'sqlite',
+    sqlite: client,
     tx,
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
     close: async () => { await queue; client.close() }

@@ -1,4 +1,5 @@
 // HTTP for checkpoint scans: one at a time, and offline batches.
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { describeValidation } from '../../errors.ts'
@@ -8,6 +9,7 @@ import { createScansService } from './scans.service.ts'
 import imageRoutes from './image.routes.ts'
 import placesRoutes from '../places/places.routes.ts'
 
+const BATCH_SLICE = 100
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export default async function scansRoutes (fastify: FastifyInstance): Promise<void> {
@@ -33,7 +35,7 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
       body: BatchBody, response: { 200: BatchReply, ...errors(400, 401, 403, 413, 415) }
     }
   }, async (request) => {
-    const results = await Promise.all(request.body.scans.map(async (item, index) => {
+    const judgeItem = async (item: unknown, index: number) => {
       const id = typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string' && UUID.test((item as { id: string }).id) ? (item as { id: string }).id : null
       if (!checkScanItem(item)) {
         return { id, error: { statusCode: 400, code: 'GP_VALIDATION', message: describeValidation(checkScanItem.errors ?? [], `body.scans[${index}]`) } }
@@ -45,7 +47,13 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
         if (e.code?.startsWith('GP_') === true && (e.statusCode ?? 500) < 500) return { id, error: { statusCode: e.statusCode as number, code: e.code, message: e.message } }
         throw err
       }
-    }))
+    }
+    // Slices, with a turn of the event loop between them: a 1000-item sync must not hold up the gates that scan live.
+    const results = []
+    for (let i = 0; i < request.body.scans.length; i += BATCH_SLICE) {
+      results.push(...await Promise.all(request.body.scans.slice(i, i + BATCH_SLICE).map((item, j) => judgeItem(item, i + j))))
+      await yieldToLoop()
+    }
     return { results }
   })
 

@@ -1,15 +1,14 @@
 // Checkpoint verification: judge a scanned code by the server's colour now (or at the offline scan time), record it once.
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { and, desc, eq, gte, lte } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { Counter } from 'prom-client'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
 import { maskName } from '../../lib/mask.ts'
 import type { Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { CODE_TYP } from '../codes/codes.service.ts'
-import { createPeopleRepository } from '../people/people.repository.ts'
-import { createStatusRepository } from '../status/status.repository.ts'
+import { createScanQueries } from '../../db/scan-queries.ts'
 import { colorAt, type ColorName } from '../status/status.rules.ts'
 import { verifyCode, type DenyReason } from './code-verifier.ts'
 import { createScanWriter, type ScanRow } from './scan-writer.ts'
@@ -54,10 +53,9 @@ export const requestHashOf = (token: string, checkpointId: string): string => sh
 export function createScansService (app: FastifyInstance) {
   const { store, config, keyring, pii, log } = app
   const { t } = store
-  const people = createPeopleRepository({ store })
-  const statusRepo = createStatusRepository({ store })
+  const queries = createScanQueries(store)
   const auth = createAuthService(app)
-  const writer = createScanWriter(store)
+  const writer = createScanWriter(store, queries)
   app.addHook('onClose', async () => { await writer.drain() })
 
   const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
@@ -89,10 +87,10 @@ export function createScansService (app: FastifyInstance) {
   }
 
   async function previous (id: string, requestHash: string): Promise<ScanAnswer | null> {
-    const [scan] = await store.db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1)
+    const scan = await queries.scanById(id)
     if (scan !== undefined) {
       if (scan.requestHash !== requestHash || scan.source === 'checkin') throw new Conflict(`id: scan ${id} was already recorded with another token or checkpoint`)
-      const person = await people.byId(store.db, scan.personId)
+      const person = await queries.person(scan.personId)
       return {
         id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
         displayName: person?.nameEnc == null ? null : maskName(pii.decrypt(person.nameEnc)),
@@ -100,7 +98,7 @@ export function createScansService (app: FastifyInstance) {
         ...(scan.flags !== null ? { flags: JSON.parse(scan.flags) as FraudFlag[] } : {})
       }
     }
-    const [event] = await store.db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1)
+    const event = await queries.securityById(id)
     if (event !== undefined) {
       if (event.requestHash !== requestHash) throw new Conflict(`id: scan ${id} was already answered for another token or checkpoint`)
       return { id, decision: 'deny', color: null, personId: null, displayName: null, reason: event.reason as Reason, recorded: false, duplicate: true, offline: event.source === 'batch', kind: null }
@@ -115,10 +113,8 @@ export function createScansService (app: FastifyInstance) {
       const cp = await checkpoint(r.checkpointId)
       return { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null }
     }))
-    const sameCode = await store.db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans).where(eq(t.scans.jti, jti)).limit(20)
-    const samePerson = await store.db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans)
-      .where(and(eq(t.scans.personId, personId), gte(t.scans.scannedAt, here.at - FRAUD_WINDOW_MS), lte(t.scans.scannedAt, here.at + FRAUD_WINDOW_MS)))
-      .orderBy(desc(t.scans.scannedAt)).limit(50)
+    const sameCode = await queries.byJti(jti)
+    const samePerson = await queries.personBetween(personId, here.at - FRAUD_WINDOW_MS, here.at + FRAUD_WINDOW_MS)
     const flags: FraudFlag[] = []
     if ((await near(sameCode)).some((s) => impossible(here, s))) flags.push('code_impossible_travel')
     if ((await near(samePerson)).some((s) => impossible(here, s))) flags.push('person_impossible_travel')
@@ -132,8 +128,8 @@ export function createScansService (app: FastifyInstance) {
     const cp = await checkpoint(input.checkpointId)
     if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${input.checkpointId}`)
     if (!(await mayScanAt(actor, input.checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${input.checkpointId}`)
-    const before = await previous(input.id, requestHash)
-    if (before !== null) return before
+    // No look-up of the id first: the scan is judged, and the write tells whether the id was free. Only a
+    // retry pays for reading the first answer (and the 409 check), not every new scan.
 
     const offline = source === 'batch' && input.scannedAt !== undefined
     const scannedAt = input.scannedAt === undefined ? receivedAt : Date.parse(input.scannedAt)
@@ -153,11 +149,11 @@ export function createScansService (app: FastifyInstance) {
     const verified = await verifyCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
     if (!verified.ok) return deny(verified.reason)
     const { claims } = verified
-    const person = await people.byId(store.db, claims.sub)
+    const person = await queries.person(claims.sub)
     if (person === undefined) return deny('unknown_person')
 
     // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
-    const color = colorAt(await statusRepo.entries(store.db, person.id), at)
+    const color = colorAt(await queries.entries(person.id), at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
     const flags = await fraudFlags(person.id, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
