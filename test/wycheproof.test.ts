@@ -25,11 +25,12 @@ import { verifyEs256 } from '../src/lib/jws.ts'
 import { canonicalJson, canonicalSegment, verifyCode, type DenyReason } from '../src/modules/scans/code-verifier.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const vectorsDir = resolve(repoRoot, '../shared/vectors/wycheproof')
+// A copy of shared/vectors/wycheproof (Apache 2.0, see its LICENSE and README) so the suite runs from any clone.
+const vectorsDir = resolve(repoRoot, 'test/vectors/wycheproof')
 
 function load<T> (file: string): T {
   const path = resolve(vectorsDir, file)
-  if (!existsSync(path)) throw new Error(`Wycheproof vectors missing: ${path} (the shared folder must sit beside the repository: ../shared/vectors/wycheproof/)`)
+  if (!existsSync(path)) throw new Error(`Wycheproof vectors missing: ${path} (copy it from shared/vectors/wycheproof/)`)
   return JSON.parse(readFileSync(path, 'utf8')) as T
 }
 
