@@ -109,10 +109,15 @@ export function createScansService (app: FastifyInstance) {
   /** The same code, or the same person, seen elsewhere around this time, farther than travel allows. */
   async function fraudFlags (personId: string, jti: string, here: Sighting): Promise<FraudFlag[]> {
     if (here.lat === null || here.lon === null) return []
-    const near = (rows: Array<{ checkpointId: string, scannedAt: number }>) => Promise.all(rows.map(async (r) => {
-      const cp = await checkpoint(r.checkpointId)
-      return { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null }
-    }))
+    // Checkpoints are nearly always cached: only a miss costs an await.
+    const near = async (rows: Array<{ checkpointId: string, scannedAt: number }>): Promise<Sighting[]> => {
+      const out: Sighting[] = []
+      for (const r of rows) {
+        const cp = checkpoints.get(r.checkpointId) ?? await checkpoint(r.checkpointId)
+        out.push({ checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })
+      }
+      return out
+    }
     const sameCode = await queries.byJti(jti)
     const samePerson = await queries.personBetween(personId, here.at - FRAUD_WINDOW_MS, here.at + FRAUD_WINDOW_MS)
     const flags: FraudFlag[] = []
