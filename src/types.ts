@@ -18,6 +18,9 @@ export interface Session {
   name?: string
 }
 
+/** Who a staff action is attributed to in the audit log and in status history: the username, else the id. */
+export const actorName = (s: Session): string => s.name ?? s.sub
+
 type Hook = (request: FastifyRequest, reply: FastifyReply) => Promise<void>
 
 declare module 'fastify' {

@@ -28,6 +28,11 @@ export interface Database_ {
   dialect: Dialect
   /** Runs fn in one transaction. On SQLite every write must go through here (see below). */
   tx: <T>(fn: (db: Db) => Promise<T>) => Promise<T>
+  /**
+   * Serialises transactions that take the same key until they end. SQLite already runs one transaction at a time;
+   * PostgreSQL takes a transaction-scoped advisory lock (several service copies share one database).
+   */
+  lock: (db: Db, key: string) => Promise<void>
   /** Runs a raw statement that returns rows, on either dialect. */
   rows: <R = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>) => Promise<R[]>
   close: () => Promise<void>
@@ -90,6 +95,7 @@ function openSqlite (path: string): Database_ {
     dialect: 'sqlite',
     sqlite: client,
     tx,
+    lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
     close: async () => { await queue; client.close() }
   }
@@ -112,12 +118,25 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
     t: pgSchema as unknown as Tables,
     dialect: 'pg',
     tx: async (fn) => pgDb.transaction(async (trx) => fn(trx as unknown as Db)),
+    lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`) },
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
       const result = await (d as unknown as typeof pgDb).execute(query)
       return result.rows as R[]
     },
     close: async () => { await pool.end() }
   }
+}
+
+/**
+ * When err (or its cause) is a unique-index violation, on either dialect: the constraint name and message, for the
+ * caller to tell which index; otherwise undefined. Races past a "taken?" check end here, and become a 409.
+ */
+export function uniqueViolation (err: unknown): string | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, constraint } = e as Error & { code?: unknown, constraint?: unknown }
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') return `${String(constraint)} ${e.message}`
+  }
+  return undefined
 }
 
 // Compile-time proof that both dialects give every table the same row type.

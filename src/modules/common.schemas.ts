@@ -13,3 +13,9 @@ export function errors (...statuses: number[]): Record<number, TSchema> {
 }
 
 export const bearer = [{ bearer: [] }]
+
+/** The schema, or null. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/** Epoch milliseconds as the API's ISO 8601 UTC text. */
+export const iso = (ms: number): string => new Date(ms).toISOString()

@@ -38,7 +38,7 @@ export function createAuditLog ({ store, now }: { store: GridpassDb, now: () => 
     /** Must run inside store.tx: the row and the action it records commit together. */
     async append (db: Db, entry: AuditInput): Promise<AuditRow> {
       // Several PostgreSQL service copies append at once: one chain head at a time.
-      if (store.dialect === 'pg') await store.rows(db, sql`SELECT pg_advisory_xact_lock(7140001)`)
+      await store.lock(db, 'audit-chain')
       const [last] = await db.select({ seq: t.auditLog.seq, hash: t.auditLog.hash }).from(t.auditLog).orderBy(desc(t.auditLog.seq)).limit(1)
       const base = {
         seq: (last?.seq ?? 0) + 1,

@@ -2,10 +2,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { IsoTime, bearer, errors } from '../common.schemas.ts'
+import { IsoTime, Nullable, bearer, errors, iso } from '../common.schemas.ts'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
-const Nullable = Type.Union([Type.String(), Type.Null()])
+const NullableText = Nullable(Type.String())
 
 export default async function auditRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -22,7 +21,7 @@ export default async function auditRoutes (fastify: FastifyInstance): Promise<vo
       }, { additionalProperties: false }),
       response: {
         200: Type.Object({
-          entries: Type.Array(Type.Object({ seq: Type.Integer(), at: IsoTime, actor: Type.String(), role: Type.String(), action: Type.String(), target: Nullable, purpose: Nullable, hash: Type.String(), prevHash: Type.String() })),
+          entries: Type.Array(Type.Object({ seq: Type.Integer(), at: IsoTime, actor: Type.String(), role: Type.String(), action: Type.String(), target: NullableText, purpose: NullableText, hash: Type.String(), prevHash: Type.String() })),
           nextBefore: Type.Union([Type.Integer(), Type.Null()], { description: 'Pass as `before` for the next page; null at the start of the log' })
         }),
         ...errors(400, 401, 403)
@@ -38,7 +37,7 @@ export default async function auditRoutes (fastify: FastifyInstance): Promise<vo
     onRequest: [app.authenticate, app.requireRole('resident')],
     schema: {
       tags: ['audit'], summary: 'Every time staff read or changed my data, newest first', security: bearer,
-      response: { 200: Type.Object({ entries: Type.Array(Type.Object({ at: IsoTime, role: Type.String(), action: Type.String(), purpose: Nullable })) }), ...errors(401, 403) }
+      response: { 200: Type.Object({ entries: Type.Array(Type.Object({ at: IsoTime, role: Type.String(), action: Type.String(), purpose: NullableText })) }), ...errors(401, 403) }
     }
   }, async (request) => ({
     entries: (await audit.forTarget(request.user.sub, 1000)).map((r) => ({ at: iso(r.at), role: r.role, action: r.action, purpose: r.purpose }))

@@ -1,6 +1,6 @@
 // SQL for staff accounts and one-time codes.
-import { and, count, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
-import type { Db, GridpassDb } from '../../db/index.ts'
+import { and, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm'
+import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type UserRow = GridpassDb['t']['users']['$inferSelect']
 export type OtpRow = GridpassDb['t']['otps']['$inferSelect']
@@ -35,7 +35,7 @@ export function createAuthRepository ({ store }: { store: GridpassDb }) {
      * wrong guess as the first. SQLite transactions already run one at a time.
      */
     async lockPhone (db: Db, phoneIdx: string): Promise<void> {
-      if (store.dialect === 'pg') await store.rows(db, sql`SELECT pg_advisory_xact_lock(hashtext(${`otp:${phoneIdx}`}))`)
+      await store.lock(db, `otp:${phoneIdx}`)
     },
     async otpsSince (db: Db, phoneIdx: string, since: number): Promise<number> {
       const [row] = await db.select({ n: count() }).from(t.otps).where(and(eq(t.otps.phoneIdx, phoneIdx), gt(t.otps.createdAt, since)))
@@ -60,9 +60,5 @@ export function createAuthRepository ({ store }: { store: GridpassDb }) {
 
 /** True when err is a violation of the unique username index: two requests both passed the "taken?" check before either committed. */
 export function usernameTaken (err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const { code, constraint } = e as Error & { code?: unknown, constraint?: unknown }
-    if ((code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE') && /users_username_uq|users\.username/.test(`${String(constraint)} ${e.message}`)) return true
-  }
-  return false
+  return /users_username_uq|users\.username/.test(uniqueViolation(err) ?? '')
 }

@@ -6,7 +6,7 @@ import { randomId, uuid } from '../../lib/ids.ts'
 import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import { createPeopleRepository } from '../people/people.repository.ts'
-import type { Role, Session } from '../../types.ts'
+import { actorName, type Role, type Session } from '../../types.ts'
 import { createAuthRepository, usernameTaken } from './auth.repository.ts'
 
 export const OTP_TTL_MS = 5 * 60_000
@@ -99,7 +99,7 @@ export function createAuthService (app: FastifyInstance) {
           if (missing.length > 0) throw new Validation(`body.${field}: unknown ${table}: ${missing.slice(0, 5).join(', ')}`)
         }
         await repo.insertUser(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now() })
-        await audit.append(db, { actor: actor.name ?? actor.sub, role: actor.role, action: 'user.create', target: id })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'user.create', target: id })
       }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
       return { id, username: input.username, role: input.role, checkpointIds, gridIds }
     },

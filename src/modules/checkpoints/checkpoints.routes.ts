@@ -5,11 +5,10 @@ import { Type } from '@sinclair/typebox'
 import { asc, eq } from 'drizzle-orm'
 import { Validation } from '../../errors.ts'
 import { randomId } from '../../lib/ids.ts'
-import { bearer, errors } from '../common.schemas.ts'
-import { STAFF_ROLES } from '../../types.ts'
+import { bearer, errors, Nullable } from '../common.schemas.ts'
+import { actorName, STAFF_ROLES } from '../../types.ts'
 
 const Kind = Type.Union(['traffic', 'community', 'village', 'venue'].map((k) => Type.Literal(k)))
-const Nullable = <T extends ReturnType<typeof Type.Number> | ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()])
 const Checkpoint = Type.Object({
   id: Type.String(), name: Type.String(), kind: Type.String(),
   gridId: Nullable(Type.String()), lat: Nullable(Type.Number()), lon: Nullable(Type.Number())
@@ -42,7 +41,7 @@ export default async function checkpointsRoutes (fastify: FastifyInstance): Prom
         if (grid === undefined) throw new Validation(`body.gridId: unknown grid ${row.gridId}`)
       }
       await db.insert(t.checkpoints).values(row)
-      await audit.append(db, { actor: request.user.name ?? request.user.sub, role: request.user.role, action: 'checkpoint.create', target: row.id })
+      await audit.append(db, { actor: actorName(request.user), role: request.user.role, action: 'checkpoint.create', target: row.id })
     })
     const { createdAt: _c, ...out } = row
     return reply.code(201).send(out)

@@ -2,11 +2,10 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { Color, IsoTime, PersonId, bearer, errors } from '../common.schemas.ts'
+import { Color, IsoTime, PersonId, bearer, errors, iso } from '../common.schemas.ts'
 import { createCodesService } from './codes.service.ts'
 import { paperCardSvg } from './paper-card.ts'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 const Jwk = Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), y: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() })
 
 export default async function codesRoutes (fastify: FastifyInstance): Promise<void> {

@@ -6,7 +6,7 @@ import { randomId } from '../../lib/ids.ts'
 import { signCompact } from '../../lib/jws.ts'
 import { PAPER_CODE_SECONDS } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
-import type { Session } from '../../types.ts'
+import { actorName, type Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { createPeopleRepository } from '../people/people.repository.ts'
 import { createStatusService } from '../status/status.service.ts'
@@ -62,7 +62,7 @@ export function createCodesService (app: FastifyInstance) {
       await checkScope(actor, person.gridId)
       const { color } = await status.evaluate(personId)
       const code = await sign(personId, color, 'paper')
-      await audit.record({ actor: actor.name ?? actor.sub, role: actor.role, action, target: personId })
+      await audit.record({ actor: actorName(actor), role: actor.role, action, target: personId })
       return { ...code, displayName: maskName(pii.decrypt(person.nameEnc as string)) }
     },
 

@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox'
 import { asc } from 'drizzle-orm'
 import { Conflict } from '../../errors.ts'
 import { bearer, errors } from '../common.schemas.ts'
-import { STAFF_ROLES } from '../../types.ts'
+import { actorName, STAFF_ROLES } from '../../types.ts'
 
 const Grid = Type.Object({ id: Type.String(), name: Type.String() })
 
@@ -26,7 +26,7 @@ export default async function gridsRoutes (fastify: FastifyInstance): Promise<vo
     await store.tx(async (db) => {
       const inserted = await db.insert(t.grids).values({ id, name, createdAt: config.now() }).onConflictDoNothing().returning({ id: t.grids.id })
       if (inserted.length === 0) throw new Conflict(`id: grid ${id} exists`)
-      await audit.append(db, { actor: request.user.name ?? request.user.sub, role: request.user.role, action: 'grid.create', target: id })
+      await audit.append(db, { actor: actorName(request.user), role: request.user.role, action: 'grid.create', target: id })
     })
     return reply.code(201).send({ id, name })
   })

@@ -1,6 +1,6 @@
 // SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
 import { eq } from 'drizzle-orm'
-import type { Db, GridpassDb } from '../../db/index.ts'
+import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type PersonRow = GridpassDb['t']['people']['$inferSelect']
 
@@ -35,14 +35,11 @@ export function createPeopleRepository ({ store }: { store: GridpassDb }) {
  * Which people column a unique-index violation was about ('idNumber' | 'phone'), or undefined for any other error.
  * Two PostgreSQL requests can both pass the "already bound?" check before either commits; the index decides.
  */
-export function uniqueViolation (err: unknown): 'idNumber' | 'phone' | undefined {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    const { code, constraint } = e as Error & { code?: unknown, constraint?: unknown }
-    const text = `${String(constraint)} ${e.message}`
-    if (code !== '23505' && code !== 'SQLITE_CONSTRAINT_UNIQUE') continue
-    if (/id_number_idx/.test(text)) return 'idNumber'
-    if (/phone_idx/.test(text)) return 'phone'
-  }
+export function uniqueColumn (err: unknown): 'idNumber' | 'phone' | undefined {
+  const text = uniqueViolation(err)
+  if (text === undefined) return undefined
+  if (/id_number_idx/.test(text)) return 'idNumber'
+  if (/phone_idx/.test(text)) return 'phone'
   return undefined
 }
 

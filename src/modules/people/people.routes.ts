@@ -3,13 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { PHONE_PATTERN } from '../../lib/phone.ts'
-import { Color, bearer, errors } from '../common.schemas.ts'
+import { Color, bearer, errors, Nullable } from '../common.schemas.ts'
 import { createPeopleService } from './people.service.ts'
 
 const Name = Type.String({ minLength: 1, maxLength: 50, description: 'Full name; stored encrypted' })
 const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER' })
 const GridId = Type.String({ minLength: 1, maxLength: 64 })
-const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()])
 const Profile = Type.Object({ personId: Type.String(), name: Type.String(), gridId: Nullable(Type.String()) })
 
 export default async function peopleRoutes (fastify: FastifyInstance): Promise<void> {

@@ -5,12 +5,10 @@ import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../.
 import { validateIdNumber } from '../../lib/id-number.ts'
 import { randomId } from '../../lib/ids.ts'
 import { normalizePhone } from '../../lib/phone.ts'
-import type { Session } from '../../types.ts'
+import { actorName, type Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { createStatusService } from '../status/status.service.ts'
-import { createPeopleRepository, uniqueViolation, type PersonRow } from './people.repository.ts'
-
-const actorOf = (s: Session): string => s.name ?? s.sub
+import { createPeopleRepository, uniqueColumn, type PersonRow } from './people.repository.ts'
 
 export function createPeopleService (app: FastifyInstance) {
   const { store, pii, audit, config } = app
@@ -31,7 +29,7 @@ export function createPeopleService (app: FastifyInstance) {
     try {
       return await work
     } catch (err) {
-      const column = uniqueViolation(err)
+      const column = uniqueColumn(err)
       if (column !== undefined) throw new Conflict(messages[column])
       throw err
     }
@@ -76,9 +74,9 @@ export function createPeopleService (app: FastifyInstance) {
         await repo.insert(db, {
           id, nameEnc: pii.encrypt(input.name), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx,
           phoneEnc: phone === undefined ? null : pii.encrypt(phone), phoneIdx: phone === undefined ? null : pii.index('phone', phone),
-          gridId: input.gridId, createdBy: actorOf(actor), createdAt: now, updatedAt: now
+          gridId: input.gridId, createdBy: actorName(actor), createdAt: now, updatedAt: now
         })
-        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'person.register', target: id })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'person.register', target: id })
         return { personId: id, name: input.name, gridId: input.gridId }
       }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
     },
@@ -86,7 +84,7 @@ export function createPeopleService (app: FastifyInstance) {
     async lookup (actor: Session, rawIdNumber: string, purpose: string | undefined) {
       const idNumber = checkIdNumber(rawIdNumber)
       const person = await repo.byIdNumberIdx(store.db, pii.index('idNumber', idNumber))
-      await audit.record({ actor: actorOf(actor), role: actor.role, action: 'identity.lookup', target: person?.id ?? null, purpose: purpose ?? null })
+      await audit.record({ actor: actorName(actor), role: actor.role, action: 'identity.lookup', target: person?.id ?? null, purpose: purpose ?? null })
       if (person === undefined) return []
       const ev = await status.evaluate(person.id)
       return [{ personId: person.id, name: name(person), gridId: person.gridId, color: ev.color }]

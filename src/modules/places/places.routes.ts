@@ -2,12 +2,11 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { Color, IsoTime, bearer, errors } from '../common.schemas.ts'
+import { Color, IsoTime, bearer, errors, iso } from '../common.schemas.ts'
 import type { ScansService } from '../scans/scans.service.ts'
 import { placeCardSvg } from './place-card.ts'
 import { createPlacesService } from './places.service.ts'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 const LIFETIME = 'Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.'
 
 export default async function placesRoutes (fastify: FastifyInstance, scans: ScansService): Promise<void> {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { eq } from 'drizzle-orm'
 import { Conflict, Forbidden, NotFound, ProfileRequired, Validation } from '../../errors.ts'
 import { signCompact } from '../../lib/jws.ts'
-import type { Session } from '../../types.ts'
+import { actorName, type Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { createPeopleRepository } from '../people/people.repository.ts'
 import { createStatusRepository } from '../status/status.repository.ts'
@@ -79,7 +79,7 @@ export function createPlacesService (app: FastifyInstance, scans: ScansService) 
       const key = keyring.active
       // Member order is fixed: verifiers re-serialise and compare byte for byte.
       const token = await signCompact({ alg: 'ES256', kid: key.kid, typ: PLACE_TYP }, { iss: config.issuer, cp: cp.id, iat, exp }, key.privateKey)
-      await audit.record({ actor: actor.name ?? actor.sub, role: actor.role, action, target: cp.id })
+      await audit.record({ actor: actorName(actor), role: actor.role, action, target: cp.id })
       return { token, expiresAt: exp * 1000, checkpoint: cp }
     },
 

@@ -1,7 +1,7 @@
 // Request and response schemas of checkpoint scans.
 import { Type, type Static } from '@sinclair/typebox'
 import { createBodyAjv } from '../../lib/ajv.ts'
-import { Color } from '../common.schemas.ts'
+import { Color, Nullable } from '../common.schemas.ts'
 
 export const ScanId = Type.String({ format: 'uuid', description: 'Chosen by the scanner (UUID); the same id again is answered with the first answer' })
 export const ScanFields = {
@@ -19,7 +19,6 @@ export type ScanBodyT = Static<typeof ScanBody>
 /** Batch items are checked one by one, with the same rules as a single scan's body. */
 export const checkScanItem = createBodyAjv().compile<ScanBodyT>(ScanBody)
 
-const Nullable = <T extends ReturnType<typeof Type.String>>(s: T) => Type.Union([s, Type.Null()])
 export const Reason = Type.Union([
   'malformed', 'alg_not_allowed', 'unknown_key', 'bad_signature', 'wrong_type', 'wrong_issuer', 'expired', 'not_yet_valid',
   'unknown_person', 'color_yellow', 'color_red', 'clock_out_of_range'

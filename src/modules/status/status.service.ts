@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Db } from '../../db/index.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
 import { randomId } from '../../lib/ids.ts'
-import type { Session } from '../../types.ts'
+import { actorName, type Session } from '../../types.ts'
 import { createPeopleRepository } from '../people/people.repository.ts'
 import { createStatusRepository, type AppealRow, type EntryRow } from './status.repository.ts'
 import { evaluate, ruleDuration, type ColorName, type Evaluation } from './status.rules.ts'
@@ -30,8 +30,6 @@ export function appealView (a: AppealRow) {
     outcome: a.outcome, note: a.note, resolvedAt: iso(a.resolvedAt)
   }
 }
-
-const actorOf = (s: Session): string => s.name ?? s.sub
 
 export function createStatusService (app: FastifyInstance) {
   const { store, audit, config } = app
@@ -83,13 +81,13 @@ export function createStatusService (app: FastifyInstance) {
         const current = await evaluateIn(db, personId, now)
         const changeId = randomId()
         const needsSecond = color === 'red' || current.color === 'red'
-        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorOf(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now })
-        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: needsSecond ? 'status.change_requested' : 'status.changed', target: personId, purpose: reason })
+        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorName(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: needsSecond ? 'status.change_requested' : 'status.changed', target: personId, purpose: reason })
         if (!needsSecond) {
-          await applyChange(db, personId, color, reason, actorOf(actor), changeId, now)
+          await applyChange(db, personId, color, reason, actorName(actor), changeId, now)
           return { pending: false as const, status: await evaluateIn(db, personId, now) }
         }
-        return { pending: true as const, change: { changeId, personId, color, state: 'pending' as const, reason, requestedBy: actorOf(actor), requestedAt: new Date(now).toISOString() } }
+        return { pending: true as const, change: { changeId, personId, color, state: 'pending' as const, reason, requestedBy: actorName(actor), requestedAt: new Date(now).toISOString() } }
       })
     },
 
@@ -99,11 +97,11 @@ export function createStatusService (app: FastifyInstance) {
         const change = await repo.change(db, changeId)
         if (change === undefined || change.personId !== personId) throw new NotFound(`changeId: no change ${changeId} for this person`)
         if (change.state !== 'pending') throw new Conflict(`changeId: change ${changeId} is already ${change.state}`)
-        if (change.requestedBy === actorOf(actor)) throw new Forbidden('a second, different officer or admin must confirm this change')
+        if (change.requestedBy === actorName(actor)) throw new Forbidden('a second, different officer or admin must confirm this change')
         // Guarded update: of two confirmations racing on PostgreSQL, only one applies the change.
-        if (!await repo.settleChange(db, changeId, { state: 'applied', confirmedBy: actorOf(actor), confirmedAt: now })) throw new Conflict(`changeId: change ${changeId} is already applied`)
-        await applyChange(db, personId, change.color as ColorName, change.reason, `${change.requestedBy}+${actorOf(actor)}`, changeId, now)
-        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'status.change_confirmed', target: personId, purpose: change.reason })
+        if (!await repo.settleChange(db, changeId, { state: 'applied', confirmedBy: actorName(actor), confirmedAt: now })) throw new Conflict(`changeId: change ${changeId} is already applied`)
+        await applyChange(db, personId, change.color as ColorName, change.reason, `${change.requestedBy}+${actorName(actor)}`, changeId, now)
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'status.change_confirmed', target: personId, purpose: change.reason })
         return evaluateIn(db, personId, now)
       })
     },
@@ -117,7 +115,7 @@ export function createStatusService (app: FastifyInstance) {
 
     async appeals (actor: Session, status: string, limit: number): Promise<AppealRow[]> {
       const rows = await repo.appealsByStatus(store.db, status, limit)
-      await audit.record({ actor: actorOf(actor), role: actor.role, action: 'appeal.list', purpose: `status=${status}` })
+      await audit.record({ actor: actorName(actor), role: actor.role, action: 'appeal.list', purpose: `status=${status}` })
       return rows
     },
 
@@ -131,9 +129,9 @@ export function createStatusService (app: FastifyInstance) {
         const appeal = await repo.appeal(db, appealId)
         if (appeal === undefined) throw new NotFound(`appealId: no appeal ${appealId}`)
         if (appeal.status !== 'open') throw new Conflict(`appealId: appeal ${appealId} is already resolved`)
-        const values = { status: 'resolved', outcome, note, resolvedBy: actorOf(actor), resolvedAt: now }
+        const values = { status: 'resolved', outcome, note, resolvedBy: actorName(actor), resolvedAt: now }
         if (!await repo.resolveOpenAppeal(db, appealId, values)) throw new Conflict(`appealId: appeal ${appealId} is already resolved`)
-        await audit.append(db, { actor: actorOf(actor), role: actor.role, action: 'appeal.resolved', target: appeal.personId, purpose: outcome })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'appeal.resolved', target: appeal.personId, purpose: outcome })
         return { ...appeal, ...values }
       })
     }

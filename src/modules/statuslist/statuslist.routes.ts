@@ -3,10 +3,9 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { STAFF_ROLES } from '../../types.ts'
-import { IsoTime, bearer, errors } from '../common.schemas.ts'
+import { IsoTime, bearer, errors, iso } from '../common.schemas.ts'
 import { createStatusListService } from './statuslist.service.ts'
 
-const iso = (ms: number): string => new Date(ms).toISOString()
 
 export default async function statusListRoutes (fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
