@@ -2,6 +2,7 @@
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon:
 //   1. a baseline: a bare Fastify route (separate process) that parses the same body and does one ES256 verify;
+//   1b. a reference: the baseline plus one durable SQLite insert through gridpass's scan thread (the cost of durability);
 //   2. POST /v1/scans at the maximum rate → the ratio to the baseline (target ≥ 0.8);
 //   3. POST /v1/scans at half that rate → p99 latency (target ≤ 20 ms);
 //   4. POST /v1/scans/batch with 1000-item batches → scans per second (target ≥ 5000).
@@ -144,6 +145,14 @@ try {
   baseline.child.kill('SIGTERM')
   await baseline.exited
 
+  // 4b. A reference, not a target: the baseline plus one durable SQLite insert through gridpass's scan thread.
+  const durable = await startServer({ entry: 'scripts/lib/durable-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir }, ready: /durable reference listening on (http:\/\/\S+)/ })
+  servers.push(durable)
+  await single(durable.base, { duration: 3 })
+  const d = await single(durable.base)
+  durable.child.kill('SIGTERM')
+  await durable.exited
+
   // 5. gridpass at the maximum rate, then at half of it.
   await single(base, { duration: 3 })
   const gWindow = { from: profileClock(), to: 0 }
@@ -173,6 +182,7 @@ try {
     row(['measurement', 'result', 'p50 / p99 latency', 'errors, non-2xx', 'target', '']),
     row(['---', '---:', '---:', '---:', '---', '---']),
     row([`baseline: bare Fastify + ES256 verify, ${CONNECTIONS} connections`, `${fmt(rate(b))} req/s`, `${b.latency.p50} / ${b.latency.p99} ms`, `${b.errors + b.timeouts}, ${b.non2xx}`, '', '']),
+    row([`reference: baseline + one durable SQLite insert (group commit, fsync), ${CONNECTIONS} connections`, `${fmt(rate(d))} req/s (${fmt(rate(d) / rate(b), 2)} × baseline)`, `${d.latency.p50} / ${d.latency.p99} ms`, `${d.errors + d.timeouts}, ${d.non2xx}`, '', '']),
     row([`gridpass POST /v1/scans, ${CONNECTIONS} connections`, `${fmt(rate(g))} scans/s`, `${g.latency.p50} / ${g.latency.p99} ms`, `${g.errors + g.timeouts}, ${g.non2xx}`, '', '']),
     row(['ratio gridpass / baseline', fmt(ratio, 2), '', '', '≥ 0.80', verdict(ratio >= 0.8)]),
     row([`gridpass POST /v1/scans at half the max rate (${fmt(half)}/s)`, `${fmt(rate(h))} scans/s`, `${h.latency.p50} / **${h.latency.p99}** ms`, `${h.errors + h.timeouts}, ${h.non2xx}`, 'p99 ≤ 20 ms', verdict(h.latency.p99 <= 20)]),

@@ -1,6 +1,5 @@
 // buildApp(config): infrastructure plugins, then modules, then the error and 404 handlers, in one readable list.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
-import helmet from '@fastify/helmet'
 import cors from '@fastify/cors'
 import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
@@ -10,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
+import { securityHeaders } from './lib/security-headers.ts'
 import type { DbOptions } from './db/index.ts'
 import { ErrorBody, FASTIFY_CODES, NotFound, RateLimited, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
@@ -106,11 +106,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       void reply.code(503).send({ statusCode: 503, code: 'GP_OVERLOADED', error: 'Service Unavailable', message: 'the service is overloaded; retry shortly' })
     }
   })
-  await app.register(helmet, { global: true })
-  await app.register(cors, {
-    // Only the public key set is for other origins (other cities' verifiers).
-    delegator: (req, cb) => { cb(null, { origin: (req.url ?? '').startsWith('/.well-known/') ? '*' : false, methods: ['GET'] }) }
-  })
+  // helmet's security headers are the same for every response: computed once at start, set with one call.
+  app.addHook('onRequest', securityHeaders())
+  // CORS is closed everywhere (a static option, no per-request work) but on the public key set, which opens it
+  // in its own route config for other cities' verifiers.
+  await app.register(cors, { origin: false })
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => new RateLimited(`too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`)

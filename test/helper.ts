@@ -1,4 +1,4 @@
-// Builds a fresh app per test on a fresh database (in-memory SQLite, and a new PostgreSQL schema when configured).
+// Builds a fresh app per test on a fresh database (a SQLite file in a temp dir, and a new PostgreSQL schema when configured).
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -60,9 +60,11 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   const clock: Clock = { now: () => nowMs, set: (ms) => { nowMs = ms }, advance: (ms) => { nowMs += ms } }
   const keysDir = opts.keysDir ?? mkdtempSync(join(tmpdir(), 'gridpass-keys-'))
   const schema = `t_${randomBytes(6).toString('hex')}`
+  // A real file, as in production: scans are then written by the SQLite writer thread, as they are there.
+  const dataDir = dialect === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gridpass-db-')) : undefined
   const config: Config = {
     ...loadConfig({}),
-    databaseUrl: dialect === 'sqlite' ? 'file::memory:' : PG_URL as string,
+    databaseUrl: dataDir !== undefined ? `file:${join(dataDir, 'gridpass.db')}` : PG_URL as string,
     keysDir,
     adminPassword: ADMIN_PASSWORD,
     devOtp: true,
@@ -77,6 +79,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   test.teardown(async () => {
     await app.close()
     if (opts.keysDir === undefined) rmSync(keysDir, { recursive: true, force: true })
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
     if (dialect === 'pg') {
       const client = new pg.Client({ connectionString: PG_URL })
       await client.connect()

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { sql, type InferSelectModel } from 'drizzle-orm'
@@ -63,11 +64,17 @@ function openSqlite (path: string): Database_ {
   // FULL: an answered write survives a power cut, not only a process crash.
   client.pragma('synchronous = FULL')
   client.pragma('busy_timeout = 5000')
-  // A county's trail is millions of rows: keep the hot indexes in memory (64 MiB cache, 256 MiB mapped).
+  // A county's trail is millions of rows: keep the hot indexes in memory (64 MiB cache). No mmap: with the scan
+  // thread committing on its own connection, mapped reads here were measured 6× slower than plain ones.
   client.pragma('cache_size = -65536')
-  client.pragma('mmap_size = 268435456')
   const db = drizzleSqlite(client, { schema: sqliteSchema })
   migrateSqlite(db, { migrationsFolder: resolve(MIGRATIONS, 'sqlite') })
+  // Checkpoints run in their own thread (sqlite-checkpoint-worker.mjs), never inside a commit of this connection.
+  const checkpointer = client.memory ? null : startCheckpointer(client.name)
+  if (checkpointer !== null) {
+    client.pragma('wal_autocheckpoint = 0')
+    client.pragma('journal_size_limit = 67108864')
+  }
 
   // One connection serves every request, and awaits interleave: a statement from another request
   // issued while a transaction is open would join it (and vanish on its rollback). So transactions
@@ -97,7 +104,27 @@ function openSqlite (path: string): Database_ {
     tx,
     lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
-    close: async () => { await queue; client.close() }
+    // The checkpointer stops first; closing the last connection then checkpoints and removes the WAL.
+    close: async () => { await queue; await checkpointer?.close(); if (client.open) client.close() }
+  }
+}
+
+/** Every 200 ms, a PASSIVE checkpoint on a connection of its own, in a worker thread. */
+function startCheckpointer (path: string): { close: () => Promise<void> } {
+  const worker = new Worker(new URL('./sqlite-checkpoint-worker.mjs', import.meta.url), { workerData: { path, intervalMs: 200 } })
+  worker.on('message', (msg: { warning?: string }) => { if (msg.warning !== undefined) process.emitWarning(`SQLite checkpoint: ${msg.warning}`) })
+  worker.on('error', (err) => { process.emitWarning(`SQLite checkpoint thread failed: ${err.message}`) })
+  worker.unref()
+  let exited = false
+  const gone = new Promise<void>((resolve) => { worker.once('exit', () => { exited = true; resolve() }) })
+  return {
+    close: async () => {
+      if (exited) return
+      // Unref'd so it never holds the process open; while closing, it must.
+      worker.ref()
+      worker.postMessage('close')
+      await gone
+    }
   }
 }
 

@@ -1,6 +1,9 @@
 // The scan hot path's queries, prepared once: raw better-sqlite3 statements on SQLite, drizzle on PostgreSQL.
-import { and, asc, desc, eq, gte, inArray, lte } from 'drizzle-orm'
-import type { Db, GridpassDb } from './index.ts'
+// On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
+import { and, asc, desc, eq, gt, inArray, lte } from 'drizzle-orm'
+import type { GridpassDb } from './index.ts'
+import type { Statement } from 'better-sqlite3'
+import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
 
 type T = GridpassDb['t']
 export type ScanRow = T['scans']['$inferInsert']
@@ -9,17 +12,24 @@ export type StoredScan = T['scans']['$inferSelect']
 export type StoredSecurity = T['securityEvents']['$inferSelect']
 export interface PersonBrief { id: string, nameEnc: string | null, createdAt: number }
 export interface EntryBrief { rule: string, color: string, since: number, until: number | null, endedAt: number | null, endedBy: string | null, actor: string, reason: string | null, id: string }
-export interface Sighting { checkpointId: string, scannedAt: number }
+export interface Sighting { checkpointId: string, scannedAt: number, jti: string | null }
+/** Per id: true when written, false when the id was already taken (in either table), an Error when that row failed. */
+export type WriteOutcome = Map<string, boolean | Error>
+/** How many of a person's sightings on each side of a moment the fraud check looks at. */
+export const NEIGHBOURS = 3
 
 export interface ScanQueries {
   person: (id: string) => Promise<PersonBrief | undefined>
   entries: (personId: string) => Promise<EntryBrief[]>
   scanById: (id: string) => Promise<StoredScan | undefined>
   securityById: (id: string) => Promise<StoredSecurity | undefined>
-  byJti: (jti: string) => Promise<Sighting[]>
-  personBetween: (personId: string, from: number, to: number) => Promise<Sighting[]>
-  /** Inside store.tx: writes the rows whose id is free in both tables; returns the ids written. */
-  insert: (db: Db, scans: ScanRow[], security: SecurityRow[]) => Promise<Set<string>>
+  /** What judging a scan needs, in one round trip: the person, their status entries, their sightings around `at`. */
+  lookup: (personId: string, at: number) => Promise<{ person: PersonBrief | undefined, entries: EntryBrief[], around: Sighting[] }>
+  /** The person's sightings nearest in time to `at`: up to NEIGHBOURS at or before it and NEIGHBOURS after it. */
+  around: (personId: string, at: number) => Promise<Sighting[]>
+  /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
+  write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
+  close: () => Promise<void>
 }
 
 const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags'] as const
@@ -28,58 +38,96 @@ const camel = (c: string): string => c.replace(/_([a-z])/g, (_, x: string) => x.
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
 export function createScanQueries (store: GridpassDb): ScanQueries {
-  return store.sqlite !== undefined ? sqliteQueries(store.sqlite) : drizzleQueries(store)
+  return store.sqlite !== undefined ? sqliteQueries(store, store.sqlite) : drizzleQueries(store)
 }
 
-function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): ScanQueries {
-  const person = client.prepare('SELECT id, name_enc AS nameEnc, created_at AS createdAt FROM people WHERE id = ?')
-  const entries = client.prepare('SELECT id, rule, color, since, until, ended_at AS endedAt, ended_by AS endedBy, actor, reason FROM status_entries WHERE person_id = ? ORDER BY since')
-  const scanById = client.prepare(`SELECT ${select(SCAN_COLUMNS)} FROM scans WHERE id = ?`)
-  const securityById = client.prepare(`SELECT ${select(SECURITY_COLUMNS)} FROM security_events WHERE id = ?`)
-  const byJti = client.prepare('SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt FROM scans WHERE jti = ? LIMIT 20')
-  const personBetween = client.prepare('SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt FROM scans WHERE person_id = ? AND scanned_at BETWEEN ? AND ? ORDER BY scanned_at DESC LIMIT 50')
-  const scanTaken = client.prepare('SELECT 1 FROM security_events WHERE id = ?').pluck()
-  const securityTaken = client.prepare('SELECT 1 FROM scans WHERE id = ?').pluck()
-  const insertScan = client.prepare(`INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) VALUES (${SCAN_COLUMNS.map((c) => `@${camel(c)}`).join(', ')}) ON CONFLICT (id) DO NOTHING`)
-  const insertSecurity = client.prepare(`INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) VALUES (${SECURITY_COLUMNS.map((c) => `@${camel(c)}`).join(', ')}) ON CONFLICT (id) DO NOTHING`)
-  const scanOut = (row: Record<string, unknown> | undefined): StoredScan | undefined => (row === undefined ? undefined : { ...row, offline: row.offline === 1 } as StoredScan)
-  const scanIn = (r: ScanRow): Record<string, unknown> => {
+function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlite']>): ScanQueries {
+  const statements = {
+    person: 'SELECT id, name_enc AS nameEnc, created_at AS createdAt FROM people WHERE id = ?',
+    entries: 'SELECT id, rule, color, since, until, ended_at AS endedAt, ended_by AS endedBy, actor, reason FROM status_entries WHERE person_id = ? ORDER BY since',
+    scanById: `SELECT ${select(SCAN_COLUMNS)} FROM scans WHERE id = ?`,
+    securityById: `SELECT ${select(SECURITY_COLUMNS)} FROM security_events WHERE id = ?`,
+    before: `SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt, jti FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
+    after: `SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt, jti FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
+    // One statement per row: written only when the id is free in both tables (a scan id is answered once).
+    scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map((c) => `@${camel(c)}`).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = @id) ON CONFLICT (id) DO NOTHING`,
+    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map((c) => `@${camel(c)}`).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = @id) ON CONFLICT (id) DO NOTHING`
+  }
+  type Name = keyof typeof statements
+  const params = (cols: readonly string[], r: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = {}
-    for (const c of SCAN_COLUMNS) out[camel(c)] = (r as Record<string, unknown>)[camel(c)] ?? null
-    out.offline = r.offline ? 1 : 0
+    for (const c of cols) { const k = camel(c); out[k] = typeof r[k] === 'boolean' ? (r[k] ? 1 : 0) : r[k] ?? null }
     return out
   }
+  const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [
+    ...scans.map((r): WriteOp => ['scan', params(SCAN_COLUMNS, r)]),
+    ...security.map((r): WriteOp => ['security', params(SECURITY_COLUMNS, r)])
+  ]
+
+  // A file: the scan thread reads and writes. In memory there is no second connection: the main one does both.
+  let reads: (list: ReadOp[]) => Promise<unknown[]>
+  let writeOps: (list: WriteOp[]) => Promise<Array<number | Error>>
+  let close: ScanQueries['close'] = async () => {}
+  if (client.memory) {
+    const prepared = new Map(Object.entries(statements).map(([name, text]) => [name, client.prepare(text)]))
+    const stmt = (name: string): Statement => prepared.get(name) as Statement
+    reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : stmt(name).all(p)))
+    writeOps = async (list) => store.tx(async () => list.map(([name, p]) => stmt(name).run(p).changes))
+  } else {
+    const thread = createSqliteThread(client.name, statements)
+    reads = thread.read
+    writeOps = thread.write
+    close = thread.close
+  }
+  const one = async <R>(name: Name, p: unknown[]): Promise<R> => (await reads([[name, p, 'get']]))[0] as R
+
   return {
-    person: async (id) => person.get(id) as PersonBrief | undefined,
-    entries: async (personId) => entries.all(personId) as EntryBrief[],
-    scanById: async (id) => scanOut(scanById.get(id) as Record<string, unknown> | undefined),
-    securityById: async (id) => securityById.get(id) as StoredSecurity | undefined,
-    byJti: async (jti) => byJti.all(jti) as Sighting[],
-    personBetween: async (personId, from, to) => personBetween.all(personId, from, to) as Sighting[],
-    insert: async (_db, scans, security) => {
-      const written = new Set<string>()
-      for (const r of scans) if (scanTaken.get(r.id) === undefined && insertScan.run(scanIn(r)).changes === 1) written.add(r.id)
-      for (const r of security) {
-        const row: Record<string, unknown> = {}
-        for (const c of SECURITY_COLUMNS) row[camel(c)] = (r as Record<string, unknown>)[camel(c)] ?? null
-        if (securityTaken.get(r.id) === undefined && insertSecurity.run(row).changes === 1) written.add(r.id)
-      }
-      return written
-    }
+    person: async (id) => one<PersonBrief | undefined>('person', [id]),
+    entries: async (personId) => (await reads([['entries', [personId], 'all']]))[0] as EntryBrief[],
+    lookup: async (personId, at) => {
+      const [person, entries, before, after] = await reads([['person', [personId], 'get'], ['entries', [personId], 'all'], ['before', [personId, at], 'all'], ['after', [personId, at], 'all']])
+      return { person: person as PersonBrief | undefined, entries: entries as EntryBrief[], around: [...before as Sighting[], ...after as Sighting[]] }
+    },
+    scanById: async (id) => {
+      const row = await one<Record<string, unknown> | undefined>('scanById', [id])
+      return row === undefined ? undefined : { ...row, offline: row.offline === 1 } as StoredScan
+    },
+    securityById: async (id) => one<StoredSecurity | undefined>('securityById', [id]),
+    around: async (personId, at) => {
+      const [before, after] = await reads([['before', [personId, at], 'all'], ['after', [personId, at], 'all']])
+      return [...before as Sighting[], ...after as Sighting[]]
+    },
+    write: async (scans, security) => {
+      const results = await writeOps(ops(scans, security))
+      const out: WriteOutcome = new Map()
+      ;[...scans, ...security].forEach((r, i) => { const x = results[i] as number | Error; out.set(r.id, x instanceof Error ? x : x === 1) })
+      return out
+    },
+    close
   }
 }
 
 function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
-  return {
+  const q: ScanQueries = {
     person: async (id) => (await db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, id)).limit(1))[0],
     entries: async (personId) => db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)),
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
-    byJti: async (jti) => db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans).where(eq(t.scans.jti, jti)).limit(20),
-    personBetween: async (personId, from, to) => db.select({ checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt }).from(t.scans)
-      .where(and(eq(t.scans.personId, personId), gte(t.scans.scannedAt, from), lte(t.scans.scannedAt, to))).orderBy(desc(t.scans.scannedAt)).limit(50),
-    insert: async (tx, scans, security) => {
+    lookup: async (personId, at) => {
+      const [person, entries, around] = await Promise.all([q.person(personId), q.entries(personId), q.around(personId, at)])
+      return { person, entries, around }
+    },
+    around: async (personId, at) => {
+      const cols = { checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, jti: t.scans.jti }
+      const [b, a] = await Promise.all([
+        db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), lte(t.scans.scannedAt, at))).orderBy(desc(t.scans.scannedAt)).limit(NEIGHBOURS),
+        db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), gt(t.scans.scannedAt, at))).orderBy(asc(t.scans.scannedAt)).limit(NEIGHBOURS)
+      ])
+      return [...b, ...a]
+    },
+    close: async () => {},
+    write: async (scans, security) => store.tx(async (tx) => {
       const written = new Set<string>()
       const free = async <R extends { id: string }>(rows: R[], other: typeof t.scans | typeof t.securityEvents): Promise<R[]> => {
         if (rows.length === 0) return rows
@@ -94,7 +142,10 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
       for (let i = 0; i < freeSecurity.length; i += 500) {
         for (const r of await tx.insert(t.securityEvents).values(freeSecurity.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.securityEvents.id })) written.add(r.id)
       }
-      return written
-    }
+      const out: WriteOutcome = new Map()
+      for (const r of [...scans, ...security]) out.set(r.id, written.has(r.id))
+      return out
+    })
   }
+  return q
 }

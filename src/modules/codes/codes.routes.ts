@@ -16,6 +16,7 @@ export default async function codesRoutes (fastify: FastifyInstance): Promise<vo
   const image = (summary: string) => ({ tags: ['codes'], summary, security: bearer, response: errors(401, 403, 404, 409) })
 
   app.get('/.well-known/jwks.json', {
+    config: { cors: { origin: '*', methods: ['GET'] } },
     schema: { tags: ['codes'], summary: 'Public keys that verify health codes (public, CORS, cacheable)', response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } }
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300')

@@ -1,5 +1,5 @@
 // Group commit: scans that arrive together share one transaction (and one fsync); none is answered before its commit.
-import type { GridpassDb } from '../../db/index.ts'
+// On a SQLite file the commit runs in the writer thread, so the next group gathers while the disk syncs.
 import type { ScanQueries, ScanRow, SecurityRow } from '../../db/scan-queries.ts'
 
 export type { ScanRow, SecurityRow }
@@ -14,51 +14,72 @@ export interface ScanWriter {
   drain: () => Promise<void>
 }
 
-export function createScanWriter (store: GridpassDb, queries: ScanQueries, maxBatch = 1000): ScanWriter {
+export function createScanWriter (queries: Pick<ScanQueries, 'write'>, maxBatch = 1000, maxInFlight = 4): ScanWriter {
   let queue: Waiter[] = []
-  let running: Promise<void> | null = null
 
-  async function flushOnce (batch: Waiter[]): Promise<void> {
-    try {
-      // Within one batch the first row of an id wins; later ones see it as existing.
-      const seen = new Set<string>()
-      const scans: ScanRow[] = []
-      const security: SecurityRow[] = []
-      for (const w of batch) {
-        if (seen.has(w.item.row.id)) continue
-        seen.add(w.item.row.id)
-        if (w.item.kind === 'scan') scans.push(w.item.row); else security.push(w.item.row)
-      }
-      const inserted = await store.tx(async (db) => queries.insert(db, scans, security))
-      const claimed = new Set<string>()
-      for (const w of batch) {
-        const id = w.item.row.id
-        const mine = inserted.has(id) && !claimed.has(id)
-        if (mine) claimed.add(id)
-        w.resolve(mine)
-      }
-    } catch (err) {
-      for (const w of batch) w.reject(err)
+  async function commit (batch: Waiter[]): Promise<void> {
+    // Within one group the first row of an id wins; later ones see it as existing.
+    const first = new Map<string, Pending>()
+    for (const w of batch) if (!first.has(w.item.row.id)) first.set(w.item.row.id, w.item)
+    const items = [...first.values()]
+    const outcome = await queries.write(
+      items.filter((i) => i.kind === 'scan').map((i) => i.row as ScanRow),
+      items.filter((i) => i.kind === 'security').map((i) => i.row as SecurityRow))
+    for (const w of batch) {
+      const result = outcome.get(w.item.row.id)
+      if (result instanceof Error) w.reject(result)
+      else w.resolve(result === true && first.get(w.item.row.id) === w.item)
     }
   }
 
-  async function loop (): Promise<void> {
-    while (queue.length > 0) {
+  async function flushOnce (batch: Waiter[]): Promise<void> {
+    try {
+      await commit(batch)
+    } catch (err) {
+      if (batch.length === 1) { (batch[0] as Waiter).reject(err); return }
+      // One bad row (say, its person was deleted meanwhile) must not fail the others: each alone.
+      for (const w of batch) {
+        try { await commit([w]) } catch (e) { w.reject(e) }
+      }
+    }
+  }
+
+  // Groups go out as soon as the requests of one turn of the event loop have joined, up to `maxInFlight` at once;
+  // beyond that the queue grows and the next group is bigger. On a SQLite file the scan thread commits each group
+  // as it comes and one fsync covers every group committed before it (see src/db/sqlite-thread-worker.mjs).
+  const inFlight = new Set<Promise<void>>()
+  let scheduled = false
+  function flush (): void {
+    scheduled = false
+    while (queue.length > 0 && inFlight.size < maxInFlight) {
       const batch = queue.slice(0, maxBatch)
       queue = queue.slice(batch.length)
-      await flushOnce(batch)
+      const done: Promise<void> = flushOnce(batch).finally(() => {
+        inFlight.delete(done)
+        if (queue.length > 0) schedule()
+      })
+      inFlight.add(done)
     }
-    running = null
+  }
+  function schedule (): void {
+    if (scheduled) return
+    scheduled = true
+    // Let the requests already in flight join this group before it leaves.
+    setImmediate(flush)
   }
 
   return {
     write (item) {
       return new Promise<boolean>((resolve, reject) => {
         queue.push({ item, resolve, reject })
-        // Let the requests already in flight join this commit before it starts.
-        running ??= new Promise<void>((r) => setImmediate(r)).then(loop)
+        schedule()
       })
     },
-    async drain () { while (running !== null) await running }
+    async drain () {
+      while (queue.length > 0 || inFlight.size > 0) {
+        if (inFlight.size > 0) await Promise.race(inFlight)
+        else await new Promise((r) => setImmediate(r))
+      }
+    }
   }
 }

@@ -8,7 +8,7 @@ import { maskName } from '../../lib/mask.ts'
 import type { Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { CODE_TYP } from '../codes/codes.service.ts'
-import { createScanQueries } from '../../db/scan-queries.ts'
+import { createScanQueries, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { colorAt, type ColorName } from '../status/status.rules.ts'
 import { verifyCode, type DenyReason } from './code-verifier.ts'
 import { createScanWriter, type ScanRow } from './scan-writer.ts'
@@ -55,8 +55,8 @@ export function createScansService (app: FastifyInstance) {
   const { t } = store
   const queries = createScanQueries(store)
   const auth = createAuthService(app)
-  const writer = createScanWriter(store, queries)
-  app.addHook('onClose', async () => { await writer.drain() })
+  const writer = createScanWriter(queries)
+  app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
 
   const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
   const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [app.metrics] })
@@ -106,23 +106,26 @@ export function createScansService (app: FastifyInstance) {
     return null
   }
 
-  /** The same code, or the same person, seen elsewhere around this time, farther than travel allows. */
-  async function fraudFlags (personId: string, jti: string, here: Sighting): Promise<FraudFlag[]> {
+  /**
+   * The person seen elsewhere around this time, farther than travel allows; the same code when that sighting carried
+   * this jti (a code belongs to one person). Only the nearest sightings before and after count: if a farther one
+   * were impossible, some pair of neighbours between them would be, and was flagged when it was recorded.
+   */
+  async function fraudFlags (around: StoredSighting[], jti: string, here: Sighting): Promise<FraudFlag[]> {
     if (here.lat === null || here.lon === null) return []
-    // Checkpoints are nearly always cached: only a miss costs an await.
-    const near = async (rows: Array<{ checkpointId: string, scannedAt: number }>): Promise<Sighting[]> => {
-      const out: Sighting[] = []
-      for (const r of rows) {
-        const cp = checkpoints.get(r.checkpointId) ?? await checkpoint(r.checkpointId)
-        out.push({ checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })
-      }
-      return out
+    let code = false
+    let person = false
+    for (const r of around) {
+      if (Math.abs(r.scannedAt - here.at) > FRAUD_WINDOW_MS) continue
+      // Checkpoints are nearly always cached: only a miss costs an await.
+      const cp = checkpoints.get(r.checkpointId) ?? await checkpoint(r.checkpointId)
+      if (!impossible(here, { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })) continue
+      person = true
+      if (r.jti === jti) code = true
     }
-    const sameCode = await queries.byJti(jti)
-    const samePerson = await queries.personBetween(personId, here.at - FRAUD_WINDOW_MS, here.at + FRAUD_WINDOW_MS)
     const flags: FraudFlag[] = []
-    if ((await near(sameCode)).some((s) => impossible(here, s))) flags.push('code_impossible_travel')
-    if ((await near(samePerson)).some((s) => impossible(here, s))) flags.push('person_impossible_travel')
+    if (code) flags.push('code_impossible_travel')
+    if (person) flags.push('person_impossible_travel')
     return flags
   }
 
@@ -154,14 +157,15 @@ export function createScansService (app: FastifyInstance) {
     const verified = await verifyCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
     if (!verified.ok) return deny(verified.reason)
     const { claims } = verified
-    const person = await queries.person(claims.sub)
+    // One round trip: the person, their status entries and their sightings around the scan time.
+    const { person, entries, around } = await queries.lookup(claims.sub, scannedAt)
     if (person === undefined) return deny('unknown_person')
 
     // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
-    const color = colorAt(await queries.entries(person.id), at)
+    const color = colorAt(entries, at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
-    const flags = await fraudFlags(person.id, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
+    const flags = await fraudFlags(around, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
     const row: ScanRow = {
       id: input.id, personId: person.id, checkpointId: input.checkpointId, actorId: actor.sub, source, kind: claims.knd,
       scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,

@@ -1,0 +1,2 @@
+DROP INDEX `scans_jti_ix`;--> statement-breakpoint
+DROP INDEX `scans_scanned_ix`;

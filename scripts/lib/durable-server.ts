@@ -1,0 +1,46 @@
+// A reference point for the benchmark, not a target: the baseline (bare Fastify, one ES256 verify) plus one durable
+// write — the row inserted into a SQLite file through gridpass's own scan thread (src/db/sqlite-thread.ts: group
+// commit, fsync before the answer). The gap between this and the baseline is the price of durability alone on
+// this machine; the gap between this and gridpass is everything else gridpass does.
+import { verify } from 'node:crypto'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import Fastify from 'fastify'
+import { loadKeyring } from '../../src/lib/keyring.ts'
+import { createSqliteThread } from '../../src/db/sqlite-thread.ts'
+
+const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
+const path = join(process.env.GRIDPASS_BENCH_DIR ?? '.', 'durable-reference.db')
+const keyring = loadKeyring(keysDir, Date.now(), 30)
+const setup = new Database(path)
+setup.pragma('journal_mode = WAL')
+setup.exec('CREATE TABLE IF NOT EXISTS scans (id TEXT PRIMARY KEY, token_length INTEGER NOT NULL, at INTEGER NOT NULL)')
+setup.close()
+const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, token_length, at) VALUES (@id, @tokenLength, @at) ON CONFLICT (id) DO NOTHING' })
+
+// Rows that arrive in one turn of the event loop go to the thread in one message, as gridpass's scan writer does.
+let queue: Array<{ row: Record<string, unknown>, done: (ok: boolean) => void }> = []
+const flush = (): void => {
+  const batch = queue
+  queue = []
+  thread.write(batch.map((b) => ['insert', b.row])).then(
+    (results) => { batch.forEach((b, i) => { b.done(typeof results[i] === 'number') }) },
+    () => { for (const b of batch) b.done(false) })
+}
+
+const app = Fastify({ logger: false })
+app.post('/v1/scans', (request, reply) => {
+  const { id, token } = request.body as { id: string, token: string }
+  const [h = '', p = '', s = ''] = token.split('.')
+  const key = keyring.verifiers.get((JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)
+  if (key === undefined) { void reply.code(400).send({ ok: false }); return }
+  verify('sha256', Buffer.from(`${h}.${p}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'), (err, ok) => {
+    if (queue.length === 0) setImmediate(flush)
+    queue.push({ row: { id, tokenLength: token.length, at: Date.now() }, done: (written) => { void reply.code(written ? 200 : 500).send({ ok: err === null && ok }) } })
+  })
+})
+
+await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
+const address = app.server.address()
+console.log(`durable reference listening on http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`)
+process.on('SIGTERM', () => { void app.close().then(async () => { await thread.close(); process.exit(0) }) })

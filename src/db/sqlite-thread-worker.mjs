@@ -1,0 +1,103 @@
+// The SQLite scan thread: its own connection to the main one's file. It runs the scan path's reads and writes, so its
+// page cache stays warm (a connection's cache is reset whenever another connection commits) and its commits never
+// block the event loop.
+// Durability: this connection commits with synchronous=NORMAL (the WAL is written, not synced) and then fsyncs the
+// WAL itself, asynchronously, before it answers: one fsync covers every commit made before it started (group commit),
+// and reads are answered meanwhile. An answered write has been synced, exactly as with synchronous=FULL.
+// Plain JavaScript on purpose: it starts in tens of milliseconds without a TypeScript loader.
+// Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql } }; messages are answered in order:
+//   { id, reads: [[name, params, 'get' | 'all'], …] } → { id, results: [row | rows, …] }
+//   { id, ops: [[name, params], …] } → committed (with the other messages of its group) and synced
+//     → { id, results: [changes | { error }, …] }
+//   'close' → closes the connection and exits.
+import { closeSync, fsync, fsyncSync, openSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { parentPort, workerData } from 'node:worker_threads'
+import Database from 'better-sqlite3'
+
+const db = new Database(workerData.path)
+db.pragma('journal_mode = WAL')
+db.pragma('foreign_keys = ON')
+db.pragma('synchronous = NORMAL')
+db.pragma('busy_timeout = 5000')
+db.pragma('cache_size = -65536')
+// Checkpoints are the checkpoint thread's work (src/db/sqlite-checkpoint-worker.mjs), never a commit's.
+db.pragma('wal_autocheckpoint = 0')
+db.pragma('journal_size_limit = 67108864')
+
+const statements = new Map(Object.entries(workerData.statements).map(([name, text]) => [name, db.prepare(text)]))
+const statement = (name) => {
+  const stmt = statements.get(name)
+  if (stmt === undefined) throw new Error(`unknown statement ${name}`)
+  return stmt
+}
+const run = (op) => statement(op[0]).run(op[1]).changes
+const errorOf = (err) => ({ error: { message: err instanceof Error ? err.message : String(err), code: err?.code } })
+
+// All ops in one transaction (one fsync). When that fails, each op alone, so one bad row fails only itself.
+const all = db.transaction((ops) => ops.map(run))
+const one = db.transaction(run)
+
+// The WAL file, opened once after the first commit (fsync on any descriptor syncs the file); its directory is synced
+// once too, so the file itself survives a power cut.
+let walFd = null
+const wal = () => {
+  if (walFd === null) {
+    const dir = openSync(dirname(workerData.path), 'r')
+    try { fsyncSync(dir) } finally { closeSync(dir) }
+    walFd = openSync(`${workerData.path}-wal`, 'r')
+  }
+  return walFd
+}
+
+// Group commit: write messages that arrive while the WAL is being synced wait, and are then committed together in
+// one transaction and synced by one fsync. Reads are answered meanwhile; they may see a group whose fsync is still
+// running, never half a group, and nothing is answered as written before its fsync.
+let queued = [] // write messages not committed yet
+let syncing = false
+let closing = false
+const finish = () => {
+  if (!closing || syncing || queued.length > 0) return
+  if (walFd !== null) closeSync(walFd)
+  db.close()
+  parentPort.close()
+}
+const commitAndSync = () => {
+  const messages = queued
+  queued = []
+  let results
+  try {
+    results = all.immediate(messages.flatMap((m) => m.ops))
+  } catch {
+    results = messages.flatMap((m) => m.ops).map((op) => {
+      try { return one.immediate(op) } catch (err) { return errorOf(err) }
+    })
+  }
+  let at = 0
+  const answers = messages.map((m) => { const a = { id: m.id, results: results.slice(at, at + m.ops.length) }; at += m.ops.length; return a })
+  syncing = true
+  fsync(wal(), (err) => {
+    syncing = false
+    for (const a of answers) parentPort.postMessage(err === null ? a : { id: a.id, ...errorOf(err) })
+    if (queued.length > 0) commitAndSync(); else finish()
+  })
+}
+
+parentPort.on('message', (msg) => {
+  if (msg === 'close') {
+    closing = true
+    finish()
+    return
+  }
+  if (msg.reads !== undefined) {
+    try {
+      const results = msg.reads.map(([name, params, mode]) => (mode === 'get' ? statement(name).get(params) : statement(name).all(params)))
+      parentPort.postMessage({ id: msg.id, results })
+    } catch (err) {
+      parentPort.postMessage({ id: msg.id, ...errorOf(err) })
+    }
+    return
+  }
+  queued.push(msg)
+  if (!syncing) commitAndSync()
+})

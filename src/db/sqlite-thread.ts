@@ -1,0 +1,88 @@
+// A second SQLite connection in a worker thread for the scan path: its commits and their fsync run off the event
+// loop, so requests keep being answered while the disk syncs, and commit groups grow with the load. It also runs
+// the scan path's reads: a connection's page cache is reset whenever another connection commits, so reads belong
+// on the connection that does the writing. WAL lets the main connection read meanwhile; both connections wait for
+// each other's write lock (busy_timeout).
+import { Worker } from 'node:worker_threads'
+
+export type WriteOp = [statement: string, params: Record<string, unknown>]
+export type ReadOp = [statement: string, params: unknown[] | Record<string, unknown>, mode: 'get' | 'all']
+/** Per op: the number of rows it changed, or the error that op alone hit. */
+export type WriteResult = number | Error
+
+export interface SqliteThread {
+  /** Runs the reads in order (one snapshot each); resolves with their rows. */
+  read: (reads: ReadOp[]) => Promise<unknown[]>
+  /** Runs the ops in one transaction; resolves after COMMIT. */
+  write: (ops: WriteOp[]) => Promise<WriteResult[]>
+  close: () => Promise<void>
+}
+
+interface Job { resolve: (results: unknown[]) => void, reject: (err: Error) => void }
+type WireError = { error: { message: string, code?: string } }
+type Reply = { id: number, results?: unknown[] } & Partial<WireError>
+
+const asError = (e: WireError['error']): Error => Object.assign(new Error(e.message), { code: e.code })
+const isWireError = (r: unknown): r is WireError => typeof r === 'object' && r !== null && 'error' in r
+
+export function createSqliteThread (path: string, statements: Record<string, string>): SqliteThread {
+  let worker: Worker | null = null
+  let next = 0
+  const jobs = new Map<number, Job>()
+
+  const failAll = (err: Error): void => {
+    for (const job of jobs.values()) job.reject(err)
+    jobs.clear()
+  }
+  const start = (): Worker => {
+    const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), { workerData: { path, statements } })
+    w.on('message', (msg: Reply) => {
+      const job = jobs.get(msg.id)
+      if (job === undefined) return
+      jobs.delete(msg.id)
+      if (msg.error !== undefined) job.reject(asError(msg.error))
+      else job.resolve(msg.results ?? [])
+    })
+    // A crashed thread fails what it held (none of it was acknowledged); the next call starts a new one.
+    w.on('error', (err) => { if (worker === w) worker = null; failAll(err) })
+    w.on('exit', (code) => { if (worker === w) worker = null; if (jobs.size > 0) failAll(new Error(`the SQLite scan thread exited (${code})`)) })
+    return w
+  }
+  const send = (body: { reads: ReadOp[] } | { ops: WriteOp[] }): Promise<unknown[]> => {
+    worker ??= start()
+    const w = worker
+    const id = ++next
+    return new Promise((resolve, reject) => {
+      jobs.set(id, { resolve, reject })
+      w.postMessage({ id, ...body })
+    })
+  }
+
+  // Reads asked for in one turn of the event loop travel together: one message each way instead of one per scan.
+  let pending: Array<{ reads: ReadOp[], resolve: (rows: unknown[]) => void, reject: (err: Error) => void }> = []
+  const flushReads = (): void => {
+    const batch = pending
+    pending = []
+    send({ reads: batch.flatMap((p) => p.reads) }).then((rows) => {
+      let at = 0
+      for (const p of batch) { p.resolve(rows.slice(at, at + p.reads.length)); at += p.reads.length }
+    }, (err: Error) => { for (const p of batch) p.reject(err) })
+  }
+
+  return {
+    read: async (reads) => new Promise((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flushReads)
+      pending.push({ reads, resolve, reject })
+    }),
+    write: async (ops) => (await send({ ops })).map((r) => (isWireError(r) ? asError(r.error) : r as number)),
+    async close () {
+      const w = worker
+      worker = null
+      if (w === null) return
+      await new Promise<void>((resolve) => {
+        w.once('exit', () => { resolve() })
+        w.postMessage('close')
+      })
+    }
+  }
+}
