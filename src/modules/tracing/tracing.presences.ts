@@ -1,0 +1,83 @@
+// Pure rules of docs/tracing.md: scans → presences (points and stays), the gap between two presences, and the
+// checkpoint time ranges whose scans can meet a presence.
+
+/** The longest stay: an "in" followed by an "out" later than this is a forgotten "out", not a stay. */
+export const MAX_STAY_MS = 4 * 3600_000
+
+export interface ScanPoint { id: string, scannedAt: number, direction: string | null, plate: string | null }
+export interface Presence { start: number, end: number, plate: string | null }
+
+/** Plates compare without spaces, upper case; an empty plate is no plate. */
+export function normalizePlate (plate: string | null): string | null {
+  if (plate === null) return null
+  const p = plate.replace(/\s+/g, '').toUpperCase()
+  return p === '' ? null : p
+}
+
+export const byTimeThenId = (a: ScanPoint, b: ScanPoint): number => a.scannedAt - b.scannedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+
+/**
+ * One person's scans at one checkpoint, sorted by byTimeThenId, as presences: an "in" whose next scan is an "out"
+ * at most 4 h later is a stay [in, out]; every other scan is a point. The plate is the first scan's.
+ */
+export function presencesOf (scans: ScanPoint[]): Presence[] {
+  const out: Presence[] = []
+  for (let i = 0; i < scans.length; i++) {
+    const s = scans[i] as ScanPoint
+    const next = scans[i + 1]
+    if (s.direction === 'in' && next !== undefined && next.direction === 'out' && next.scannedAt - s.scannedAt <= MAX_STAY_MS) {
+      out.push({ start: s.scannedAt, end: next.scannedAt, plate: normalizePlate(s.plate) })
+      i++
+    } else {
+      out.push({ start: s.scannedAt, end: s.scannedAt, plate: normalizePlate(s.plate) })
+    }
+  }
+  return out
+}
+
+/** The gap between two intervals: 0 when they overlap. */
+export const gapMs = (a: Presence, b: Presence): number => Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end))
+
+export const sameVehicle = (a: Presence, b: Presence): boolean => a.plate !== null && a.plate === b.plate
+
+/**
+ * The scans at the presence's checkpoint that decide every presence within `windowMs` of it: a stay starting up to
+ * 4 h before (its "in"), and the "out" of any stay that starts before the presence (up to 4 h after that start).
+ * Scans outside these bounds can only form presences too far away, or change nothing about them.
+ */
+export function neighbourhood (p: Presence, windowMs: number): [number, number] {
+  return [p.start - windowMs - MAX_STAY_MS, Math.max(p.end + windowMs, p.start + MAX_STAY_MS)]
+}
+
+export interface Range<M> { lo: number, hi: number, members: M[] }
+
+/** Merges overlapping [lo, hi] ranges (clipped to [from, to]) so each scan is read once; members ride along. */
+export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M }>, from: number, to: number): Array<Range<M>> {
+  const sorted = items
+    .map((i) => ({ lo: Math.max(from, i.lo), hi: Math.min(to, i.hi), member: i.member }))
+    .filter((i) => i.lo <= i.hi)
+    .sort((a, b) => a.lo - b.lo)
+  const out: Array<Range<M>> = []
+  for (const i of sorted) {
+    const last = out[out.length - 1]
+    if (last !== undefined && i.lo <= last.hi) {
+      last.hi = Math.max(last.hi, i.hi)
+      last.members.push(i.member)
+    } else {
+      out.push({ lo: i.lo, hi: i.hi, members: [i.member] })
+    }
+  }
+  return out
+}
+
+/** Groups rows by a key, keeping their order. */
+export function groupBy<R> (rows: R[], key: (r: R) => string): Map<string, R[]> {
+  const out = new Map<string, R[]>()
+  for (const r of rows) {
+    const k = key(r)
+    const list = out.get(k)
+    if (list === undefined) out.set(k, [r])
+    else list.push(r)
+  }
+  return out
+}

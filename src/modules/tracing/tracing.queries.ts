@@ -1,0 +1,117 @@
+// Tracing's reads, as index range queries: on SQLite raw prepared statements (prepared once per database), on
+// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
+// the people met at a checkpoint.
+import { and, asc, between, eq, inArray } from 'drizzle-orm'
+import type { GridpassDb } from '../../db/index.ts'
+import { sql } from '../../db/index.ts'
+
+export interface TrailRow { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: string | null, color: string, decision: string, plate: string | null }
+/** A scan as the contact search needs it. */
+export interface ScanRow { id: string, personId: string, checkpointId: string, scannedAt: number, direction: string | null, plate: string | null }
+export interface CheckpointInfo { id: string, name: string, kind: string, lat: number | null, lon: number | null }
+export interface CheckpointRange { checkpointId: string, lo: number, hi: number }
+
+export interface TracingQueries {
+  personExists: (personId: string) => Promise<boolean>
+  trail: (personId: string, from: number, to: number) => Promise<TrailRow[]>
+  /** The scans of these people with from ≤ scannedAt ≤ to. */
+  scansOf: (personIds: string[], from: number, to: number) => Promise<ScanRow[]>
+  /** Per range, the scans at its checkpoint with lo ≤ scannedAt ≤ hi, oldest first. */
+  atCheckpoints: (ranges: CheckpointRange[]) => Promise<ScanRow[][]>
+  /** The stored (encrypted) names. */
+  encryptedNames: (personIds: string[]) => Promise<Map<string, string | null>>
+  checkpoints: (ids: string[]) => Promise<Map<string, CheckpointInfo>>
+}
+
+const CHUNK = 500
+const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK))
+
+const cache = new WeakMap<GridpassDb, TracingQueries>()
+export function createTracingQueries (store: GridpassDb): TracingQueries {
+  let q = cache.get(store)
+  if (q === undefined) {
+    q = store.sqlite !== undefined ? sqliteQueries(store.sqlite) : pgQueries(store)
+    cache.set(store, q)
+  }
+  return q
+}
+
+function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueries {
+  const exists = client.prepare('SELECT 1 FROM people WHERE id = ?').pluck()
+  const trail = client.prepare(`SELECT s.id, s.checkpoint_id AS checkpointId, c.name AS checkpointName, s.scanned_at AS scannedAt, s.direction, s.color, s.decision, s.plate
+    FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = ? AND s.scanned_at BETWEEN ? AND ? ORDER BY s.scanned_at, s.id`)
+  const byPerson = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
+    FROM scans WHERE person_id = ? AND scanned_at BETWEEN ? AND ?`).raw()
+  const byCheckpoint = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
+    FROM scans WHERE checkpoint_id = ? AND scanned_at BETWEEN ? AND ? ORDER BY scanned_at`).raw()
+  const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
+  const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
+  type Raw = [string, string, string, number, string | null, string | null]
+  const row = (r: Raw): ScanRow => ({ id: r[0], personId: r[1], checkpointId: r[2], scannedAt: r[3], direction: r[4], plate: r[5] })
+  return {
+    personExists: async (id) => exists.get(id) !== undefined,
+    trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
+    scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
+    atCheckpoints: async (ranges) => ranges.map((r) => (byCheckpoint.all(r.checkpointId, r.lo, r.hi) as Raw[]).map(row)),
+    encryptedNames: async (ids) => new Map(ids.map((id) => [id, (name.get(id) as string | null | undefined) ?? null])),
+    checkpoints: async (ids) => {
+      const out = new Map<string, CheckpointInfo>()
+      for (const id of new Set(ids)) {
+        const c = checkpoint.get(id) as CheckpointInfo | undefined
+        if (c !== undefined) out.set(id, c)
+      }
+      return out
+    }
+  }
+}
+
+function pgQueries (store: GridpassDb): TracingQueries {
+  const { db, t } = store
+  const scanCols = { id: t.scans.id, personId: t.scans.personId, checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, direction: t.scans.direction, plate: t.scans.plate }
+  return {
+    personExists: async (id) => (await db.select({ id: t.people.id }).from(t.people).where(eq(t.people.id, id)).limit(1)).length > 0,
+    trail: async (personId, from, to) => db.select({
+      id: t.scans.id, checkpointId: t.scans.checkpointId, checkpointName: t.checkpoints.name, scannedAt: t.scans.scannedAt,
+      direction: t.scans.direction, color: t.scans.color, decision: t.scans.decision, plate: t.scans.plate
+    }).from(t.scans).innerJoin(t.checkpoints, eq(t.checkpoints.id, t.scans.checkpointId))
+      .where(and(eq(t.scans.personId, personId), between(t.scans.scannedAt, from, to)))
+      .orderBy(asc(t.scans.scannedAt), asc(t.scans.id)),
+    scansOf: async (ids, from, to) => {
+      const out: ScanRow[] = []
+      for (const part of chunks(ids)) {
+        out.push(...await db.select(scanCols).from(t.scans).where(and(inArray(t.scans.personId, part), between(t.scans.scannedAt, from, to))))
+      }
+      return out
+    },
+    // All ranges in one statement: a nested loop of index range scans, the ranges passed as one JSON parameter.
+    atCheckpoints: async (ranges) => {
+      const out: ScanRow[][] = ranges.map(() => [])
+      for (let start = 0; start < ranges.length; start += CHUNK) {
+        const part = ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: r.lo, hi: r.hi }))
+        const rows = await store.rows<{ i: number, id: string, personId: string, checkpointId: string, scannedAt: string | number, direction: string | null, plate: string | null }>(db, sql`
+          SELECT r.i, s.id, s.person_id AS "personId", s.checkpoint_id AS "checkpointId", s.scanned_at AS "scannedAt", s.direction, s.plate
+          FROM json_to_recordset(${JSON.stringify(part)}::json) AS r(i int, cp text, lo bigint, hi bigint)
+          JOIN scans s ON s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
+          ORDER BY r.i, s.scanned_at`)
+        for (const r of rows) {
+          (out[r.i] as ScanRow[]).push({ id: r.id, personId: r.personId, checkpointId: r.checkpointId, scannedAt: Number(r.scannedAt), direction: r.direction, plate: r.plate })
+        }
+      }
+      return out
+    },
+    encryptedNames: async (ids) => {
+      const out = new Map<string, string | null>()
+      for (const part of chunks([...new Set(ids)])) {
+        for (const r of await db.select({ id: t.people.id, nameEnc: t.people.nameEnc }).from(t.people).where(inArray(t.people.id, part))) out.set(r.id, r.nameEnc)
+      }
+      return out
+    },
+    checkpoints: async (ids) => {
+      const out = new Map<string, CheckpointInfo>()
+      for (const part of chunks([...new Set(ids)])) {
+        for (const c of await db.select({ id: t.checkpoints.id, name: t.checkpoints.name, kind: t.checkpoints.kind, lat: t.checkpoints.lat, lon: t.checkpoints.lon }).from(t.checkpoints).where(inArray(t.checkpoints.id, part))) out.set(c.id, c)
+      }
+      return out
+    }
+  }
+}

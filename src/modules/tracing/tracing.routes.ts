@@ -1,0 +1,147 @@
+// HTTP for contact tracing: trails and contacts as JSON and as files. Every call with a session is audited, answered
+// or refused, against the person asked about (so it shows in their access log).
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { NotFound, PurposeRequired, Validation } from '../../errors.ts'
+import { actorName, type Session } from '../../types.ts'
+import { bearer, errors, iso } from '../common.schemas.ts'
+import { contactsCsv, trailCsv, trailGeoJson } from './tracing.export.ts'
+import { ContactsQuery, ContactsReply, DEFAULT_DAYS, DESCRIPTIONS, PURPOSE, PersonParams, TrailQuery, TrailReply } from './tracing.schemas.ts'
+import { createTracingService, type Contact, type TrailScan } from './tracing.service.ts'
+
+const DAY = 86_400_000
+type Action = 'trail.read' | 'contacts.read' | 'trail.export' | 'contacts.export'
+
+const trailView = (s: TrailScan) => ({ ...s, scannedAt: iso(s.scannedAt) })
+
+export default async function tracingRoutes (fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
+  const tracing = createTracingService(fastify)
+  const { audit, config } = app
+  const audited = new WeakSet<FastifyRequest>()
+
+  const purposeOf = (request: FastifyRequest): string | null => {
+    const p = (request.query as Record<string, unknown>).purpose
+    return typeof p === 'string' && p !== '' ? p.slice(0, PURPOSE.max) : null
+  }
+  const record = async (request: FastifyRequest, action: string): Promise<void> => {
+    audited.add(request)
+    const user = request.user
+    const target = String((request.params as { personId?: unknown }).personId ?? '').slice(0, 128)
+    await audit.record({ actor: actorName(user), role: user.role, action, target, purpose: purposeOf(request) })
+  }
+  /** Refusals (400, 403, 404) are audited too; without a session (401) there is no one to record. */
+  const auditRefusal = (action: Action) => async (request: FastifyRequest): Promise<void> => {
+    const user = request.user as Session | null | undefined
+    if (user === null || user === undefined || audited.has(request)) return
+    try {
+      await record(request, `${action}.refused`)
+    } catch (err) {
+      request.log.error({ err, reqId: request.id }, 'could not audit a refused tracing call')
+    }
+  }
+  // Before schema validation, so a missing purpose is named as such whatever else is wrong.
+  const requirePurpose = async (request: FastifyRequest): Promise<void> => {
+    const p = (request.query as Record<string, unknown>).purpose
+    if (typeof p !== 'string' || p.trim().length < PURPOSE.min || p.length > PURPOSE.max) {
+      throw new PurposeRequired(`query.purpose: say why you ask, ${PURPOSE.min}–${PURPOSE.max} characters (e.g. a case number)`)
+    }
+  }
+  const routeOptions = (action: Action) => ({
+    onRequest: [app.authenticate, app.requireRole('tracer', 'officer', 'admin')],
+    preValidation: requirePurpose,
+    onError: auditRefusal(action)
+  })
+
+  /** The checked range, and a 404 for an unknown person. */
+  const prepare = async (personId: string, query: { from?: string, to?: string }): Promise<{ from: number, to: number }> => {
+    const maxMs = config.retentionDays * DAY
+    const to = query.to === undefined ? config.now() : Date.parse(query.to)
+    const from = query.from === undefined ? to - Math.min(DEFAULT_DAYS * DAY, maxMs) : Date.parse(query.from)
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new Validation('query.from/to: not a valid ISO 8601 time')
+    if (from >= to) throw new Validation('query.from: must be before query.to')
+    if (to - from > maxMs) throw new Validation(`query.from: the range may not exceed ${config.retentionDays} days (GRIDPASS_RETENTION_DAYS)`)
+    if (!(await tracing.personExists(personId))) throw new NotFound(`personId: no person ${personId}`)
+    return { from, to }
+  }
+  const attachment = (kind: string, personId: string, from: number, to: number, ext: string): string =>
+    `attachment; filename="${kind}-${personId}-${iso(from).slice(0, 10)}-${iso(to).slice(0, 10)}.${ext}"`
+  const contactsOf = async (personId: string, q: { from?: string, to?: string, windowMinutes: number, depth: number }) => {
+    const range = await prepare(personId, q)
+    const contacts = await tracing.contacts(personId, { ...range, windowMinutes: q.windowMinutes, depth: q.depth === 2 ? 2 : 1 })
+    return { range, contacts, names: await tracing.names(contacts.map((c) => c.personId)) }
+  }
+  const contactView = (c: Contact, names: Map<string, string | null>) => ({
+    ...c,
+    displayName: names.get(c.personId) ?? null,
+    firstEncounterAt: iso(c.firstEncounterAt),
+    encounters: c.encounters.map((e) => ({ ...e, at: iso(e.at), indexAt: iso(e.indexAt) }))
+  })
+  const fileErrors = errors(400, 401, 403, 404)
+
+  app.get('/v1/people/:personId/trail', {
+    ...routeOptions('trail.read'),
+    schema: {
+      tags: ['tracing'], summary: 'Where the person was: their scans (tracer, officer, admin; audited)', security: bearer, description: DESCRIPTIONS.trail,
+      params: PersonParams, querystring: TrailQuery, response: { 200: TrailReply, ...errors(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { from, to } = await prepare(personId, request.query)
+    const scans = await tracing.trail(personId, from, to)
+    await record(request, 'trail.read')
+    reply.header('cache-control', 'no-store')
+    return { personId, scans: scans.map(trailView) }
+  })
+
+  app.get('/v1/people/:personId/contacts', {
+    ...routeOptions('contacts.read'),
+    schema: {
+      tags: ['tracing'], summary: 'Who met the person, at depth 1 or 2 (tracer, officer, admin; audited)', security: bearer, description: DESCRIPTIONS.contacts,
+      params: PersonParams, querystring: ContactsQuery, response: { 200: ContactsReply, ...errors(400, 401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { contacts, names } = await contactsOf(personId, request.query)
+    await record(request, 'contacts.read')
+    reply.header('cache-control', 'no-store')
+    return { personId, windowMinutes: request.query.windowMinutes, depth: request.query.depth, contacts: contacts.map((c) => contactView(c, names)) }
+  })
+
+  app.get('/v1/people/:personId/trail.csv', {
+    ...routeOptions('trail.export'),
+    schema: { tags: ['tracing'], summary: 'The trail as CSV (audited as an export)', security: bearer, description: DESCRIPTIONS.trailCsv, params: PersonParams, querystring: TrailQuery, response: fileErrors }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { from, to } = await prepare(personId, request.query)
+    const scans = await tracing.trail(personId, from, to)
+    await record(request, 'trail.export')
+    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('trail', personId, from, to, 'csv'))
+      .type('text/csv; charset=utf-8').send(trailCsv(scans))
+  })
+
+  app.get('/v1/people/:personId/trail.geojson', {
+    ...routeOptions('trail.export'),
+    schema: { tags: ['tracing'], summary: 'The trail as GeoJSON (audited as an export)', security: bearer, description: DESCRIPTIONS.trailGeojson, params: PersonParams, querystring: TrailQuery, response: fileErrors }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { from, to } = await prepare(personId, request.query)
+    const scans = await tracing.trail(personId, from, to)
+    const checkpoints = await tracing.checkpoints(scans.map((s) => s.checkpointId))
+    await record(request, 'trail.export')
+    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('trail', personId, from, to, 'geojson'))
+      .type('application/geo+json; charset=utf-8').send(trailGeoJson(personId, scans, checkpoints, from, to))
+  })
+
+  app.get('/v1/people/:personId/contacts.csv', {
+    ...routeOptions('contacts.export'),
+    schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsQuery, response: fileErrors }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { range, contacts, names } = await contactsOf(personId, request.query)
+    const checkpoints = await tracing.checkpoints(contacts.flatMap((c) => c.encounters.map((e) => e.checkpointId)))
+    await record(request, 'contacts.export')
+    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('contacts', personId, range.from, range.to, 'csv'))
+      .type('text/csv; charset=utf-8').send(contactsCsv(contacts, (id) => names.get(id) ?? null, (id) => checkpoints.get(id)?.name ?? null))
+  })
+}

@@ -1,0 +1,130 @@
+// Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
+import type { FastifyInstance } from 'fastify'
+import { createTracingQueries, type CheckpointInfo, type ScanRow } from './tracing.queries.ts'
+import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, neighbourhood, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
+
+export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
+export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
+export interface Encounter { checkpointId: string, at: number, indexAt: number, gapSeconds: number, sameVehicle: boolean, withPersonId: string }
+export interface Contact { personId: string, depth: 1 | 2, via: string, firstEncounterAt: number, encounters: Encounter[] }
+
+/** A presence of someone whose contacts are searched (the index person, or a depth-1 contact). */
+interface Source extends Presence { personId: string, checkpointId: string }
+
+/** Presences per person and checkpoint, from scans in any order. */
+function presencesByPlace (rows: ScanRow[]): Source[] {
+  const out: Source[] = []
+  for (const [key, scans] of groupBy(rows, (r) => `${r.personId}\n${r.checkpointId}`)) {
+    const [personId, checkpointId] = key.split('\n') as [string, string]
+    for (const p of presencesOf(scans.sort(byTimeThenId))) out.push({ ...p, personId, checkpointId })
+  }
+  return out
+}
+
+/** The first index whose presence starts at or after t (presences sorted by start). */
+function firstStartingAt (list: Presence[], t: number): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if ((list[mid] as Presence).start < t) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+const byEncounter = (a: Encounter, b: Encounter): number =>
+  a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+export function createTracingService (app: FastifyInstance) {
+  const q = createTracingQueries(app.store)
+
+  /**
+   * Every encounter between the sources' presences and the presences of anyone not in `exclude`, at the same
+   * checkpoint, at most windowMs apart: the checkpoint's scans around each source presence are read once
+   * (overlapping ranges merged) and paired in memory.
+   */
+  async function meet (sources: Source[], exclude: Set<string>, from: number, to: number, windowMs: number): Promise<Map<string, Encounter[]>> {
+    const ranges = [...groupBy(sources, (s) => s.checkpointId)].flatMap(([checkpointId, list]) =>
+      mergeRanges(list.map((s) => { const [lo, hi] = neighbourhood(s, windowMs); return { lo, hi, member: s } }), from, to)
+        .map((r) => ({ ...r, checkpointId })))
+    const scans = await q.atCheckpoints(ranges)
+    const met = new Map<string, Encounter[]>()
+    ranges.forEach((range, i) => {
+      // Presences are built per merged range: the range covers every scan that decides a presence near its members.
+      const others: Source[] = []
+      for (const [personId, list] of groupBy(scans[i] as ScanRow[], (s) => s.personId)) {
+        if (exclude.has(personId)) continue
+        for (const p of presencesOf(list.sort(byTimeThenId))) others.push({ ...p, personId, checkpointId: range.checkpointId })
+      }
+      others.sort((a, b) => a.start - b.start)
+      for (const source of range.members) {
+        // A presence within the window starts at most window + 4 h before the source (stays last at most 4 h).
+        const lowest = source.start - windowMs - MAX_STAY_MS
+        for (let j = firstStartingAt(others, lowest); j < others.length; j++) {
+          const other = others[j] as Source
+          if (other.start > source.end + windowMs) break
+          if (other.personId === source.personId) continue
+          const gap = gapMs(source, other)
+          if (gap > windowMs) continue
+          const e: Encounter = { checkpointId: range.checkpointId, at: other.start, indexAt: source.start, gapSeconds: Math.floor(gap / 1000), sameVehicle: sameVehicle(source, other), withPersonId: source.personId }
+          const list = met.get(other.personId)
+          if (list === undefined) met.set(other.personId, [e])
+          else list.push(e)
+        }
+      }
+    })
+    return met
+  }
+
+  const contact = (personId: string, depth: 1 | 2, encounters: Encounter[]): Contact => {
+    encounters.sort(byEncounter)
+    const first = (encounters[0] as Encounter).at
+    // The earliest encounter's partner; on a tie the smaller personId (encounters at the same `at` may differ in indexAt).
+    let via = (encounters[0] as Encounter).withPersonId
+    for (const e of encounters) if (e.at === first && e.withPersonId < via) via = e.withPersonId
+    return { personId, depth, via, firstEncounterAt: first, encounters }
+  }
+
+  return {
+    personExists: q.personExists,
+
+    /** Scans of the person with from ≤ scannedAt ≤ to, oldest first. No audit (the routes audit). */
+    async trail (personId: string, from: number, to: number): Promise<TrailScan[]> {
+      return await q.trail(personId, from, to) as TrailScan[]
+    },
+
+    /** Contacts by the definitions of docs/tracing.md, sorted as it says. No audit. */
+    async contacts (personId: string, query: ContactsQuery): Promise<Contact[]> {
+      const { from, to, depth } = query
+      const windowMs = query.windowMinutes * 60_000
+      const index = presencesByPlace(await q.scansOf([personId], from, to))
+      const level1 = [...await meet(index, new Set([personId]), from, to, windowMs)]
+        .map(([id, encounters]) => contact(id, 1, encounters))
+      if (depth === 1) return sortContacts(level1)
+
+      // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
+      const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
+      const forward = presencesByPlace(await q.scansOf([...firstAt.keys()], from, to))
+        .filter((p) => p.start >= (firstAt.get(p.personId) as number))
+      const exclude = new Set([personId, ...firstAt.keys()])
+      const level2 = [...await meet(forward, exclude, from, to, windowMs)].map(([id, encounters]) => contact(id, 2, encounters))
+      return sortContacts([...level1, ...level2])
+    },
+
+    /** Decrypted full names (null when the person has none). */
+    async names (personIds: string[]): Promise<Map<string, string | null>> {
+      const stored = await q.encryptedNames(personIds)
+      return new Map([...stored].map(([id, enc]) => [id, enc === null ? null : app.pii.decrypt(enc)]))
+    },
+
+    checkpoints: async (ids: string[]): Promise<Map<string, CheckpointInfo>> => q.checkpoints(ids)
+  }
+}
+
+function sortContacts (list: Contact[]): Contact[] {
+  return list.sort((a, b) => a.depth - b.depth || a.firstEncounterAt - b.firstEncounterAt || cmp(a.personId, b.personId))
+}
+
+export type TracingService = ReturnType<typeof createTracingService>

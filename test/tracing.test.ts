@@ -1,0 +1,285 @@
+// Contact tracing: trails, contacts by docs/tracing.md (its worked example exactly), exports, validation and audit.
+import { randomUUID } from 'node:crypto'
+import { asc, eq } from 'drizzle-orm'
+import { randomId } from '../src/lib/ids.ts'
+import { eachDb, bearerOf, DAY, type Ctx } from './helper.ts'
+
+const at = (hhmm: string, day = '2026-03-01'): number => {
+  const time = hhmm.length === 5 ? `${hhmm}:00` : hhmm
+  return Date.parse(`${day}T${time}${time.includes('.') ? '' : '.000'}Z`)
+}
+const isoAt = (hhmm: string, day?: string): string => new Date(at(hhmm, day)).toISOString()
+const MIN = 60_000
+/** How an export writes a text cell: ids are random base64url and may start with "-", which the formula guard prefixes too. */
+const g = (s: string): string => (/^[=+\-@]/.test(s) ? `'${s}` : s)
+
+/** A person inserted directly (exact worlds need no login). */
+async function person (ctx: Ctx, name: string | null = '张三'): Promise<string> {
+  const id = randomId()
+  const now = ctx.clock.now()
+  await ctx.app.store.tx(async (db) => { await db.insert(ctx.app.store.t.people).values({ id, nameEnc: name === null ? null : ctx.app.pii.encrypt(name), createdBy: 'test', createdAt: now, updatedAt: now }) })
+  return id
+}
+
+/** Scans at exact times: [personId, checkpointId, time, direction?, plate?]. */
+async function scans (ctx: Ctx, rows: Array<[string, string, number, ('in' | 'out' | 'pass')?, string?]>): Promise<void> {
+  await ctx.app.store.tx(async (db) => {
+    await db.insert(ctx.app.store.t.scans).values(rows.map(([personId, checkpointId, scannedAt, direction, plate]) => ({
+      id: randomUUID(), personId, checkpointId, actorId: 'test', source: 'scan', kind: 'live', scannedAt, receivedAt: scannedAt,
+      direction: direction ?? null, plate: plate ?? null, color: 'green', decision: 'allow', reason: null, jti: null, offline: false, requestHash: 'test', flags: null
+    })))
+  })
+}
+
+const call = (ctx: Ctx, token: string, personId: string, path: string, query: Record<string, string | number> = { purpose: 'case-42' }) =>
+  ctx.inject({ method: 'GET', url: `/v1/people/${personId}/${path}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`, headers: bearerOf(token) })
+
+const auditOf = async (ctx: Ctx, target: string) => {
+  const { t } = ctx.app.store
+  return ctx.app.store.db.select().from(t.auditLog).where(eq(t.auditLog.target, target)).orderBy(asc(t.auditLog.seq))
+}
+
+/** The example of docs/tracing.md. */
+async function example (ctx: Ctx) {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const V = await ctx.checkpoint({ name: '清江广场', kind: 'venue' })
+  const G = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic' })
+  const [A, B, C, D, E] = [await person(ctx, '甲'), await person(ctx, '乙'), await person(ctx, '丙'), await person(ctx, '丁'), await person(ctx, '戊')] as [string, string, string, string, string]
+  await scans(ctx, [
+    [A, V, at('10:00'), 'in'], [A, V, at('11:00'), 'out'],
+    [B, V, at('10:40'), 'in'], [B, V, at('12:30'), 'out'],
+    [D, V, at('11:20')],
+    [C, G, at('12:50')],
+    [B, G, at('12:45')],
+    [E, G, at('09:00')],
+    [B, G, at('09:05')]
+  ])
+  return { V, G, A, B, C, D, E }
+}
+
+eachDb('the worked example of docs/tracing.md, exactly', async (t, ctx) => {
+  const { V, G, A, B, C, D } = await example(ctx)
+  const tracer = await ctx.staff('tracer')
+
+  const d1 = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42' })
+  t.equal(d1.statusCode, 200, d1.body)
+  t.same(d1.json(), {
+    personId: A, windowMinutes: 15, depth: 1,
+    contacts: [{ personId: B, displayName: '乙', depth: 1, via: A, firstEncounterAt: isoAt('10:40'), encounters: [{ checkpointId: V, at: isoAt('10:40'), indexAt: isoAt('10:00'), gapSeconds: 0, sameVehicle: false, withPersonId: A }] }]
+  }, 'B is the only depth-1 contact: overlapping stays; D\'s 11:20 is 20 minutes after A\'s stay')
+
+  const d2 = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', depth: 2 })
+  t.equal(d2.statusCode, 200, d2.body)
+  t.same(d2.json().contacts, [
+    d1.json().contacts[0],
+    // D's point lies inside B's stay, which starts at B's first encounter: exposure passed on.
+    { personId: D, displayName: '丁', depth: 2, via: B, firstEncounterAt: isoAt('11:20'), encounters: [{ checkpointId: V, at: isoAt('11:20'), indexAt: isoAt('10:40'), gapSeconds: 0, sameVehicle: false, withPersonId: B }] },
+    { personId: C, displayName: '丙', depth: 2, via: B, firstEncounterAt: isoAt('12:50'), encounters: [{ checkpointId: G, at: isoAt('12:50'), indexAt: isoAt('12:45'), gapSeconds: 300, sameVehicle: false, withPersonId: B }] }
+  ], 'depth 2: D and C via B; E met B before B met A and is not a contact')
+
+  const wide = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', windowMinutes: 20 })
+  t.same(wide.json().contacts.map((c: { personId: string }) => c.personId), [B, D], 'a 20-minute window reaches D (gap exactly 20 min)')
+  t.equal(wide.json().contacts[1].encounters[0].gapSeconds, 1200)
+
+  const trail = await call(ctx, tracer, B, 'trail')
+  t.equal(trail.statusCode, 200, trail.body)
+  t.same(trail.json().scans.map((s: { scannedAt: string, checkpointName: string, direction: string | null }) => [s.scannedAt, s.checkpointName, s.direction]), [
+    [isoAt('09:05'), '陆城卡口', null], [isoAt('10:40'), '清江广场', 'in'], [isoAt('12:30'), '清江广场', 'out'], [isoAt('12:45'), '陆城卡口', null]
+  ], 'the trail is oldest first')
+})
+
+eachDb('presences: window and 4-hour boundaries, the range, same vehicle, sorting', async (t, ctx) => {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const P = await ctx.checkpoint({ name: '卡口一', kind: 'traffic' })
+  const Q = await ctx.checkpoint({ name: '卡口二', kind: 'traffic' })
+  const A = await person(ctx)
+  const ids = await Promise.all(Array.from({ length: 9 }, () => person(ctx)))
+  const [edgeBefore, edgeAfter, justOut, justOut2, longStay, tooLong, late, car, seconds] = ids as string[] as [string, string, string, string, string, string, string, string, string]
+  await scans(ctx, [
+    [A, P, at('12:00'), 'pass', '鄂E 12345'],
+    [edgeBefore, P, at('11:45'), undefined, '鄂e12345'], // exactly 15 min before: a contact; the same car
+    [edgeAfter, P, at('12:15')], // exactly 15 min after
+    [justOut, P, at('11:44:59.999')],
+    [justOut2, P, at('12:15:00.001')],
+    [longStay, P, at('08:00'), 'in'], [longStay, P, at('12:00'), 'out'], // a stay of exactly 4 h: contains A's point
+    [tooLong, P, at('08:00'), 'in'], [tooLong, P, at('12:00:00.001'), 'out'], // 4 h + 1 ms: two points, the "out" 1 ms after A
+    [late, P, at('11:30'), 'in'], [late, P, at('13:00', '2026-03-02'), 'out'], // the "out" is outside the range: a point
+    [car, P, at('11:50'), undefined, '鄂A99999'],
+    [seconds, P, at('12:00:30.900')],
+    [A, Q, at('14:00')],
+    [seconds, Q, at('14:10')]
+  ])
+  const tracer = await ctx.staff('tracer')
+  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') })
+  t.equal(res.statusCode, 200, res.body)
+  const contacts = res.json().contacts as Array<{ personId: string, firstEncounterAt: string, encounters: Array<{ checkpointId: string, at: string, indexAt: string, gapSeconds: number, sameVehicle: boolean }> }>
+  const byId = new Map(contacts.map((c) => [c.personId, c]))
+  t.notOk(byId.has(justOut), '15 min + 1 ms before: not a contact')
+  t.notOk(byId.has(justOut2), '15 min + 1 ms after: not a contact')
+  t.notOk(byId.has(late), 'an "in" whose "out" is outside the range is a point, 30 min before')
+  t.match(byId.get(edgeBefore)?.encounters, [{ gapSeconds: 900, sameVehicle: true }], 'plates compared without spaces, upper case')
+  t.match(byId.get(edgeAfter)?.encounters, [{ gapSeconds: 900, sameVehicle: false }])
+  t.match(byId.get(car)?.encounters, [{ gapSeconds: 600, sameVehicle: false }], 'another plate')
+  t.match(byId.get(longStay)?.encounters, [{ at: isoAt('08:00'), indexAt: isoAt('12:00'), gapSeconds: 0 }], 'a 4-hour stay is a stay')
+  t.same(byId.get(tooLong)?.encounters.map((e) => [e.at, e.gapSeconds]), [[isoAt('12:00:00.001'), 0]], 'an "out" 4 h + 1 ms after the "in" is a point of its own')
+  t.same(byId.get(seconds)?.encounters.map((e) => [e.checkpointId, e.gapSeconds]), [[P, 30], [Q, 600]], 'gapSeconds rounded down; encounters by time')
+  // Sorted by firstEncounterAt, then personId.
+  const order = contacts.map((c) => [c.firstEncounterAt, c.personId])
+  t.same(order, [...order].sort((a, b) => (a[0] as string).localeCompare(b[0] as string) || ((a[1] as string) < (b[1] as string) ? -1 : 1)))
+  t.same(contacts.map((c) => c.personId), [longStay, edgeBefore, car, tooLong, seconds, edgeAfter])
+
+  // Two contacts at the same moment: the smaller personId first.
+  const twins = [await person(ctx), await person(ctx)].sort()
+  await scans(ctx, twins.map((id): [string, string, number] => [id, Q, at('14:05')]))
+  const again = (await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') })).json().contacts as Array<{ personId: string }>
+  t.same(again.slice(-2).map((c) => c.personId), twins, 'equal firstEncounterAt: by personId')
+})
+
+eachDb('a trail recorded through the scan API, live and offline, oldest first', async (t, ctx) => {
+  const cp = await ctx.checkpoint({ name: '清江社区门岗', kind: 'community' })
+  const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
+  const r = await ctx.resident({ profile: { name: '张三' } })
+  const token = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })).json().token as string
+  const live = await ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(volunteer), payload: { id: randomUUID(), token, checkpointId: cp, direction: 'in', plate: '鄂E12345' } })
+  t.equal(live.statusCode, 200, live.body)
+  const offline = await ctx.inject({ method: 'POST', url: '/v1/scans/batch', headers: bearerOf(volunteer), payload: { scans: [{ id: randomUUID(), token, checkpointId: cp, scannedAt: new Date(ctx.clock.now() - 30_000).toISOString(), direction: 'pass' }] } })
+  t.match(offline.json().results, [{ recorded: true, offline: true }])
+  ctx.clock.advance(MIN)
+
+  const tracer = await ctx.staff('tracer')
+  const res = await call(ctx, tracer, r.personId, 'trail')
+  t.equal(res.statusCode, 200, res.body)
+  const [first, second] = res.json().scans
+  t.match(first, { checkpointId: cp, checkpointName: '清江社区门岗', direction: 'pass', color: 'green', decision: 'allow', plate: null })
+  t.match(second, { checkpointId: cp, direction: 'in', plate: '鄂E12345', scannedAt: new Date(ctx.clock.now() - MIN).toISOString() })
+  t.same(Object.keys(first).sort(), ['checkpointId', 'checkpointName', 'color', 'decision', 'direction', 'id', 'plate', 'scannedAt'])
+
+  // The person sees the tracer's read, with its purpose, in their access log.
+  const log = await ctx.inject({ method: 'GET', url: '/v1/me/access-log', headers: bearerOf(r.token) })
+  t.match(log.json().entries, [{ role: 'tracer', action: 'trail.read', purpose: 'case-42' }])
+})
+
+eachDb('refusals: each bad input is a named 4xx, and every call is audited', async (t, ctx) => {
+  const { A } = await example(ctx)
+  const tracer = await ctx.staff('tracer', { username: 'tracer-li' })
+  const bad: Array<[Record<string, string | number>, number, string, RegExp, string | null]> = [
+    [{}, 400, 'GP_PURPOSE_REQUIRED', /purpose/, null],
+    [{ purpose: 'ab' }, 400, 'GP_PURPOSE_REQUIRED', /purpose/, 'ab'],
+    [{ purpose: 'case-42', from: isoAt('12:00'), to: isoAt('12:00') }, 400, 'GP_VALIDATION', /from/, 'case-42'],
+    [{ purpose: 'case-42', from: isoAt('12:00'), to: isoAt('11:00') }, 400, 'GP_VALIDATION', /from/, 'case-42'],
+    [{ purpose: 'case-42', from: new Date(at('00:00') - 29 * DAY).toISOString(), to: isoAt('00:00') }, 400, 'GP_VALIDATION', /28 days/, 'case-42'],
+    [{ purpose: 'case-42', windowMinutes: 0 }, 400, 'GP_VALIDATION', /windowMinutes/, 'case-42'],
+    [{ purpose: 'case-42', windowMinutes: 241 }, 400, 'GP_VALIDATION', /windowMinutes/, 'case-42'],
+    [{ purpose: 'case-42', depth: 3 }, 400, 'GP_VALIDATION', /depth/, 'case-42'],
+    [{ purpose: 'case-42', from: 'yesterday' }, 400, 'GP_VALIDATION', /from/, 'case-42']
+  ]
+  for (const [query, status, code, message, purpose] of bad) {
+    const res = await call(ctx, tracer, A, 'contacts', query)
+    t.equal(res.statusCode, status, `${JSON.stringify(query)}: ${res.body}`)
+    t.equal(res.json().code, code)
+    t.match(res.json().message, message)
+    const last = (await auditOf(ctx, A)).at(-1)
+    t.match(last, { actor: 'tracer-li', role: 'tracer', action: 'contacts.read.refused', target: A, purpose }, `${JSON.stringify(query)} is audited`)
+  }
+  t.equal((await auditOf(ctx, A)).length, bad.length, 'one audit entry per call')
+
+  const nobody = randomId()
+  const missing = await call(ctx, tracer, nobody, 'trail')
+  t.equal(missing.statusCode, 404)
+  t.equal(missing.json().code, 'GP_NOT_FOUND')
+  t.match(await auditOf(ctx, nobody), [{ action: 'trail.read.refused', target: nobody, purpose: 'case-42' }])
+
+  // Roles: anyone but tracer, officer, admin is refused, and that is audited too.
+  const resident = await ctx.resident()
+  const others: Array<[string, string]> = [
+    ['resident', resident.token],
+    ['volunteer', await ctx.staff('volunteer')],
+    ['gridworker', await ctx.staff('gridworker')]
+  ]
+  for (const [role, token] of others) {
+    const res = await call(ctx, token, A, 'trail.csv')
+    t.equal(res.statusCode, 403, role)
+    t.equal(res.json().code, 'GP_FORBIDDEN')
+    t.match((await auditOf(ctx, A)).at(-1), { role, action: 'trail.export.refused', target: A, purpose: 'case-42' }, `${role} refusal audited`)
+  }
+  const before = (await auditOf(ctx, A)).length
+  const anon = await ctx.inject({ method: 'GET', url: `/v1/people/${A}/trail?purpose=case-42` })
+  t.equal(anon.statusCode, 401)
+  t.equal((await auditOf(ctx, A)).length, before, 'no session: nothing to attribute, not audited')
+
+  for (const role of ['officer', 'admin']) {
+    const token = role === 'admin' ? await ctx.admin() : await ctx.staff(role)
+    const res = await call(ctx, token, A, 'contacts', { purpose: 'case-42', depth: 2 })
+    t.equal(res.statusCode, 200, role)
+    t.match((await auditOf(ctx, A)).at(-1), { role, action: 'contacts.read', purpose: 'case-42' })
+  }
+})
+
+eachDb('the index person\'s access log shows the tracer\'s reads and refusals', async (t, ctx) => {
+  const r = await ctx.resident()
+  const tracer = await ctx.staff('tracer')
+  await call(ctx, tracer, r.personId, 'trail', { purpose: 'case-7 trail' })
+  await call(ctx, tracer, r.personId, 'contacts', { purpose: 'case-7 contacts', depth: 2 })
+  await call(ctx, tracer, r.personId, 'contacts', { purpose: 'x' })
+  const log = await ctx.inject({ method: 'GET', url: '/v1/me/access-log', headers: bearerOf(r.token) })
+  t.same(log.json().entries.map((e: { role: string, action: string, purpose: string | null }) => [e.role, e.action, e.purpose]), [
+    ['tracer', 'contacts.read.refused', 'x'],
+    ['tracer', 'contacts.read', 'case-7 contacts'],
+    ['tracer', 'trail.read', 'case-7 trail']
+  ])
+})
+
+eachDb('exports: CSV with BOM, quoting and formula guard; GeoJSON; audited as exports', async (t, ctx) => {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const V = await ctx.checkpoint({ name: '=HYPERLINK("http://x","点我")', kind: 'venue', lat: 30.39, lon: 111.45 })
+  const G = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic', lat: 30.4, lon: 111.5 })
+  const N = await ctx.checkpoint({ name: '无坐标, 门岗', kind: 'community' })
+  const A = await person(ctx, '甲')
+  const B = await person(ctx, '欧阳娜娜')
+  const F = await person(ctx, '@SUM(1,2)')
+  const nameless = await person(ctx, null)
+  await scans(ctx, [
+    [A, V, at('10:00'), 'in', '鄂E12345'], [A, V, at('11:00'), 'out'],
+    [B, V, at('10:30'), undefined, '鄂E12345'],
+    [A, N, at('11:30')], [F, N, at('11:35')],
+    [A, G, at('12:00')], [nameless, G, at('12:01')],
+    [A, V, at('13:00')]
+  ])
+  const tracer = await ctx.staff('tracer')
+
+  const csv = await call(ctx, tracer, A, 'trail.csv')
+  t.equal(csv.statusCode, 200, csv.body)
+  t.match(csv.headers['content-type'], /^text\/csv; charset=utf-8/)
+  t.match(csv.headers['content-disposition'], new RegExp(`^attachment; filename="trail-${A}-2026-02-16-2026-03-02\\.csv"$`))
+  t.equal(csv.headers['content-length'], undefined, 'streamed (chunked), not one buffered string')
+  t.equal(csv.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf', 'UTF-8 BOM for Excel')
+  const lines = csv.body.replace(/^\uFEFF/, '').split('\r\n')
+  t.equal(lines[0], 'scanId,scannedAt,checkpointId,checkpointName,direction,color,decision,plate')
+  t.equal(lines.length, 7, 'header, 5 scans, and the final line break')
+  t.match(lines[1], new RegExp(`,${isoAt('10:00')},${g(V)},"'=HYPERLINK\\(""http://x"",""点我""\\)",in,green,allow,鄂E12345$`), 'quoted, formula guarded, Chinese readable')
+  t.match(lines[3], /,"无坐标, 门岗",,green,allow,$/)
+
+  const contacts = await call(ctx, tracer, A, 'contacts.csv', { purpose: 'case-42', windowMinutes: 30 })
+  t.equal(contacts.statusCode, 200, contacts.body)
+  t.match(contacts.headers['content-disposition'], /^attachment; filename="contacts-.+\.csv"$/)
+  const rows = contacts.body.replace(/^\uFEFF/, '').split('\r\n')
+  t.equal(rows[0], 'personId,displayName,depth,via,firstEncounterAt,checkpointId,checkpointName,at,indexAt,gapSeconds,sameVehicle,withPersonId')
+  t.equal(rows[1], [g(B), '欧阳娜娜', 1, g(A), isoAt('10:30'), g(V), `"'=HYPERLINK(""http://x"",""点我"")"`, isoAt('10:30'), isoAt('10:00'), 0, true, g(A)].join(','))
+  t.equal(rows[2], [g(F), `"'@SUM(1,2)"`, 1, g(A), isoAt('11:35'), g(N), '"无坐标, 门岗"', isoAt('11:35'), isoAt('11:30'), 300, false, g(A)].join(','))
+  t.equal(rows[3], [g(nameless), '', 1, g(A), isoAt('12:01'), g(G), '陆城卡口', isoAt('12:01'), isoAt('12:00'), 60, false, g(A)].join(','), 'no name: an empty cell')
+
+  const geo = await call(ctx, tracer, A, 'trail.geojson')
+  t.equal(geo.statusCode, 200, geo.body)
+  t.match(geo.headers['content-type'], /^application\/geo\+json/)
+  t.match(geo.headers['content-disposition'], /filename="trail-.+\.geojson"/)
+  t.same(geo.json(), {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [111.45, 30.39] }, properties: { checkpointId: V, name: '=HYPERLINK("http://x","点我")', kind: 'venue', scans: [isoAt('10:00'), isoAt('11:00'), isoAt('13:00')] } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [111.5, 30.4] }, properties: { checkpointId: G, name: '陆城卡口', kind: 'traffic', scans: [isoAt('12:00')] } },
+      { type: 'Feature', geometry: { type: 'LineString', coordinates: [[111.45, 30.39], [111.5, 30.4], [111.45, 30.39]] }, properties: { personId: A, from: '2026-02-16T00:00:00.000Z', to: '2026-03-02T00:00:00.000Z' } }
+    ]
+  }, 'one Point per located checkpoint, the route in time order without the checkpoint that has no coordinates')
+
+  t.same((await auditOf(ctx, A)).map((e) => [e.action, e.purpose]), [['trail.export', 'case-42'], ['contacts.export', 'case-42'], ['trail.export', 'case-42']])
+})
