@@ -172,7 +172,8 @@ type RowsMatch = { [K in keyof typeof sqliteSchema & keyof typeof pgSchema]:
   Same<InferSelectModel<(typeof sqliteSchema)[K]>, InferSelectModel<(typeof pgSchema)[K]>> }
 const rowsMatch: { [K in keyof RowsMatch]: RowsMatch[K] extends true ? true : never } = {
   users: true, grids: true, checkpoints: true, people: true, otps: true, declarations: true,
-  statusEntries: true, statusChanges: true, appeals: true, auditLog: true, scans: true, securityEvents: true
+  statusEntries: true, statusChanges: true, appeals: true, auditLog: true, scans: true, securityEvents: true,
+  cases: true, caseContacts: true
 }
 void rowsMatch
 export { sql }

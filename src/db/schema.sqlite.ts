@@ -1,5 +1,6 @@
 // SQLite tables. schema.pg.ts declares the same names and the same TypeScript types; times are epoch ms.
-import { sqliteTable, text, integer, real, index, uniqueIndex } from 'drizzle-orm/sqlite-core'
+import { sql } from 'drizzle-orm'
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -155,3 +156,30 @@ export const securityEvents = sqliteTable('security_events', {
   tokenHash: text('token_hash').notNull(),
   tokenLength: integer('token_length').notNull()
 }, (t) => [index('security_events_at_ix').on(t.at)])
+
+/** A confirmed case: its person is red (rule case_confirmed) while it is open. Notes may hold personal data: encrypted. */
+export const cases = sqliteTable('cases', {
+  id: text('id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  noteEnc: text('note_enc').notNull(),
+  openedBy: text('opened_by').notNull(),
+  openedAt: integer('opened_at').notNull(),
+  closedBy: text('closed_by'),
+  closedAt: integer('closed_at'),
+  closeNoteEnc: text('close_note_enc')
+}, (t) => [
+  index('cases_person_ix').on(t.personId),
+  // At most one open case per person, whatever races past the service's check.
+  uniqueIndex('cases_open_person_uq').on(t.personId).where(sql`closed_at IS NULL`)
+])
+
+/** People marked as contacts of a case; each mark is one status entry (close_contact or secondary_contact). */
+export const caseContacts = sqliteTable('case_contacts', {
+  caseId: text('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  degree: integer('degree').notNull(),
+  markedBy: text('marked_by').notNull(),
+  markedAt: integer('marked_at').notNull(),
+  until: integer('until').notNull(),
+  entryId: text('entry_id').notNull()
+}, (t) => [primaryKey({ columns: [t.caseId, t.personId] }), index('case_contacts_person_ix').on(t.personId)])
