@@ -4,6 +4,7 @@ import type { GridpassDb } from './db/index.ts'
 import type { Keyring } from './lib/keyring.ts'
 import type { Pii } from './lib/pii.ts'
 import type { AuditLog } from './modules/audit/audit.repository.ts'
+import type { PurgeReport } from './modules/retention/retention.service.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export const ROLES = ['resident', 'volunteer', 'gridworker', 'tracer', 'officer', 'admin'] as const
@@ -32,6 +33,8 @@ declare module 'fastify' {
     audit: AuditLog
     authenticate: Hook
     requireRole: (...roles: Role[]) => Hook
+    /** The retention purge (src/modules/retention): runs at start and daily; run() purges now. */
+    retention: { run: () => Promise<PurgeReport> }
   }
 }
 

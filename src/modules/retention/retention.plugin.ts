@@ -1,0 +1,27 @@
+// Runs the retention purge once the app is ready and then daily; app.retention.run() purges on demand.
+import fp from 'fastify-plugin'
+import { createRetentionService } from './retention.service.ts'
+
+const DAILY_MS = 24 * 3_600_000
+
+export default fp(async (app) => {
+  const retention = createRetentionService(app)
+  app.decorate('retention', { run: retention.run })
+
+  const background = (): void => {
+    // The service logs each run's report; only a failure is logged here.
+    retention.run().catch((err: unknown) => { app.log.error({ err }, 'retention purge failed') })
+  }
+  let timer: NodeJS.Timeout | undefined
+  app.addHook('onReady', async () => {
+    // Started, not awaited: a long purge must not hold up the start.
+    background()
+    timer = setInterval(() => { if (!retention.busy()) background() }, DAILY_MS)
+    timer.unref()
+  })
+  // onClose hooks run in reverse order of registration: this one runs before the database closes.
+  app.addHook('onClose', async () => {
+    clearInterval(timer)
+    await retention.stop()
+  })
+}, { name: 'gp-retention', dependencies: ['gp-db', 'gp-audit', 'gp-metrics'] })

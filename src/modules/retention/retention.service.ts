@@ -1,0 +1,103 @@
+// The retention purge: scans, security events and declarations older than GRIDPASS_RETENTION_DAYS, in short chunks.
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { FastifyInstance } from 'fastify'
+import { Counter } from 'prom-client'
+import type { Db } from '../../db/index.ts'
+import { createRetentionRepository } from './retention.repository.ts'
+
+const DAY = 86_400_000
+/**
+ * Rows per delete transaction. SQLite has one writer and the scan thread commits on its own connection: a short
+ * transaction per chunk lets scans in between, where one big DELETE would hold them behind it for seconds.
+ */
+export const CHUNK = 2000
+
+export type PurgeKind = 'scans' | 'securityEvents' | 'declarations'
+const METRIC_KIND: Record<PurgeKind, string> = { scans: 'scans', securityEvents: 'security_events', declarations: 'declarations' }
+
+export interface PurgeReport {
+  /** Rows older than this (ISO time) were deleted; a row exactly at it is kept. */
+  cutoff: string
+  retentionDays: number
+  deleted: Record<PurgeKind, number>
+  /** false when the run stopped early (the app closed, or a statement failed). */
+  complete: boolean
+}
+
+export function createRetentionService (app: FastifyInstance) {
+  const { store, config, audit, log } = app
+  const repo = createRetentionRepository({ store })
+  const purged = new Counter({ name: 'gridpass_retention_purged_rows_total', help: 'Rows deleted by the retention purge, by kind', labelNames: ['kind'], registers: [app.metrics] })
+  for (const kind of Object.values(METRIC_KIND)) purged.inc({ kind }, 0)
+
+  let stopping = false
+  let closed = false
+  let current: Promise<PurgeReport> | null = null
+
+  /** Deletes chunk after chunk until select finds none; false when asked to stop first. */
+  async function drain (report: PurgeReport, kind: PurgeKind, select: () => Promise<string[]>, remove: (db: Db, ids: string[]) => Promise<number>): Promise<boolean> {
+    for (;;) {
+      if (stopping) return false
+      // The read runs outside the transaction: the write lock is held only for the delete of known ids.
+      const ids = await select()
+      if (ids.length === 0) return true
+      const n = await store.tx(async (db) => remove(db, ids))
+      report.deleted[kind] += n
+      purged.inc({ kind: METRIC_KIND[kind] }, n)
+      // better-sqlite3 answers synchronously: without a turn of the event loop between chunks, requests would wait.
+      await nextTurn()
+      if (ids.length < CHUNK) return true
+    }
+  }
+
+  async function purge (): Promise<PurgeReport> {
+    const retentionDays = config.retentionDays
+    const cutoff = config.now() - retentionDays * DAY
+    const report: PurgeReport = { cutoff: new Date(cutoff).toISOString(), retentionDays, deleted: { scans: 0, securityEvents: 0, declarations: 0 }, complete: false }
+    let complete = true
+    let failure: unknown
+    try {
+      for (const checkpointId of await repo.checkpointIds()) {
+        complete = await drain(report, 'scans', async () => repo.oldScans(checkpointId, cutoff, CHUNK), async (db, ids) => repo.deleteScans(db, ids, cutoff))
+        if (!complete) break
+      }
+      complete &&= await drain(report, 'securityEvents', async () => repo.oldSecurityEvents(cutoff, CHUNK), async (db, ids) => repo.deleteSecurityEvents(db, ids, cutoff))
+      complete &&= await drain(report, 'declarations', async () => repo.oldDeclarations(cutoff, CHUNK), async (db, ids) => repo.deleteDeclarations(db, ids, cutoff))
+    } catch (err) {
+      failure = err
+      complete = false
+    }
+    report.complete = complete
+    // Counts and the cutoff only: no checkpoint, person or scan id reaches the audit log. Written for an empty run
+    // too, so operators see that the job runs.
+    const entry = { actor: 'system', role: 'system', action: 'retention.purge', target: null, purpose: JSON.stringify(report) }
+    if (failure !== undefined) {
+      await audit.record(entry).catch(() => undefined)
+      throw failure
+    }
+    await audit.record(entry)
+    log.info({ retention: report }, 'retention purge done')
+    return report
+  }
+
+  return {
+    /** Purges now; waits for a run already going, so the report is of a run that started after the call. */
+    async run (): Promise<PurgeReport> {
+      if (closed || stopping) throw new Error('retention: the app is closing')
+      const before = current
+      const next = (async () => { await before?.catch(() => undefined); return purge() })()
+      current = next
+      const clear = (): void => { if (current === next) current = null }
+      next.then(clear, clear)
+      return next
+    },
+    busy: (): boolean => current !== null,
+    /** Stops a run between two chunks (its report says complete: false) and waits for it: the database closes next. */
+    async stop (): Promise<void> {
+      stopping = true
+      await current?.catch(() => undefined)
+      closed = true
+    }
+  }
+}
+export type RetentionService = ReturnType<typeof createRetentionService>
