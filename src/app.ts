@@ -28,6 +28,9 @@ import codesRoutes from './modules/codes/codes.routes.ts'
 import auditRoutes from './modules/audit/audit.routes.ts'
 import scansRoutes from './modules/scans/scans.routes.ts'
 import statusListRoutes from './modules/statuslist/statuslist.routes.ts'
+import tracingRoutes from './modules/tracing/tracing.routes.ts'
+import casesRoutes from './modules/cases/cases.routes.ts'
+import retentionPlugin from './modules/retention/retention.plugin.ts'
 import './types.ts'
 
 export interface BuildOptions {
@@ -140,7 +143,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(codesRoutes)
   await app.register(scansRoutes)
   await app.register(statusListRoutes)
+  await app.register(tracingRoutes)
+  await app.register(casesRoutes)
   await app.register(auditRoutes)
+  await app.register(retentionPlugin)
   await app.register(pagesPlugin)
 
   return app

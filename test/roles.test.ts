@@ -51,6 +51,18 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/v1/people/{personId}/paper-code', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/paper-code.svg', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] },
+  // Tracing: every call needs a purpose.
+  { method: 'GET', path: '/v1/people/{personId}/trail', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/contacts', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/trail.csv', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/trail.geojson', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/contacts.csv', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  // Cases. {casePersonId} already has the fixture case open: an allowed role gets past the role check to 409.
+  { method: 'POST', path: '/v1/cases', allowed: ['officer', 'admin'], body: () => ({ personId: '{casePersonId}', note: 'role matrix' }), expect: [409] },
+  { method: 'GET', path: '/v1/cases/{caseId}', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'POST', path: '/v1/cases/{caseId}/contacts', allowed: ['officer', 'admin'], body: () => ({ personIds: ['{contactId}'], degree: 2 }), expect: [200] },
+  // After the contacts row: the first allowed role closes the case, the next finds it closed.
+  { method: 'POST', path: '/v1/cases/{caseId}/close', allowed: ['officer', 'admin'], body: () => ({ note: 'role matrix' }), expect: [200, 409] },
   // A token that does not verify is still a 200 (deny) for a role that may scan.
   { method: 'POST', path: '/v1/scans', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }), expect: [200] },
   { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] },
@@ -94,9 +106,16 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   if (appeal.statusCode !== 201) throw new Error(`appeal failed: ${appeal.body}`)
   const place = await ctx.inject({ method: 'GET', url: `/v1/checkpoints/${checkpointId}/place-code`, headers: bearerOf(tokens.admin) })
   if (place.statusCode !== 200) throw new Error(`place code failed: ${place.body}`)
+  // A case of its own person (the colour of {personId} stays as the rows above expect), and a person to mark.
+  const register = async (): Promise<string> => (await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(tokens.admin), payload: { name: '钱七', idNumber: idNumberFor(++serial), gridId } })).json().personId as string
+  const casePerson = await register()
+  const contact = await register()
+  const opened = await ctx.inject({ method: 'POST', url: '/v1/cases', headers: bearerOf(tokens.admin), payload: { personId: casePerson, note: 'role matrix' } })
+  if (opened.statusCode !== 201) throw new Error(`case failed: ${opened.body}`)
+  const caseParams = { casePersonId: casePerson, contactId: contact, caseId: opened.json().caseId as string }
   return {
     tokens,
-    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token }
+    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, ...caseParams }
   }
 }
 
@@ -106,7 +125,7 @@ const fill = (s: string, params: Record<string, string>, encode: (v: string) => 
   return encode(v)
 })
 const fillBody = (body: Record<string, unknown>, params: Record<string, string>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? fill(v, params, (x) => x) : v]))
+  Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? fill(v, params, (x) => x) : Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? fill(x, params, (y) => y) : x)) : v]))
 function formOf (fields: Record<string, string | Blob>, params: Record<string, string>): FormData {
   const form = new FormData()
   for (const [k, v] of Object.entries(fields)) {
