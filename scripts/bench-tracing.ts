@@ -1,0 +1,254 @@
+// npm run bench:tracing -- [--db file:./data/county.db | postgres://…] [--keys ./keys] [--sample 200] [--seed 1] [--window 15] [--days 14]
+// npm run bench:tracing -- --scale 0.01 [--db postgres://…]    seeds a fresh temporary database first (scripts/seed.ts)
+//
+// On a database built by scripts/seed.ts, for a deterministic sample of index people with scans in the range, measures
+// the tracing service (createTracingService on an app built by buildApp, logger off) and, in the same run on the same
+// connection kind, straightforward hand-written prepared SQL answering the same questions:
+//   - trail of the last --days days;
+//   - contacts, depth 1 and depth 2, window --window minutes.
+// The hand-written SQL pairs scans as points (|Δt| ≤ window at the same checkpoint, grouped by person; depth 2 from
+// each depth-1 contact's scans at or after its first encounter): it does not pair in/out into stays, so its result
+// sizes are close to, not equal to, the service's. Both sizes are printed.
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import pg from 'pg'
+import { buildApp } from '../src/app.ts'
+import { loadConfig } from '../src/config.ts'
+import { sql } from '../src/db/index.ts'
+import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    db: { type: 'string' },
+    keys: { type: 'string' },
+    scale: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    sample: { type: 'string', default: '200' },
+    window: { type: 'string', default: '15' },
+    days: { type: 'string', default: '14' },
+    keep: { type: 'boolean', default: false }
+  }
+})
+const SAMPLE = Number(args.sample)
+const WINDOW_MIN = Number(args.window)
+const DAYS = Number(args.days)
+const DAY = 86_400_000
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+
+// ---------------------------------------------------------------------------------------------------------------
+// The database: an existing one, or a fresh temporary one seeded by scripts/seed.ts (--scale).
+// ---------------------------------------------------------------------------------------------------------------
+let databaseUrl = args.db ?? 'file:./data/county.db'
+let keysDir = args.keys ?? './keys'
+let tmp: string | null = null
+let pgDatabase: { admin: string, name: string } | null = null
+async function cleanup (): Promise<void> {
+  if (pgDatabase !== null) {
+    const c = new pg.Client({ connectionString: pgDatabase.admin })
+    await c.connect()
+    await c.query(`DROP DATABASE IF EXISTS ${pgDatabase.name} WITH (FORCE)`)
+    await c.end()
+  }
+  if (tmp !== null && !args.keep) rmSync(tmp, { recursive: true, force: true })
+}
+
+if (args.scale !== undefined) {
+  tmp = mkdtempSync(join(tmpdir(), 'gridpass-bench-tracing-'))
+  keysDir = join(tmp, 'keys')
+  if (args.db === undefined || args.db.startsWith('file:')) {
+    databaseUrl = `file:${join(tmp, 'county.db')}`
+  } else {
+    // A fresh database on the given server, dropped at the end.
+    const name = `gridpass_bench_tracing_${Date.now().toString(36)}`
+    const c = new pg.Client({ connectionString: args.db })
+    await c.connect()
+    await c.query(`CREATE DATABASE ${name}`)
+    await c.end()
+    pgDatabase = { admin: args.db, name }
+    const u = new URL(args.db)
+    u.pathname = `/${name}`
+    databaseUrl = u.toString()
+  }
+  const seeded = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/seed.ts', '--seed', String(args.seed), '--scale', args.scale, '--db', databaseUrl, '--keys', keysDir], { stdio: 'inherit' })
+  if (seeded.status !== 0) {
+    await cleanup()
+    throw new Error(`scripts/seed.ts failed (exit ${seeded.status})`)
+  }
+}
+
+/** mulberry32: the sample is deterministic for a --seed. */
+function rng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+function quantile (xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN
+}
+const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hand-written SQL (named parameters @x; PostgreSQL gets $n).
+// ---------------------------------------------------------------------------------------------------------------
+const TRAIL_SQL = `SELECT s.id, s.checkpoint_id, c.name, s.scanned_at, s.direction, s.color, s.decision, s.plate
+  FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id
+  WHERE s.person_id = @person AND s.scanned_at BETWEEN @from AND @to ORDER BY s.scanned_at, s.id`
+const DEPTH1 = `SELECT o.person_id AS person_id, min(o.scanned_at) AS first_at, count(*) AS encounters
+  FROM scans i JOIN scans o ON o.checkpoint_id = i.checkpoint_id AND o.scanned_at BETWEEN i.scanned_at - @w AND i.scanned_at + @w
+  WHERE i.person_id = @person AND i.scanned_at BETWEEN @from AND @to AND o.scanned_at BETWEEN @from AND @to AND o.person_id <> @person
+  GROUP BY o.person_id`
+const DEPTH1_SQL = `SELECT 1 AS depth, person_id, first_at, encounters FROM (${DEPTH1}) d1`
+// Depth 2: everyone else with a scan at most a window from a scan of a depth-1 contact made at or after that
+// contact's first encounter. Written as EXISTS (each scan in the range probes its checkpoint's window once) rather
+// than as pairs: the pairs of a county's busy gates run into the tens of millions per index person.
+const DEPTH2_SQL = `WITH d1 AS MATERIALIZED (${DEPTH1}),
+  d2 AS (SELECT o.person_id AS person_id, min(o.scanned_at) AS first_at, CAST(NULL AS bigint) AS encounters
+    FROM scans o
+    WHERE o.scanned_at BETWEEN @from AND @to AND o.person_id <> @person AND o.person_id NOT IN (SELECT person_id FROM d1)
+      AND EXISTS (SELECT 1 FROM scans b JOIN d1 ON d1.person_id = b.person_id
+        WHERE b.checkpoint_id = o.checkpoint_id AND b.scanned_at BETWEEN o.scanned_at - @w AND o.scanned_at + @w
+          AND b.scanned_at >= d1.first_at AND b.scanned_at <= @to)
+    GROUP BY o.person_id)
+  SELECT 1 AS depth, person_id, first_at, encounters FROM d1 UNION ALL SELECT 2, person_id, first_at, encounters FROM d2`
+
+interface Params { person: string, from: number, to: number, w: number }
+type Run = (p: Params) => Promise<unknown[]>
+
+const app = await buildApp({
+  ...loadConfig({}),
+  databaseUrl,
+  keysDir,
+  logger: false,
+  maxEventLoopDelayMs: 0,
+  // Nothing of the seeded 28 days may be purged while measuring (the retention purge starts when the app is ready).
+  retentionDays: 3650
+})
+let pgClient: pg.Client | null = null
+try {
+  await app.ready()
+  const tracing = createTracingService(app)
+  const { store } = app
+  const dialect = store.dialect
+
+  let nPrepared = 0
+  const prepare = async (text: string): Promise<Run> => {
+    if (store.sqlite !== undefined) {
+      // The service's own connection (its page cache), as the service's prepared statements use it.
+      const st = store.sqlite.prepare(text)
+      return async (p) => st.all(p)
+    }
+    if (pgClient === null) {
+      pgClient = new pg.Client({ connectionString: databaseUrl })
+      await pgClient.connect()
+    }
+    const client = pgClient
+    const names: string[] = []
+    const positional = text.replace(/@(\w+)/g, (_, n: string) => {
+      if (!names.includes(n)) names.push(n)
+      return `$${names.indexOf(n) + 1}`
+    })
+    const name = `bench_tracing_${++nPrepared}`
+    return async (p) => (await client.query({ name, text: positional, values: names.map((n) => p[n as keyof Params]) })).rows
+  }
+  const sqlTrail = await prepare(TRAIL_SQL)
+  const sqlDepth1 = await prepare(DEPTH1_SQL)
+  const sqlDepth2 = await prepare(DEPTH2_SQL)
+
+  // The range ends at the newest scan (a database seeded earlier has no scans after its --end).
+  const [range] = await store.rows<{ to: number | string | null, people: number | string, scans: number | string }>(store.db,
+    sql`SELECT max(scanned_at) AS "to", (SELECT count(*) FROM people) AS people, (SELECT count(*) FROM scans) AS scans FROM scans`)
+  if (range === undefined || range.to === null) throw new Error(`no scans in ${databaseUrl}: seed it first (npm run seed)`)
+  const to = Number(range.to)
+  const from = to - DAYS * DAY
+  const w = WINDOW_MIN * 60_000
+
+  // A deterministic sample: people in id order, shuffled by --seed, kept when they have scans in the range.
+  const ids = (await store.rows<{ id: string }>(store.db, sql`SELECT id FROM people ORDER BY id`)).map((r) => r.id)
+  const random = rng(Number(args.seed))
+  for (let i = ids.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[ids[i], ids[j]] = [ids[j] as string, ids[i] as string]
+  }
+  const sample: string[] = []
+  for (const id of ids) {
+    if (sample.length === SAMPLE) break
+    const [has] = await store.rows(store.db, sql`SELECT 1 AS x FROM scans WHERE person_id = ${id} AND scanned_at BETWEEN ${from} AND ${to} LIMIT 1`)
+    if (has !== undefined) sample.push(id)
+  }
+
+  console.log(`\ngridpass tracing benchmark — ${new Date().toISOString()}`)
+  console.log(`  machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(`  database: ${databaseUrl.startsWith('file:') ? databaseUrl : 'PostgreSQL ' + databaseUrl.replace(/\/\/[^@]*@/, '//')}: ${fmt(Number(range.people))} people, ${fmt(Number(range.scans))} scans`)
+  console.log(`  range: ${DAYS} days ending ${new Date(to).toISOString()}, window ${WINDOW_MIN} min, sample ${sample.length} index people (seed ${args.seed})`)
+
+  interface Series { ms: number[], size: number[] }
+  const series = (): Series => ({ ms: [], size: [] })
+  const m = {
+    trail: { service: series(), sql: series() },
+    depth1: { service: series(), sql: series() },
+    depth2: { service: series(), sql: series() }
+  }
+  const timed = async (s: Series, fn: () => Promise<number>): Promise<void> => {
+    const t0 = performance.now()
+    const size = await fn()
+    s.ms.push(performance.now() - t0)
+    s.size.push(size)
+  }
+  let trailMismatch = 0
+  const one = async (person: string, record: boolean, serviceFirst: boolean): Promise<void> => {
+    const p: Params = { person, from, to, w }
+    const scratch = { service: series(), sql: series() }
+    const pick = (k: keyof typeof m): typeof scratch => record ? m[k] : scratch
+    const pairs: Array<[() => Promise<void>, () => Promise<void>]> = [
+      [() => timed(pick('trail').service, async () => (await tracing.trail(person, from, to)).length),
+        () => timed(pick('trail').sql, async () => (await sqlTrail(p)).length)],
+      [() => timed(pick('depth1').service, async () => (await tracing.contacts(person, { from, to, windowMinutes: WINDOW_MIN, depth: 1 })).length),
+        () => timed(pick('depth1').sql, async () => (await sqlDepth1(p)).length)],
+      [() => timed(pick('depth2').service, async () => (await tracing.contacts(person, { from, to, windowMinutes: WINDOW_MIN, depth: 2 })).length),
+        () => timed(pick('depth2').sql, async () => (await sqlDepth2(p)).length)]
+    ]
+    // Alternate who goes first, so neither always finds the pages the other just read.
+    for (const [service, hand] of pairs) {
+      if (serviceFirst) { await service(); await hand() } else { await hand(); await service() }
+    }
+    if (record && m.trail.service.size.at(-1) !== m.trail.sql.size.at(-1)) trailMismatch++
+  }
+
+  // Warm-up (JIT, statement caches, page cache): five people, not measured.
+  for (const person of sample.slice(0, 5)) await one(person, false, true)
+  const started = performance.now()
+  for (let i = 0; i < sample.length; i++) {
+    await one(sample[i] as string, true, i % 2 === 0)
+    if ((i + 1) % 5 === 0) process.stderr.write(`  ${i + 1}/${sample.length} index people, ${fmt((performance.now() - started) / 1000, 1)} s\n`)
+  }
+
+  const verdict = (ok: boolean): string => ok ? 'met' : 'MISSED'
+  const row = (cells: string[]): string => `| ${cells.join(' | ')} |`
+  const lat = (s: Series): string => `${fmt(quantile(s.ms, 0.5), 1)} / ${fmt(quantile(s.ms, 0.95), 1)} / ${fmt(Math.max(...s.ms), 1)}`
+  const ratio = (k: keyof typeof m, q: number): number => quantile(m[k].service.ms, q) / quantile(m[k].sql.ms, q)
+  const lines = [
+    row(['question', 'service p50 / p95 / max ms', 'hand-written SQL p50 / p95 / max ms', 'service ÷ SQL (p50, p95)', 'mean result size: service, SQL', 'target', '']),
+    row(['---', '---:', '---:', '---:', '---:', '---', '---']),
+    row([`trail, ${DAYS} days`, lat(m.trail.service), lat(m.trail.sql), `**${fmt(ratio('trail', 0.5), 2)}**, ${fmt(ratio('trail', 0.95), 2)}`, `${fmt(mean(m.trail.service.size), 1)}, ${fmt(mean(m.trail.sql.size), 1)} scans`, 'ratio (p50) ≤ 1.5', verdict(ratio('trail', 0.5) <= 1.5)]),
+    row([`contacts depth 1, ${WINDOW_MIN} min`, `${lat(m.depth1.service).replace(/ \/ ([^/]+) \/ /, ' / **$1** / ')}`, lat(m.depth1.sql), `**${fmt(ratio('depth1', 0.5), 2)}**, ${fmt(ratio('depth1', 0.95), 2)}`, `${fmt(mean(m.depth1.service.size), 1)}, ${fmt(mean(m.depth1.sql.size), 1)} people`, 'ratio (p50) ≤ 1.5; p95 ≤ 50 ms', verdict(ratio('depth1', 0.5) <= 1.5 && quantile(m.depth1.service.ms, 0.95) <= 50)]),
+    row([`contacts depth 2, ${WINDOW_MIN} min`, `${lat(m.depth2.service).replace(/ \/ ([^/]+) \/ /, ' / **$1** / ')}`, lat(m.depth2.sql), `${fmt(ratio('depth2', 0.5), 2)}, ${fmt(ratio('depth2', 0.95), 2)}`, `${fmt(mean(m.depth2.service.size), 1)}, ${fmt(mean(m.depth2.sql.size), 1)} people (depth 1 + 2)`, 'p95 ≤ 1000 ms', verdict(quantile(m.depth2.service.ms, 0.95) <= 1000)])
+  ]
+  console.log('\n' + lines.join('\n'))
+  console.log(`\n  ${sample.length} index people, ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; the service and the SQL alternate who goes first; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log('  The hand-written SQL pairs scans as points (|Δt| ≤ window at the same checkpoint); it does not pair in/out into')
+  console.log('  stays (docs/tracing.md), so its contact counts differ a little from the service\'s: both are shown.')
+  if (trailMismatch > 0) console.log(`  WARNING: the trail sizes differ for ${trailMismatch} index people`)
+} finally {
+  await app.close()
+  if (pgClient !== null) await (pgClient as pg.Client).end()
+  await cleanup()
+}

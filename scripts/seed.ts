@@ -1,0 +1,834 @@
+// npm run seed -- [--seed 1] [--scale 1] [--db file:./data/county.db | postgres://…] [--keys ./keys] [--end ISO-8601] [--force]
+//
+// Builds a county-scale world for contact-tracing work: about 400,000 residents in households (names, GB 11643 ID
+// numbers and phones encrypted with the data key of --keys, blind indexes too), 998 grids, 300 checkpoints around
+// Yidu (community gates, village gates, traffic gates, venues), volunteers, a few yellow and red statuses, and 28 days
+// of movement ending at --end (default: now) — daily routines that give at least 30 million scans.
+//
+// Deterministic: the same --seed, --scale and --end give the same rows, byte for byte apart from the encryption
+// nonces (AES-GCM ciphertexts differ; blind indexes do not). All data comes from a seeded PRNG (sfc32), never from
+// Math.random or randomUUID. Scan ids are UUIDv7-shaped (time first), so the load appends to the primary key.
+//
+// Fast: the service's migrations first, then raw SQL. SQLite: prepared statements, transactions of 100,000 rows,
+// synchronous=OFF while seeding (restored after), the two scans indexes dropped before the load and recreated
+// after it. PostgreSQL: one INSERT … SELECT FROM unnest($1::text[], …) per 20,000 rows (one round trip, no
+// per-row parameters), overlapping the generation of the next chunk; indexes and foreign keys of scans dropped
+// around the load and recreated (the foreign keys are validated then), ANALYZE at the end.
+import { existsSync, rmSync, statSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import Database from 'better-sqlite3'
+import pg from 'pg'
+import cliProgress from 'cli-progress'
+import { createDb } from '../src/db/index.ts'
+import { checkCharacter } from '../src/lib/id-number.ts'
+import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
+import { createPii, type Pii } from '../src/lib/pii.ts'
+
+const DAY = 86_400_000
+const MIN = 60_000
+/** Yidu is in UTC+8: routines are in local time. */
+const TZ_OFFSET = 8 * 3_600_000
+const DAYS = 28
+
+// ---------------------------------------------------------------------------------------------------------------
+// Deterministic randomness
+// ---------------------------------------------------------------------------------------------------------------
+
+/** sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded through splitmix32. */
+class Rng {
+  private a: number
+  private b: number
+  private c: number
+  private d: number
+  constructor (seed: number) {
+    let s = seed >>> 0
+    const split = (): number => {
+      s = (s + 0x9e3779b9) | 0
+      let z = s
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+      return (z ^ (z >>> 16)) >>> 0
+    }
+    this.a = split(); this.b = split(); this.c = split(); this.d = split()
+    for (let i = 0; i < 15; i++) this.u32()
+  }
+
+  u32 (): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0
+    this.d = (this.d + 1) | 0
+    this.a = this.b ^ (this.b >>> 9)
+    this.b = (this.c + (this.c << 3)) | 0
+    this.c = (this.c << 21) | (this.c >>> 11)
+    this.c = (this.c + t) | 0
+    return t >>> 0
+  }
+
+  float (): number { return this.u32() / 4_294_967_296 }
+  int (n: number): number { return Math.floor(this.float() * n) }
+  between (lo: number, hi: number): number { return lo + this.float() * (hi - lo) }
+  chance (p: number): boolean { return this.float() < p }
+  pick<T> (xs: readonly T[]): T { return xs[this.int(xs.length)] as T }
+  /** Roughly normal (sum of three uniforms), mean 0, standard deviation sd. */
+  normal (sd: number): number { return (this.float() + this.float() + this.float() - 1.5) * 2 * sd }
+
+  private readonly buf = Buffer.alloc(32)
+  /** n random bytes (n ≤ 32, multiple of 4) as base64url. */
+  b64 (n: number): string {
+    for (let i = 0; i < n; i += 4) this.buf.writeUInt32LE(this.u32(), i)
+    return this.buf.toString('base64url', 0, n)
+  }
+
+  /** 128 bits as 22 base64url characters, like src/lib/ids.ts randomId. */
+  id (): string { return this.b64(16) }
+
+  /** A UUIDv7-shaped id: the time first (so a time-ordered load appends to the index), then 74 random bits. */
+  uuid7 (ms: number): string {
+    const buf = this.buf
+    buf.writeUIntBE(ms, 0, 6)
+    buf.writeUInt32LE(this.u32(), 6)
+    buf.writeUInt32LE(this.u32(), 10)
+    buf.writeUInt16LE(this.u32() & 0xffff, 14)
+    buf[6] = 0x70 | ((buf[6] as number) & 0x0f)
+    buf[8] = 0x80 | ((buf[8] as number) & 0x3f)
+    const h = buf.toString('hex', 0, 16)
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bulk writers
+// ---------------------------------------------------------------------------------------------------------------
+
+type Value = string | number | boolean | null
+
+/** Rows of one table, written in big transactions. add() returns a promise only when the caller must wait for it. */
+interface Stream {
+  add: (row: Value[]) => Promise<void> | undefined
+  /** Writes what is buffered and commits; resolves when the database has it all. Returns the rows written. */
+  end: () => Promise<number>
+}
+
+interface Loader {
+  dialect: 'sqlite' | 'pg'
+  stream: (table: string, columns: string[]) => Stream
+  count: (table: string) => Promise<number>
+  /** Drops the scans indexes (and, on PostgreSQL, its foreign keys); returns the statements that recreate them. */
+  dropScanIndexes: () => Promise<string[]>
+  exec: (statement: string) => Promise<void>
+  finish: () => Promise<void>
+  size: () => Promise<number>
+  close: () => Promise<void>
+}
+
+/** SQLite: rows per multi-row INSERT, rows per transaction. */
+const MULTI = Number(process.env.SEED_MULTI ?? 32)
+const SQLITE_TX_ROWS = 100_000
+/** PostgreSQL: rows per INSERT … SELECT FROM unnest(…) (one statement, one transaction). */
+const PG_CHUNK = 20_000
+
+async function openSqliteLoader (path: string): Promise<Loader> {
+  const db = new Database(path)
+  const journal = db.pragma('journal_mode', { simple: true }) as string
+  const synchronous = db.pragma('synchronous', { simple: true }) as number
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = OFF') // seeding only: restored in finish()
+  db.pragma('cache_size = -524288') // 512 MiB while loading
+  const size = (): number => [path, `${path}-wal`].reduce((s, f) => s + (existsSync(f) ? statSync(f).size : 0), 0)
+  return {
+    dialect: 'sqlite',
+    stream (table, columns) {
+      const width = columns.length
+      const tuple = `(${columns.map(() => '?').join(', ')})`
+      const one = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuple}`)
+      const many = db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: MULTI }, () => tuple).join(', ')}`)
+      const flat: Value[] = new Array(width * MULTI)
+      let k = 0
+      let n = 0
+      const flush = (): void => {
+        for (let r = 0; r < k; r++) one.run(flat.slice(r * width, (r + 1) * width))
+        k = 0
+        if (db.inTransaction) db.exec('COMMIT')
+      }
+      return {
+        add (row) {
+          if (!db.inTransaction) db.exec('BEGIN')
+          const base = k * width
+          for (let c = 0; c < width; c++) {
+            const v = row[c] as Value
+            flat[base + c] = typeof v === 'boolean' ? (v ? 1 : 0) : v
+          }
+          if (++k === MULTI) { many.run(flat); k = 0 }
+          if (++n % SQLITE_TX_ROWS === 0) flush()
+          return undefined
+        },
+        async end () { flush(); return n }
+      }
+    },
+    async count (table) { return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number },
+    async dropScanIndexes () {
+      const defs = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scans' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string, sql: string }>
+      for (const d of defs) db.exec(`DROP INDEX ${d.name}`)
+      return defs.map((d) => d.sql)
+    },
+    async exec (statement) { db.exec(statement) },
+    async finish () {
+      db.pragma('wal_checkpoint(TRUNCATE)')
+      db.pragma(`synchronous = ${synchronous}`)
+      db.pragma(`journal_mode = ${journal}`)
+    },
+    size: async () => size(),
+    async close () { db.close() }
+  }
+}
+
+async function openPgLoader (url: string): Promise<Loader> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  await client.query('SET synchronous_commit = off')
+  const types = async (table: string): Promise<Map<string, string>> => {
+    const r = await client.query<{ column_name: string, udt_name: string }>('SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = current_schema()', [table])
+    return new Map(r.rows.map((x) => [x.column_name, x.udt_name]))
+  }
+  // One statement on the wire while the next chunk is generated.
+  let inFlight: Promise<unknown> = Promise.resolve()
+  return {
+    dialect: 'pg',
+    stream (table, columns) {
+      let text: Promise<string> | null = null
+      let values: Value[][] = columns.map(() => [])
+      let n = 0
+      const send = async (): Promise<void> => {
+        text ??= types(table).then((t) => `INSERT INTO ${table} (${columns.join(', ')}) SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${t.get(c) ?? 'text'}[]`).join(', ')})`)
+        const params = values
+        values = columns.map(() => [])
+        const statement = await text
+        await inFlight
+        inFlight = client.query(statement, params)
+        inFlight.catch(() => undefined)
+      }
+      return {
+        add (row) {
+          for (let c = 0; c < row.length; c++) (values[c] as Value[]).push(row[c] as Value)
+          return ++n % PG_CHUNK === 0 ? send() : undefined
+        },
+        async end () {
+          if ((values[0] as Value[]).length > 0) await send()
+          await inFlight
+          return n
+        }
+      }
+    },
+    async count (table) { return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n) },
+    async dropScanIndexes () {
+      const idx = await client.query<{ indexname: string, indexdef: string }>("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'scans' AND schemaname = current_schema() AND indexname NOT IN (SELECT conname FROM pg_constraint) ORDER BY indexname")
+      const fks = await client.query<{ conname: string, def: string }>("SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'scans'::regclass AND contype = 'f' ORDER BY conname")
+      for (const i of idx.rows) await client.query(`DROP INDEX ${i.indexname}`)
+      for (const f of fks.rows) await client.query(`ALTER TABLE scans DROP CONSTRAINT ${f.conname}`)
+      return [...idx.rows.map((i) => i.indexdef), ...fks.rows.map((f) => `ALTER TABLE scans ADD CONSTRAINT ${f.conname} ${f.def}`)]
+    },
+    async exec (statement) { await client.query(statement) },
+    async finish () { await client.query('ANALYZE') },
+    async size () { return Number((await client.query<{ n: string }>('SELECT pg_database_size(current_database()) AS n')).rows[0]?.n) },
+    async close () { await inFlight.catch(() => undefined); await client.end() }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The county
+// ---------------------------------------------------------------------------------------------------------------
+
+const CENTER = { lat: 30.388, lon: 111.450 }
+const KM_LAT = 1 / 111.0
+const KM_LON = 1 / (111.32 * Math.cos(CENTER.lat * Math.PI / 180))
+
+type Kind = 'community' | 'village' | 'traffic' | 'venue'
+type VenueType = 'market' | 'hospital' | 'mall' | 'factory' | 'school' | 'station'
+const VENUE_CYCLE: VenueType[] = ['market', 'hospital', 'factory', 'mall', 'school', 'market', 'factory', 'station', 'market', 'factory']
+const COUNTS: Record<Kind, number> = { community: 150, village: 70, traffic: 30, venue: 50 }
+
+interface Checkpoint { i: number, id: string, name: string, kind: Kind, venue: VenueType | null, lat: number, lon: number, gridId: string | null, grids: string[], actors: string[] }
+
+const COMMUNITY_NAMES = ['清江', '陆城', '园林', '桥河', '东门', '西湖', '南岸', '北门', '滨江', '金缔', '名都', '杨守敬', '长江', '宜红', '合江', '龙窝', '古潭', '十里铺', '枝城', '红花']
+const TOWNSHIPS = ['红花套', '高坝洲', '聂家河', '松木坪', '枝城', '潘家湾', '王家畈', '五眼泉', '姚家店']
+const VILLAGES = ['渔洋溪', '周家河', '杨家畈', '白水港', '大溪', '刘家坝', '双龙', '茶园', '桂花', '石板', '龙洞', '向家岭', '柳津滩', '毛湖淌', '三堰', '青林寺']
+const TRAFFIC_NAMES = ['G50沪渝高速宜都收费站', '宜都长江大桥', '清江大桥', '枝城长江大桥', 'G351 宜都—长阳界', 'S255 宜都—松滋界', 'G318 宜都—枝江界', '呼北高速宜都西收费站', '高坝洲大桥', '红花套渡口']
+const VENUE_NAMES: Record<VenueType, string[]> = {
+  market: ['陆城农贸市场', '东门菜市场', '清江农贸市场', '枝城农贸市场', '红花套集贸市场', '园林菜市场'],
+  hospital: ['宜都市人民医院', '宜都市中医医院', '宜都市妇幼保健院', '宜都市第二人民医院', '枝城镇卫生院'],
+  mall: ['宜都万达广场', '中百仓储宜都店', '宜都国贸大厦', '步步高超市'],
+  factory: ['宜化工业园', '东阳光药业', '华新水泥厂', '宜都经济开发区', '兴发化工'],
+  school: ['宜都市第一中学', '宜都市实验小学', '外国语学校', '宜都职业技术学校'],
+  station: ['宜都汽车客运站', '宜都火车站', '枝城火车站']
+}
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '肖', '田', '董', '袁', '潘', '蒋', '蔡', '余', '杜', '叶', '程', '魏', '覃', '向', '欧阳', '司马', '诸葛']
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平', '刚', '桂', '英', '华', '建', '国', '文', '红', '玉', '兰', '俊', '浩', '宇', '欣', '怡', '子', '梓', '涵', '晨', '轩']
+const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '155', '157', '158', '159', '166', '177', '180', '181', '186', '187', '188', '189', '191', '199']
+const PLATE_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789'
+
+const Role = { Infant: 0, Student: 1, Worker: 2, Homebody: 3 } as const
+type Role = typeof Role[keyof typeof Role]
+
+interface Person {
+  id: string
+  hh: number
+  role: Role
+  age: number
+  phone: boolean
+  /** Paper codes carry one jti for 28 days. */
+  paperJti: string
+  /** Workplace or school checkpoint, or -1. */
+  work: number
+  /** Crosses the household's traffic gate to get to work. */
+  commutes: boolean
+  /** Minutes after midnight: usual departure and end of work, and minutes from home to work. */
+  leave: number
+  end: number
+  travel: number
+  saturday: boolean
+  /** 0 green, 1 yellow, 2 red from statusSince to statusUntil. */
+  status: number
+  statusSince: number
+  statusUntil: number
+}
+
+interface Household { home: number, gate: number, plate: number, members: number[], leave: number, back: number, drive: number }
+
+interface World {
+  grids: Array<{ id: string, name: string }>
+  checkpoints: Checkpoint[]
+  users: Array<{ id: string, username: string, checkpointId: string }>
+  people: Person[]
+  households: Household[]
+  plates: string[]
+  /** Bus plates by traffic gate (checkpoint index). */
+  buses: Map<number, number[]>
+}
+
+function count (kind: Kind, scale: number): number {
+  const min = kind === 'venue' ? 2 : 1 // a market and a hospital at least
+  return Math.max(min, Math.round(COUNTS[kind] * scale))
+}
+
+function polar (rng: Rng, minKm: number, maxKm: number): { lat: number, lon: number } {
+  const r = Math.sqrt(rng.between(minKm * minKm, maxKm * maxKm))
+  const a = rng.float() * 2 * Math.PI
+  return { lat: +(CENTER.lat + r * Math.sin(a) * KM_LAT).toFixed(6), lon: +(CENTER.lon + r * Math.cos(a) * KM_LON).toFixed(6) }
+}
+
+const distance = (a: { lat: number, lon: number }, b: { lat: number, lon: number }): number =>
+  Math.hypot((a.lat - b.lat) / KM_LAT, (a.lon - b.lon) / KM_LON)
+
+function plate (rng: Rng): string {
+  let s = '鄂E'
+  for (let i = 0; i < 5; i++) s += PLATE_CHARS[rng.int(i < 1 ? 24 : PLATE_CHARS.length)]
+  return s
+}
+
+function buildWorld (rng: Rng, scale: number, start: number): World {
+  const checkpoints: Checkpoint[] = []
+  const add = (kind: Kind, name: string, at: { lat: number, lon: number }, venue: VenueType | null = null): void => {
+    checkpoints.push({ i: checkpoints.length, id: rng.id(), name, kind, venue, lat: at.lat, lon: at.lon, gridId: null, grids: [], actors: [] })
+  }
+  for (let i = 0; i < count('community', scale); i++) {
+    add('community', `${COMMUNITY_NAMES[i % COMMUNITY_NAMES.length]}社区${Math.floor(i / COMMUNITY_NAMES.length) + 1}号门`, polar(rng, 0, 4.5))
+  }
+  for (let i = 0; i < count('village', scale); i++) {
+    add('village', `${TOWNSHIPS[i % TOWNSHIPS.length]}镇${VILLAGES[Math.floor(i / TOWNSHIPS.length) % VILLAGES.length]}${i >= TOWNSHIPS.length * VILLAGES.length ? Math.floor(i / (TOWNSHIPS.length * VILLAGES.length)) + 1 : ''}村卡口`, polar(rng, 6, 30))
+  }
+  for (let i = 0; i < count('traffic', scale); i++) {
+    add('traffic', `${TRAFFIC_NAMES[i % TRAFFIC_NAMES.length]}${i >= TRAFFIC_NAMES.length ? ` ${Math.floor(i / TRAFFIC_NAMES.length) + 1}号卡口` : ''}`, polar(rng, 4, 28))
+  }
+  const venueSeen = new Map<VenueType, number>()
+  for (let i = 0; i < count('venue', scale); i++) {
+    const type = VENUE_CYCLE[i % VENUE_CYCLE.length] as VenueType
+    const n = venueSeen.get(type) ?? 0
+    venueSeen.set(type, n + 1)
+    const names = VENUE_NAMES[type]
+    add('venue', `${names[n % names.length]}${n >= names.length ? ` ${Math.floor(n / names.length) + 1}` : ''}`, polar(rng, 0, type === 'factory' ? 14 : 5), type)
+  }
+
+  // Grids belong to the community and village gates (the homes), round robin: every home has one at least.
+  const homes = checkpoints.filter((c) => c.kind === 'community' || c.kind === 'village')
+  const nGrids = Math.max(homes.length, Math.round(998 * scale))
+  const grids: World['grids'] = []
+  for (let g = 0; g < nGrids; g++) {
+    const home = homes[g % homes.length] as Checkpoint
+    const id = rng.id()
+    grids.push({ id, name: `${home.name.replace(/(号门|卡口)$/, '')} 第${home.grids.length + 1}网格` })
+    home.grids.push(id)
+  }
+  for (const c of checkpoints) c.gridId = c.grids[0] ?? null
+
+  // Volunteers: 2 to 5 per checkpoint (users that cannot sign in: the password hash is not a scrypt hash).
+  const users: World['users'] = []
+  for (const c of checkpoints) {
+    const n = 2 + rng.int(4)
+    for (let v = 0; v < n; v++) {
+      const id = rng.id()
+      c.actors.push(id)
+      users.push({ id, username: `seed-volunteer-${users.length + 1}`, checkpointId: c.id })
+    }
+  }
+
+  const traffic = checkpoints.filter((c) => c.kind === 'traffic')
+  const venues = checkpoints.filter((c) => c.kind === 'venue')
+  const workVenues = venues.filter((c) => c.venue !== 'school')
+  const schools = venues.filter((c) => c.venue === 'school')
+  const communities = checkpoints.filter((c) => c.kind === 'community')
+  const weights = homes.map((h) => (h.kind === 'community' ? 1.2 : 0.8) * (0.5 + rng.float()))
+  const cumulative: number[] = []
+  weights.reduce((s, w) => { cumulative.push(s + w); return s + w }, 0)
+  const pickHome = (): Checkpoint => {
+    const x = rng.float() * (cumulative[cumulative.length - 1] as number)
+    let lo = 0
+    let hi = cumulative.length - 1
+    while (lo < hi) { const mid = (lo + hi) >> 1; if ((cumulative[mid] as number) < x) lo = mid + 1; else hi = mid }
+    return homes[lo] as Checkpoint
+  }
+  const nearestTraffic = (at: Checkpoint): Checkpoint => traffic.reduce((best, c) => distance(c, at) < distance(best, at) ? c : best, traffic[0] as Checkpoint)
+
+  const plates: string[] = []
+  const plateSeen = new Set<string>()
+  const newPlate = (): number => {
+    let p = plate(rng)
+    while (plateSeen.has(p)) p = plate(rng)
+    plateSeen.add(p)
+    plates.push(p)
+    return plates.length - 1
+  }
+  const buses = new Map(traffic.map((c) => [c.i, [newPlate(), newPlate(), newPlate()]]))
+
+  const total = Math.round(400_000 * scale)
+  const people: Person[] = []
+  const households: Household[] = []
+  while (people.length < total) {
+    const home = pickHome()
+    const village = home.kind === 'village'
+    const size = Math.min(total - people.length, rng.pick([1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5]))
+    const gate = village ? nearestTraffic(home) : rng.pick(traffic)
+    const hh: Household = {
+      home: home.i, gate: gate.i, plate: rng.chance(village ? 0.55 : 0.65) ? newPlate() : -1, members: [],
+      leave: Math.round(rng.between(6 * 60 + 30, 7 * 60 + 40)), back: Math.round(rng.between(17 * 60 + 15, 18 * 60 + 45)),
+      drive: Math.round(rng.between(village ? 12 : 8, village ? 35 : 20))
+    }
+    const h = households.length
+    households.push(hh)
+    for (let m = 0; m < size; m++) {
+      // The first two are adults, then children or an elder.
+      const age = m < 2 ? Math.round(rng.between(22, 72)) : rng.chance(0.7) ? Math.round(rng.between(0, 18)) : Math.round(rng.between(60, 92))
+      let role = age < 6 ? Role.Infant : age < 18 ? Role.Student : age < 60 && rng.chance(0.8) ? Role.Worker : Role.Homebody
+      let work = -1
+      if (role === Role.Student) {
+        if (schools.length > 0) work = rng.pick(schools).i
+        else role = Role.Homebody
+      } else if (role === Role.Worker) {
+        work = rng.chance(0.55) || communities.length < 2 ? rng.pick(workVenues).i : rng.pick(communities.filter((c) => c.i !== home.i)).i
+      }
+      const commutes = (role === Role.Worker && (village || rng.chance(0.12))) || (role === Role.Student && village)
+      people.push({
+        id: rng.id(), hh: h, role, age, phone: age >= 12 && age < 80 ? rng.chance(0.94) : rng.chance(0.3), paperJti: rng.id(),
+        work, commutes,
+        leave: Math.round(role === Role.Student ? rng.between(6 * 60 + 50, 7 * 60 + 30) : rng.between(7 * 60 + 10, 8 * 60 + 40)),
+        end: Math.round(role === Role.Student ? rng.between(16 * 60 + 30, 17 * 60 + 30) : rng.between(17 * 60, 18 * 60 + 30)),
+        travel: Math.round(rng.between(6, 25)),
+        saturday: role === Role.Worker && rng.chance(0.18),
+        status: 0, statusSince: 0, statusUntil: 0
+      })
+      hh.members.push(people.length - 1)
+    }
+  }
+  // About 5 % yellow (symptoms, 7 days) and 1 % red (declared contact, 14 days), starting during the 28 days.
+  for (const p of people) {
+    const x = rng.float()
+    if (x < 0.06) {
+      p.status = x < 0.01 ? 2 : 1
+      p.statusSince = start + Math.floor(rng.float() * (DAYS - 1)) * DAY + Math.round(rng.between(8, 20) * 3_600_000)
+      p.statusUntil = p.statusSince + (p.status === 2 ? 14 : 7) * DAY
+    }
+  }
+  return { grids, checkpoints, users, people, households, plates, buses }
+}
+
+/** A valid GB 11643 ID number of Yidu (420581): date of birth from the age, sequence unique per date and sex. */
+function idNumbers (rng: Rng, people: Person[], end: number): string[] {
+  const used = new Map<string, number>()
+  return people.map((p) => {
+    // Born before the 28 days begin (a date of birth after the time of validation would be refused).
+    let birth = new Date(end - (DAYS + p.age * 365.25 + rng.float() * 365) * DAY)
+    const male = rng.chance(0.51)
+    for (;;) {
+      const ymd = birth.toISOString().slice(0, 10).replaceAll('-', '')
+      const n = used.get(ymd) ?? 0
+      if (n < 99) {
+        used.set(ymd, n + 1)
+        const seq = `${String(n + 1).padStart(2, '0')}${2 * rng.int(5) + (male ? 1 : 0)}`
+        const body = `420581${ymd}${seq}`
+        return body + checkCharacter(body)
+      }
+      birth = new Date(birth.getTime() - DAY)
+    }
+  })
+}
+
+function nameOf (rng: Rng): string {
+  const surname = rng.float() < 0.02 ? rng.pick(SURNAMES.slice(-3)) : rng.pick(SURNAMES.slice(0, -3))
+  return surname + rng.pick(GIVEN) + (rng.chance(0.7) ? rng.pick(GIVEN) : '')
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Movement
+// ---------------------------------------------------------------------------------------------------------------
+
+const Dir = { None: 0, In: 1, Out: 2, Pass: 3 } as const
+type Dir = typeof Dir[keyof typeof Dir]
+const DIRECTIONS = [null, 'in', 'out', 'pass'] as const
+/** The event key packs (ms after local midnight, index) in a float64: up to 8.4 M events a day. */
+const KEY_SLOTS = 2 ** 23
+
+/** One day's events in typed arrays (a county day is ~1.3 M of them). */
+class Events {
+  n = 0
+  person = new Int32Array(1 << 16)
+  cp = new Int32Array(1 << 16)
+  t = new Float64Array(1 << 16)
+  dir = new Int8Array(1 << 16)
+  plate = new Int32Array(1 << 16)
+  venue = new Uint8Array(1 << 16)
+
+  push (person: number, cp: number, t: number, dir: Dir, plate: number, venue: boolean): void {
+    if (this.n === this.t.length) {
+      const grow = <A extends Int32Array | Float64Array | Int8Array | Uint8Array>(a: A): A => {
+        const b = new (a.constructor as new (n: number) => A)(a.length * 2)
+        b.set(a)
+        return b
+      }
+      this.person = grow(this.person); this.cp = grow(this.cp); this.t = grow(this.t); this.dir = grow(this.dir); this.plate = grow(this.plate); this.venue = grow(this.venue)
+    }
+    const i = this.n++
+    this.person[i] = person; this.cp[i] = cp; this.t[i] = Math.round(t); this.dir[i] = dir; this.plate[i] = plate; this.venue[i] = venue ? 1 : 0
+  }
+
+  /** Indexes in time order (ties: in the order generated). */
+  order (dayStart: number): Uint32Array {
+    if (this.n > KEY_SLOTS) throw new Error(`more than ${KEY_SLOTS} scans in a day: lower --scale`)
+    const keys = new Float64Array(this.n)
+    for (let i = 0; i < this.n; i++) keys[i] = ((this.t[i] as number) - dayStart) * KEY_SLOTS + i
+    keys.sort()
+    const out = new Uint32Array(this.n)
+    for (let i = 0; i < this.n; i++) out[i] = (keys[i] as number) % KEY_SLOTS
+    return out
+  }
+}
+
+/** Generates one local day of routines into ev. Times are epoch ms; dayStart is local midnight. */
+function day (rng: Rng, w: World, ev: Events, dayStart: number, weekday: number): void {
+  const at = (minutes: number): number => dayStart + Math.round(minutes * MIN + rng.float() * MIN)
+  const sec = (s: number): number => Math.round(rng.float() * s * 1000)
+  const weekend = weekday === 0 || weekday === 6
+  const venues = w.checkpoints.filter((c) => c.kind === 'venue')
+  const leisure = venues.filter((c) => c.venue === 'market' || c.venue === 'mall' || c.venue === 'hospital')
+  const markets = venues.filter((c) => c.venue === 'market')
+  const hospitals = venues.filter((c) => c.venue === 'hospital')
+  const active = (p: Person, t: number): number => (p.status !== 0 && t >= p.statusSince && t < p.statusUntil) ? p.status : 0
+  const noon = dayStart + 12 * 3_600_000
+
+  /** A stay: in, and (usually: 4 % forget) out `minutes` later. */
+  const stay = (p: number, cp: number, tin: number, minutes: number, venue: boolean): number => {
+    ev.push(p, cp, tin, Dir.In, -1, venue)
+    const tout = tin + Math.round(minutes * MIN)
+    if (rng.chance(0.96)) ev.push(p, cp, tout, Dir.Out, -1, venue)
+    return tout
+  }
+  /** Passes a traffic gate by car (plate ≥ 0) or by the bus leaving on the next 20-minute slot. */
+  const pass = (p: number, gate: number, t: number, car: number): number => {
+    if (car >= 0) { ev.push(p, gate, t, Dir.Pass, car, false); return t }
+    const slot = Math.ceil((t - dayStart) / (20 * MIN))
+    const bus = w.buses.get(gate)
+    const plate = bus === undefined ? -1 : bus[slot % bus.length] as number
+    const tb = dayStart + slot * 20 * MIN + sec(120)
+    ev.push(p, gate, tb, Dir.Pass, plate, false)
+    return tb
+  }
+
+  for (const hh of w.households) {
+    const home = hh.home
+    const members = hh.members
+    const village = w.checkpoints[home]?.kind === 'village'
+    // Weekend outing of the household (together: seconds apart), unless it works on Saturday.
+    const outing = weekend && rng.chance(0.45)
+    const outVenue = outing ? rng.pick(leisure).i : -1
+    const outStart = rng.between(9 * 60, 16 * 60)
+    const outMinutes = rng.between(45, 180)
+    const outByRoad = village || rng.chance(0.2)
+    // The household's commute today (commuters share the car or the bus).
+    const leave = hh.leave + rng.normal(6)
+    const back = hh.back + rng.normal(8)
+    for (const pi of members) {
+      const p = w.people[pi] as Person
+      const status = active(p, noon)
+      if (status === 2) continue // red: at home
+      const works = p.work >= 0 && status === 0 &&
+        ((!weekend && rng.chance(p.role === Role.Student ? 0.97 : 0.92)) || (weekday === 6 && p.saturday && rng.chance(0.9)))
+      if (works) {
+        if (p.commutes) {
+          const tOut = at(leave) + sec(90)
+          ev.push(pi, home, tOut, Dir.Out, -1, false)
+          const tGate = pass(pi, hh.gate, tOut + hh.drive * MIN + sec(30), hh.plate)
+          const tIn = tGate + (p.travel + rng.between(0, 6)) * MIN
+          const endAt = at(back - p.travel - 5)
+          ev.push(pi, p.work, tIn, Dir.In, -1, true)
+          ev.push(pi, p.work, endAt, Dir.Out, -1, true)
+          const tBack = pass(pi, hh.gate, Math.max(endAt + p.travel * MIN, at(back)) + sec(60), hh.plate)
+          ev.push(pi, home, tBack + hh.drive * MIN + sec(90), Dir.In, -1, false)
+        } else {
+          const tOut = at(p.leave + rng.normal(7))
+          ev.push(pi, home, tOut, Dir.Out, -1, false)
+          const tIn = tOut + (p.travel + rng.between(0, 5)) * MIN
+          const endAt = at(p.end + rng.normal(12))
+          // Lunch out and back for a quarter of the office workers: two stays instead of one long day.
+          ev.push(pi, p.work, tIn, Dir.In, -1, true)
+          if (p.role === Role.Worker && rng.chance(0.25)) {
+            const lunch = at(12 * 60 + rng.between(-10, 20))
+            ev.push(pi, p.work, lunch, Dir.Out, -1, true)
+            ev.push(pi, p.work, lunch + rng.between(35, 70) * MIN, Dir.In, -1, true)
+          }
+          ev.push(pi, p.work, endAt, Dir.Out, -1, true)
+          ev.push(pi, home, endAt + (p.travel + rng.between(0, 12)) * MIN, Dir.In, -1, false)
+        }
+      } else if (outing && p.role !== Role.Infant ? rng.chance(0.8) : outing && rng.chance(0.5)) {
+        if (status !== 0) continue
+        const t0 = at(outStart) + sec(40)
+        ev.push(pi, home, t0, Dir.Out, -1, false)
+        let t = t0 + 10 * MIN + sec(60)
+        if (outByRoad) t = pass(pi, hh.gate, t, hh.plate) + 15 * MIN + sec(30)
+        t = stay(pi, outVenue, t, outMinutes + rng.between(-3, 3), true) + 5 * MIN
+        if (outByRoad) t = pass(pi, hh.gate, t + 10 * MIN, hh.plate)
+        ev.push(pi, home, t + 12 * MIN + sec(60), Dir.In, -1, false)
+      } else if (p.role === Role.Homebody || (weekend && p.role !== Role.Infant)) {
+        // Errands: a morning market, sometimes the hospital, sometimes an afternoon shop. Villagers go to town less.
+        const x = rng.float()
+        const go = village ? 0.3 : 0.62
+        if (x >= go || status === 2) continue
+        if (status === 1) {
+          const t = at(rng.between(8 * 60, 17 * 60))
+          ev.push(pi, home, t, Dir.Out, -1, false)
+          ev.push(pi, home, t + rng.between(20, 60) * MIN, Dir.In, -1, false)
+          continue
+        }
+        const kind = x < go * 0.1 ? hospitals : x < go * 0.75 ? markets : leisure
+        const venue = rng.pick(kind).i
+        const start = kind === hospitals ? rng.between(7 * 60 + 30, 14 * 60) : kind === markets ? rng.between(6 * 60 + 30, 10 * 60 + 30) : rng.between(14 * 60, 17 * 60 + 30)
+        const minutes = kind === hospitals ? rng.between(40, 210) : rng.between(15, 80)
+        const t0 = at(start)
+        ev.push(pi, home, t0, Dir.Out, -1, false)
+        let t = t0 + rng.between(5, 20) * MIN
+        if (village) t = pass(pi, hh.gate, t, -1) + 15 * MIN
+        t = stay(pi, venue, t, minutes, true) + rng.between(5, 20) * MIN
+        if (village) t = pass(pi, hh.gate, t, -1) + 10 * MIN
+        ev.push(pi, home, t, Dir.In, -1, false)
+      }
+    }
+    // Evening walks, after dinner: out and back through the home gate.
+    for (const pi of members) {
+      const p = w.people[pi] as Person
+      if (p.age < 10 || !rng.chance(0.12) || active(p, noon) === 2) continue
+      const t = at(rng.between(18 * 60 + 50, 20 * 60 + 40))
+      ev.push(pi, home, t, Dir.Out, -1, false)
+      ev.push(pi, home, t + rng.between(20, 80) * MIN, Dir.In, -1, false)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------------
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+const mib = (bytes: number): string => `${fmt(bytes / 1024 / 1024)} MiB`
+
+function bar (label: string, total: number, unit: string): cliProgress.SingleBar {
+  const b = new cliProgress.SingleBar({
+    format: `  ${label.padEnd(12)} [{bar}] {percentage}% {value}/{total} ${unit} | {rate}/s | elapsed {duration_formatted} | ETA {eta_formatted}`,
+    hideCursor: true, noTTYOutput: true, notTTYSchedule: 10_000, etaBuffer: 50, fps: 5
+  }, cliProgress.Presets.shades_classic)
+  b.start(total, 0, { rate: '0' })
+  return b
+}
+
+const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags']
+
+async function main (): Promise<void> {
+  const { values: args } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      scale: { type: 'string', default: '1' },
+      db: { type: 'string', default: 'file:./data/county.db' },
+      keys: { type: 'string', default: './keys' },
+      end: { type: 'string' },
+      force: { type: 'boolean', default: false }
+    }
+  })
+  const seed = Number(args.seed)
+  const scale = Number(args.scale)
+  const end = args.end === undefined ? Date.now() : Date.parse(args.end)
+  if (!Number.isInteger(seed) || !(scale > 0 && scale <= 5) || !Number.isFinite(end)) {
+    throw new Error('usage: --seed <integer> --scale <0 < x ≤ 5> --end <ISO 8601 time>')
+  }
+  const url = args.db
+  const start = end - DAYS * DAY
+  // CPU seconds of this process beside the wall clock: the machine may be busy with other work.
+  const phases: Array<{ phase: string, seconds: number, cpu: number, rows: number }> = []
+  let t0 = performance.now()
+  let cpu0 = process.cpuUsage()
+  const done = (phase: string, rows: number): void => {
+    const seconds = (performance.now() - t0) / 1000
+    const used = process.cpuUsage(cpu0)
+    const cpu = (used.user + used.system) / 1e6
+    phases.push({ phase, seconds, cpu, rows })
+    console.log(`  ${phase}: ${fmt(seconds, 1)} s (${fmt(cpu, 1)} s CPU in this process)${rows > 0 ? `, ${fmt(rows)} rows, ${fmt(rows / seconds)} rows/s` : ''}`)
+    t0 = performance.now()
+    cpu0 = process.cpuUsage()
+  }
+  const began = performance.now()
+  console.log(`gridpass county seed — seed ${seed}, scale ${scale}, ${DAYS} days ending ${new Date(end).toISOString()}`)
+  console.log(`  the same rows again: npm run seed -- --seed ${seed} --scale ${scale} --end ${new Date(end).toISOString()}`)
+  console.log(`  database: ${url.startsWith('file:') ? url : 'PostgreSQL ' + url.replace(/\/\/[^@]*@/, '//')}, keys: ${args.keys}`)
+
+  if (url.startsWith('file:')) {
+    const path = url.slice('file:'.length)
+    if (existsSync(path)) {
+      if (!args.force) throw new Error(`${path} exists: pass --force to replace it`)
+      for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true })
+    }
+  }
+  await ensureKeys(args.keys, end)
+  const pii: Pii = createPii(loadKeyring(args.keys, end, 30).dataKey)
+  const store = await createDb(url)
+  await store.close()
+  const loader = url.startsWith('file:') ? await openSqliteLoader(url.slice('file:'.length)) : await openPgLoader(url)
+  try {
+    if (await loader.count('people') > 0 || await loader.count('scans') > 0) {
+      throw new Error('the database already holds people or scans: seed into an empty database (SQLite: --force replaces the file)')
+    }
+    done('migrations', 0)
+
+    // 1. The world: places, grids, volunteers, households (no I/O, deterministic).
+    const rng = new Rng(seed)
+    const w = buildWorld(rng, scale, start)
+    const created = start - 400 * DAY
+    const small = bar('places', w.grids.length + w.checkpoints.length + w.users.length, 'rows')
+    const g = loader.stream('grids', ['id', 'name', 'created_at'])
+    for (const x of w.grids) await g.add([x.id, x.name, created])
+    await g.end()
+    const c = loader.stream('checkpoints', ['id', 'name', 'kind', 'grid_id', 'lat', 'lon', 'created_at'])
+    for (const x of w.checkpoints) await c.add([x.id, x.name, x.kind, x.gridId, x.lat, x.lon, created])
+    await c.end()
+    const u = loader.stream('users', ['id', 'username', 'password_hash', 'role', 'checkpoint_ids', 'grid_ids', 'created_at'])
+    for (const x of w.users) await u.add([x.id, x.username, 'disabled: seeded volunteer, cannot sign in', 'volunteer', JSON.stringify([x.checkpointId]), '[]', created])
+    await u.end()
+    small.update(w.grids.length + w.checkpoints.length + w.users.length)
+    small.stop()
+    done(`world: ${fmt(w.grids.length)} grids, ${fmt(w.checkpoints.length)} checkpoints (${(['community', 'village', 'traffic', 'venue'] as const).map((k) => `${w.checkpoints.filter((x) => x.kind === k).length} ${k}`).join(', ')}), ${fmt(w.users.length)} volunteers, ${fmt(w.households.length)} households`, w.grids.length + w.checkpoints.length + w.users.length)
+
+    // 2. People: encrypted like the service does (src/lib/pii.ts), with blind indexes; and their status entries.
+    const ids = idNumbers(rng, w.people, end)
+    const phonesSeen = new Set<string>()
+    const pb = bar('people', w.people.length, 'people')
+    const people = loader.stream('people', ['id', 'name_enc', 'id_number_enc', 'id_number_idx', 'phone_enc', 'phone_idx', 'grid_id', 'created_by', 'created_at', 'updated_at'])
+    const entries: Value[][] = []
+    for (let i = 0; i < w.people.length; i++) {
+      const p = w.people[i] as Person
+      const home = w.checkpoints[(w.households[p.hh] as Household).home] as Checkpoint
+      const grid = home.grids[p.hh % home.grids.length] as string
+      let phone: string | null = null
+      if (p.phone) {
+        do phone = rng.pick(PHONE_PREFIXES) + String(rng.int(100_000_000)).padStart(8, '0'); while (phonesSeen.has(phone))
+        phonesSeen.add(phone)
+      }
+      const idNumber = ids[i] as string
+      const since = created + rng.int(380) * DAY
+      await people.add([p.id, pii.encrypt(nameOf(rng)), pii.encrypt(idNumber), pii.index('idNumber', idNumber), phone === null ? null : pii.encrypt(phone), phone === null ? null : pii.index('phone', phone), grid, 'seed', since, since])
+      if (p.status !== 0) entries.push([rng.id(), p.id, p.status === 2 ? 'declared_contact' : 'symptoms', p.status === 2 ? 'red' : 'yellow', p.statusSince, p.statusUntil, 'rule', null, p.statusSince])
+      if (i % 1000 === 999) pb.update(i + 1, { rate: fmt((i + 1) / ((performance.now() - t0) / 1000)) })
+    }
+    await people.end()
+    const se = loader.stream('status_entries', ['id', 'person_id', 'rule', 'color', 'since', 'until', 'actor', 'reason', 'created_at'])
+    for (const e of entries) await se.add(e)
+    const statusRows = await se.end()
+    pb.update(w.people.length)
+    pb.stop()
+    done(`people: ${fmt(w.people.length)} (${fmt(phonesSeen.size)} with a phone), ${fmt(statusRows)} yellow or red status entries`, w.people.length + statusRows)
+
+    // 3. Scans: day by day, in time order, the scans indexes dropped during the load.
+    const recreate = await loader.dropScanIndexes()
+    const firstDay = Math.floor((start + TZ_OFFSET) / DAY) * DAY - TZ_OFFSET
+    const nDays = Math.ceil((end - firstDay) / DAY)
+    const sb = bar('scans', nDays * w.people.length, 'person-days')
+    const ev = new Events()
+    const scans = loader.stream('scans', SCAN_COLUMNS)
+    let written = 0
+    const scanStart = performance.now()
+    const byCp = new Float64Array(w.checkpoints.length)
+    for (let d = 0; d < nDays; d++) {
+      const dayStart = firstDay + d * DAY
+      const weekday = new Date(dayStart + TZ_OFFSET).getUTCDay()
+      ev.n = 0
+      day(rng, w, ev, dayStart, weekday)
+      const order = ev.order(dayStart)
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k] as number
+        const at = ev.t[i] as number
+        if (at < start || at > end) continue
+        const p = w.people[ev.person[i] as number] as Person
+        const cpi = ev.cp[i] as number
+        const cp = w.checkpoints[cpi] as Checkpoint
+        const checkin = ev.venue[i] === 1 && p.phone && rng.chance(0.75)
+        const offline = !checkin && rng.chance(0.04)
+        const status = p.status !== 0 && at >= p.statusSince && at < p.statusUntil ? p.status : 0
+        const color = status === 0 ? 'green' : status === 1 ? 'yellow' : 'red'
+        const plateIndex = ev.plate[i] as number
+        byCp[cpi] = (byCp[cpi] as number) + 1
+        const wait = scans.add([
+          rng.uuid7(at), p.id, cp.id,
+          checkin ? p.id : cp.actors[((at - dayStart < 14 * 3_600_000 ? 0 : 1) + (rng.chance(0.2) ? 1 : 0)) % cp.actors.length] as string,
+          checkin ? 'checkin' : offline ? 'batch' : 'scan',
+          checkin ? 'place' : p.phone ? 'live' : 'paper',
+          at, offline ? at + Math.round(rng.between(3, 90) * MIN) : at + 80 + rng.int(400),
+          DIRECTIONS[ev.dir[i] as number] ?? null,
+          plateIndex >= 0 ? w.plates[plateIndex] as string : null,
+          color, status === 0 ? 'allow' : 'deny', status === 0 ? null : status === 1 ? 'color_yellow' : 'color_red',
+          checkin ? null : p.phone ? rng.b64(16) : p.paperJti,
+          offline, rng.b64(32), null
+        ])
+        if (wait !== undefined) await wait
+        if (++written % 50_000 === 0) sb.update(Math.round((d + k / order.length) * w.people.length), { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })
+      }
+      sb.update((d + 1) * w.people.length, { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })
+    }
+    await scans.end()
+    sb.stop()
+    done(`scans: ${fmt(written)} over ${nDays} local days (${fmt(written / w.people.length / DAYS, 2)} per resident-day)`, written)
+
+    const ib = bar('indexes', recreate.length, 'statements')
+    for (let i = 0; i < recreate.length; i++) {
+      await loader.exec(recreate[i] as string)
+      ib.update(i + 1, { rate: '-' })
+    }
+    ib.stop()
+    done(`scans indexes${loader.dialect === 'pg' ? ' and foreign keys' : ''} recreated (${recreate.length} statements)`, 0)
+
+    await loader.finish()
+    done(loader.dialect === 'pg' ? 'ANALYZE' : 'WAL checkpoint, synchronous and journal mode restored', 0)
+
+    const busiest = [...byCp].map((n, i) => ({ n, cp: w.checkpoints[i] as Checkpoint })).sort((a, b) => b.n - a.n).slice(0, 3)
+    const seconds = (performance.now() - began) / 1000
+    const size = await loader.size()
+    console.log(`\n| phase | seconds | CPU s (seed process) | rows | rows/s |\n|---|---:|---:|---:|---:|\n${phases.map((p) => `| ${p.phase.replace(/:.*/, '')} | ${fmt(p.seconds, 1)} | ${fmt(p.cpu, 1)} | ${p.rows > 0 ? fmt(p.rows) : ''} | ${p.rows > 0 ? fmt(p.rows / p.seconds) : ''} |`).join('\n')}\n| **total** | **${fmt(seconds, 1)}** | ${fmt(phases.reduce((s, p) => s + p.cpu, 0), 1)} | ${fmt(phases.reduce((s, p) => s + p.rows, 0))} | |`)
+    console.log(`\n  ${fmt(w.people.length)} people, ${fmt(written)} scans, database size ${mib(size)} (${fmt(size / written, 0)} bytes per scan, all tables and indexes)`)
+    console.log(`  busiest checkpoints: ${busiest.map((b) => `${b.cp.name} (${b.cp.kind}) ${fmt(b.n)}`).join(', ')}`)
+  } finally {
+    await loader.close()
+  }
+}
+
+await main()
