@@ -20,13 +20,10 @@ export const NEIGHBOURS = 3
 
 export interface ScanQueries {
   person: (id: string) => Promise<PersonBrief | undefined>
-  entries: (personId: string) => Promise<EntryBrief[]>
   scanById: (id: string) => Promise<StoredScan | undefined>
   securityById: (id: string) => Promise<StoredSecurity | undefined>
   /** What judging a scan needs, in one round trip: the person, their status entries, their sightings around `at`. */
   lookup: (personId: string, at: number) => Promise<{ person: PersonBrief | undefined, entries: EntryBrief[], around: Sighting[] }>
-  /** The person's sightings nearest in time to `at`: up to NEIGHBOURS at or before it and NEIGHBOURS after it. */
-  around: (personId: string, at: number) => Promise<Sighting[]>
   /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
   write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
   close: () => Promise<void>
@@ -83,7 +80,6 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
 
   return {
     person: async (id) => one<PersonBrief | undefined>('person', [id]),
-    entries: async (personId) => (await reads([['entries', [personId], 'all']]))[0] as EntryBrief[],
     lookup: async (personId, at) => {
       const [person, entries, before, after] = await reads([['person', [personId], 'get'], ['entries', [personId], 'all'], ['before', [personId, at], 'all'], ['after', [personId, at], 'all']])
       return { person: person as PersonBrief | undefined, entries: entries as EntryBrief[], around: [...before as Sighting[], ...after as Sighting[]] }
@@ -93,10 +89,6 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       return row === undefined ? undefined : { ...row, offline: row.offline === 1 } as StoredScan
     },
     securityById: async (id) => one<StoredSecurity | undefined>('securityById', [id]),
-    around: async (personId, at) => {
-      const [before, after] = await reads([['before', [personId, at], 'all'], ['after', [personId, at], 'all']])
-      return [...before as Sighting[], ...after as Sighting[]]
-    },
     write: async (scans, security) => {
       const results = await writeOps(ops(scans, security))
       const out: WriteOutcome = new Map()
@@ -111,20 +103,17 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
   const q: ScanQueries = {
     person: async (id) => (await db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, id)).limit(1))[0],
-    entries: async (personId) => db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)),
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
     lookup: async (personId, at) => {
-      const [person, entries, around] = await Promise.all([q.person(personId), q.entries(personId), q.around(personId, at)])
-      return { person, entries, around }
-    },
-    around: async (personId, at) => {
       const cols = { checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, jti: t.scans.jti }
-      const [b, a] = await Promise.all([
+      const [person, entries, before, after] = await Promise.all([
+        q.person(personId),
+        db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)),
         db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), lte(t.scans.scannedAt, at))).orderBy(desc(t.scans.scannedAt)).limit(NEIGHBOURS),
         db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), gt(t.scans.scannedAt, at))).orderBy(asc(t.scans.scannedAt)).limit(NEIGHBOURS)
       ])
-      return [...b, ...a]
+      return { person, entries, around: [...before, ...after] }
     },
     close: async () => {},
     write: async (scans, security) => store.tx(async (tx) => {
