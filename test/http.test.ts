@@ -156,3 +156,18 @@ t.test('a closed database → 5xx without details; /healthz still 200, /readyz 5
   isGpError(t, ready, 503, 'GP_UNAVAILABLE')
   noDetails(t, ready)
 })
+
+eachDb('security headers (helmet\'s defaults) on API answers, errors and pages; CORS closed except on the key set', async (t, ctx) => {
+  const r = await ctx.resident()
+  for (const [url, headers] of [['/v1/me/status', bearerOf(r.token)], ['/v1/nothing-here', {}], ['/h5/', {}]] as const) {
+    const res = await ctx.inject({ method: 'GET', url, headers: { ...headers, origin: 'https://elsewhere.example.org' } })
+    t.equal(res.headers['x-content-type-options'], 'nosniff', `${url}: nosniff`)
+    t.equal(res.headers['x-frame-options'], 'SAMEORIGIN', `${url}: no framing by others`)
+    t.match(String(res.headers['content-security-policy']), /default-src 'self'/, `${url}: a CSP`)
+    t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${url}: HSTS`)
+    t.equal(res.headers['access-control-allow-origin'], undefined, `${url}: no CORS for other origins`)
+  }
+  const jwks = await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { origin: 'https://elsewhere.example.org' } })
+  t.equal(jwks.headers['access-control-allow-origin'], '*', 'the public key set is open to every origin')
+  t.equal(jwks.headers['x-content-type-options'], 'nosniff')
+})
