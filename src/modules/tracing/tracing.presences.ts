@@ -40,15 +40,6 @@ export const gapMs = (a: Presence, b: Presence): number => Math.max(0, Math.max(
 
 export const sameVehicle = (a: Presence, b: Presence): boolean => a.plate !== null && a.plate === b.plate
 
-/**
- * The scans at the presence's checkpoint that decide every presence within `windowMs` of it: a stay starting up to
- * 4 h before (its "in"), and the "out" of any stay that starts before the presence (up to 4 h after that start).
- * Scans outside these bounds can only form presences too far away, or change nothing about them.
- */
-export function neighbourhood (p: Presence, windowMs: number): [number, number] {
-  return [p.start - windowMs - MAX_STAY_MS, Math.max(p.end + windowMs, p.start + MAX_STAY_MS)]
-}
-
 export interface Range<M> { lo: number, hi: number, members: M[] }
 
 /** Merges overlapping [lo, hi] ranges (clipped to [from, to]) so each scan is read once; members ride along. */

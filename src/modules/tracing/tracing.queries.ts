@@ -4,20 +4,26 @@
 import { and, asc, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
 import { sql } from '../../db/index.ts'
+import { MAX_STAY_MS, byTimeThenId, groupBy, normalizePlate, presencesOf } from './tracing.presences.ts'
 
 export interface TrailRow { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: string | null, color: string, decision: string, plate: string | null }
 /** A scan as the contact search needs it. */
 export interface ScanRow { id: string, personId: string, checkpointId: string, scannedAt: number, direction: string | null, plate: string | null }
 export interface CheckpointInfo { id: string, name: string, kind: string, lat: number | null, lon: number | null }
 export interface CheckpointRange { checkpointId: string, lo: number, hi: number }
+/** A presence (docs/tracing.md): a point (start = end) or a stay [in, out]; the plate is its first scan's, normalised. */
+export interface PresenceRow { personId: string, start: number, end: number, plate: string | null }
 
 export interface TracingQueries {
   personExists: (personId: string) => Promise<boolean>
   trail: (personId: string, from: number, to: number) => Promise<TrailRow[]>
   /** The scans of these people with from ≤ scannedAt ≤ to. */
   scansOf: (personIds: string[], from: number, to: number) => Promise<ScanRow[]>
-  /** Per range, the scans at its checkpoint with lo ≤ scannedAt ≤ hi, oldest first. */
-  atCheckpoints: (ranges: CheckpointRange[]) => Promise<ScanRow[][]>
+  /**
+   * Per range, every presence at its checkpoint that touches [lo, hi] (its end ≥ lo and its start ≤ hi), built from
+   * the scans within [from, to] only, exactly as presencesOf builds them from a person's scans there.
+   */
+  presencesAt: (ranges: CheckpointRange[], from: number, to: number) => Promise<PresenceRow[][]>
   /** The stored (encrypted) names. */
   encryptedNames: (personIds: string[]) => Promise<Map<string, string | null>>
   checkpoints: (ids: string[]) => Promise<Map<string, CheckpointInfo>>
@@ -42,8 +48,28 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = ? AND s.scanned_at BETWEEN ? AND ? ORDER BY s.scanned_at, s.id`)
   const byPerson = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
     FROM scans WHERE person_id = ? AND scanned_at BETWEEN ? AND ?`).raw()
-  const byCheckpoint = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
-    FROM scans WHERE checkpoint_id = ? AND scanned_at BETWEEN ? AND ? ORDER BY scanned_at`).raw()
+  // A stay is an "in" and the next scan of the same person at the same checkpoint when that is an "out" at most 4 h
+  // later (docs/tracing.md). An "in" never ends a stay, so whether two scans pair depends on them alone: each scan in
+  // [lo, hi] looks up its own neighbour through scans(person_id, scanned_at) (an "out" its predecessor, an "in" its
+  // successor) instead of the range being widened by 4 h on both sides and paired in JavaScript, which read and built
+  // about five times the rows at a busy gate. `other` is the stay's start [time, plate] for an "out", its end for an "in".
+  const previousIn = `(SELECT CASE WHEN p.direction = 'in' THEN json_array(p.scanned_at, p.plate) END FROM scans p
+      WHERE p.person_id = s.person_id AND p.scanned_at BETWEEN max(@from, s.scanned_at - ${MAX_STAY_MS}) AND s.scanned_at
+        AND p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
+      ORDER BY p.scanned_at DESC, p.id DESC LIMIT 1)`
+  const inRange = client.prepare(`SELECT s.person_id, s.scanned_at, s.direction, s.plate,
+    CASE s.direction WHEN 'out' THEN ${previousIn}
+      WHEN 'in' THEN (SELECT CASE WHEN n.direction = 'out' THEN n.scanned_at END FROM scans n
+        WHERE n.person_id = s.person_id AND n.scanned_at BETWEEN s.scanned_at AND min(@to, s.scanned_at + ${MAX_STAY_MS})
+          AND n.checkpoint_id = s.checkpoint_id AND (n.scanned_at > s.scanned_at OR n.id > s.id)
+        ORDER BY n.scanned_at, n.id LIMIT 1) END AS other
+    FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
+  // Stays that span the whole range (in before lo, out after hi): the "out"s within 4 h after lo whose stay starts
+  // before lo.
+  const spanning = client.prepare(`SELECT person_id, scanned_at, other FROM (
+      SELECT s.person_id, s.scanned_at, ${previousIn} AS other FROM scans s
+      WHERE s.checkpoint_id = @cp AND s.scanned_at > @hi AND s.scanned_at <= min(@to, @lo + ${MAX_STAY_MS}) AND s.direction = 'out')
+    WHERE other IS NOT NULL AND other ->> 0 < @lo`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
   type Raw = [string, string, string, number, string | null, string | null]
@@ -52,7 +78,26 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     personExists: async (id) => exists.get(id) !== undefined,
     trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
     scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
-    atCheckpoints: async (ranges) => ranges.map((r) => (byCheckpoint.all(r.checkpointId, r.lo, r.hi) as Raw[]).map(row)),
+    presencesAt: async (ranges, from, to) => ranges.map((r) => {
+      const params = { cp: r.checkpointId, lo: r.lo, hi: r.hi, from, to }
+      const out: PresenceRow[] = []
+      for (const [personId, at, direction, plate, other] of inRange.all(params) as Array<[string, number, string | null, string | null, string | number | null]>) {
+        if (direction === 'out' && other !== null) {
+          const [start, inPlate] = JSON.parse(other as string) as [number, string | null]
+          // A stay whose "in" is in the range too is built from that "in".
+          if (start < r.lo) out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
+        } else if (direction === 'in' && other !== null) {
+          out.push({ personId, start: at, end: other as number, plate: normalizePlate(plate) })
+        } else {
+          out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
+        }
+      }
+      for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) {
+        const [start, inPlate] = JSON.parse(other) as [number, string | null]
+        out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
+      }
+      return out
+    }),
     encryptedNames: async (ids) => new Map(ids.map((id) => [id, (name.get(id) as string | null | undefined) ?? null])),
     checkpoints: async (ids) => {
       const out = new Map<string, CheckpointInfo>()
@@ -83,21 +128,31 @@ function pgQueries (store: GridpassDb): TracingQueries {
       }
       return out
     },
-    // All ranges in one statement: a nested loop of index range scans, the ranges passed as one JSON parameter.
-    atCheckpoints: async (ranges) => {
-      const out: ScanRow[][] = ranges.map(() => [])
+    // All ranges in one statement: a nested loop of index range scans, the ranges passed as one JSON parameter. Each
+    // range is widened by the longest stay on both sides, so that every scan deciding a presence that touches it is
+    // read, and paired in JavaScript.
+    presencesAt: async (ranges, from, to) => {
+      const scans: ScanRow[][] = ranges.map(() => [])
       for (let start = 0; start < ranges.length; start += CHUNK) {
-        const part = ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: r.lo, hi: r.hi }))
+        const part = ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: Math.max(from, r.lo - MAX_STAY_MS), hi: Math.min(to, r.hi + MAX_STAY_MS) }))
         const rows = await store.rows<{ i: number, id: string, personId: string, checkpointId: string, scannedAt: string | number, direction: string | null, plate: string | null }>(db, sql`
           SELECT r.i, s.id, s.person_id AS "personId", s.checkpoint_id AS "checkpointId", s.scanned_at AS "scannedAt", s.direction, s.plate
           FROM json_to_recordset(${JSON.stringify(part)}::json) AS r(i int, cp text, lo bigint, hi bigint)
           JOIN scans s ON s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
           ORDER BY r.i, s.scanned_at`)
         for (const r of rows) {
-          (out[r.i] as ScanRow[]).push({ id: r.id, personId: r.personId, checkpointId: r.checkpointId, scannedAt: Number(r.scannedAt), direction: r.direction, plate: r.plate })
+          (scans[r.i] as ScanRow[]).push({ id: r.id, personId: r.personId, checkpointId: r.checkpointId, scannedAt: Number(r.scannedAt), direction: r.direction, plate: r.plate })
         }
       }
-      return out
+      return ranges.map((r, i) => {
+        const out: PresenceRow[] = []
+        for (const [personId, list] of groupBy(scans[i] as ScanRow[], (s) => s.personId)) {
+          for (const p of presencesOf(list.sort(byTimeThenId))) {
+            if (p.end >= r.lo && p.start <= r.hi) out.push({ personId, ...p })
+          }
+        }
+        return out
+      })
     },
     encryptedNames: async (ids) => {
       const out = new Map<string, string | null>()

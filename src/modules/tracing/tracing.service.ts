@@ -1,7 +1,7 @@
 // Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
 import type { FastifyInstance } from 'fastify'
-import { createTracingQueries, type CheckpointInfo, type ScanRow } from './tracing.queries.ts'
-import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, neighbourhood, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
+import { createTracingQueries, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
+import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
 export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
@@ -42,28 +42,23 @@ export function createTracingService (app: FastifyInstance) {
 
   /**
    * Every encounter between the sources' presences and the presences of anyone not in `exclude`, at the same
-   * checkpoint, at most windowMs apart: the checkpoint's scans around each source presence are read once
-   * (overlapping ranges merged) and paired in memory.
+   * checkpoint, at most windowMs apart: per checkpoint, the sources' windows [start − window, end + window] are merged
+   * into ranges, the presences touching each range are read once and paired in memory.
    */
   async function meet (sources: Source[], exclude: Set<string>, from: number, to: number, windowMs: number): Promise<Map<string, Encounter[]>> {
     const ranges = [...groupBy(sources, (s) => s.checkpointId)].flatMap(([checkpointId, list]) =>
-      mergeRanges(list.map((s) => { const [lo, hi] = neighbourhood(s, windowMs); return { lo, hi, member: s } }), from, to)
+      mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to)
         .map((r) => ({ ...r, checkpointId })))
-    const scans = await q.atCheckpoints(ranges)
+    const presences = await q.presencesAt(ranges, from, to)
     const met = new Map<string, Encounter[]>()
     ranges.forEach((range, i) => {
-      // Presences are built per merged range: the range covers every scan that decides a presence near its members.
-      const others: Source[] = []
-      for (const [personId, list] of groupBy(scans[i] as ScanRow[], (s) => s.personId)) {
-        if (exclude.has(personId)) continue
-        for (const p of presencesOf(list.sort(byTimeThenId))) others.push({ ...p, personId, checkpointId: range.checkpointId })
-      }
+      const others = (presences[i] as PresenceRow[]).filter((p) => !exclude.has(p.personId))
       others.sort((a, b) => a.start - b.start)
       for (const source of range.members) {
         // A presence within the window starts at most window + 4 h before the source (stays last at most 4 h).
         const lowest = source.start - windowMs - MAX_STAY_MS
         for (let j = firstStartingAt(others, lowest); j < others.length; j++) {
-          const other = others[j] as Source
+          const other = others[j] as PresenceRow
           if (other.start > source.end + windowMs) break
           if (other.personId === source.personId) continue
           const gap = gapMs(source, other)
