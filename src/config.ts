@@ -13,6 +13,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
   GRIDPASS_DEV_OTP: Type.Optional(Type.Boolean()),
   GRIDPASS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 28 }),
+  GRIDPASS_TRACING_MAX_ROWS: Type.Integer({ minimum: 1000, maximum: 100_000_000, default: 2_000_000 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
 })
@@ -28,6 +29,8 @@ export interface Config {
   adminPassword?: string
   devOtp: boolean
   retentionDays: number
+  /** The most presences one contacts call may read plus encounters it may find; more is 422 GP_TRACE_TOO_LARGE. */
+  tracingMaxRows: number
   logLevel: string
   production: boolean
   /** Milliseconds since the epoch. Tests replace it to drive every time-dependent rule. */
@@ -69,6 +72,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: converted.GRIDPASS_ADMIN_PASSWORD,
     devOtp,
     retentionDays: converted.GRIDPASS_RETENTION_DAYS,
+    tracingMaxRows: converted.GRIDPASS_TRACING_MAX_ROWS,
     logLevel: converted.LOG_LEVEL,
     production,
     now: Date.now,

@@ -19,6 +19,7 @@ export const Conflict = createError('GP_CONFLICT', '%s', 409)
 export const ProfileRequired = createError('GP_PROFILE_REQUIRED', '%s', 409)
 export const PayloadTooLarge = createError('GP_PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError('GP_UNSUPPORTED_MEDIA_TYPE', '%s', 415)
+export const TraceTooLarge = createError('GP_TRACE_TOO_LARGE', '%s', 422)
 export const RateLimited = createError('GP_RATE_LIMITED', '%s', 429)
 
 /** Fastify's own error codes, translated into the public catalogue. */
@@ -45,6 +46,7 @@ export const STATUS_TEXT: Record<number, string> = {
   409: 'Conflict',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable'

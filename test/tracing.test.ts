@@ -215,6 +215,31 @@ eachDb('refusals: each bad input is a named 4xx, and every call is audited', asy
   }
 })
 
+eachDb('a call larger than GRIDPASS_TRACING_MAX_ROWS is refused with 422 GP_TRACE_TOO_LARGE, and audited', async (t, ctx) => {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const P = await ctx.checkpoint({ name: '集贸市场', kind: 'venue' })
+  const A = await person(ctx)
+  const crowd = await Promise.all(Array.from({ length: 30 }, () => person(ctx)))
+  // A at 12:00; the crowd one every 20 s from 12:00:20: three within a minute of A, all thirty within 15 minutes.
+  await scans(ctx, [[A, P, at('12:00')], ...crowd.map((id, k): [string, string, number] => [id, P, at('12:00') + (k + 1) * 20_000])])
+  const tracer = await ctx.staff('tracer')
+  const range = { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') }
+
+  // The budget is 40 (this test's configuration): one minute reads 1 + 4 presences and finds 3 encounters.
+  const narrow = await call(ctx, tracer, A, 'contacts', { ...range, windowMinutes: 1 })
+  t.equal(narrow.statusCode, 200, narrow.body)
+  t.equal(narrow.json().contacts.length, 3, 'a narrow window fits the budget')
+
+  // Fifteen minutes: 31 presences and 30 encounters.
+  for (const path of ['contacts', 'contacts.csv']) {
+    const res = await call(ctx, tracer, A, path, range)
+    t.equal(res.statusCode, 422, `${path}: ${res.body}`)
+    t.match(res.json(), { code: 'GP_TRACE_TOO_LARGE', error: 'Unprocessable Entity', message: /more than 40 presences and encounters \(GRIDPASS_TRACING_MAX_ROWS\): narrow from\/to or windowMinutes, or ask depth 1/ })
+    t.match((await auditOf(ctx, A)).at(-1), { role: 'tracer', action: `${path === 'contacts' ? 'contacts.read' : 'contacts.export'}.refused`, target: A, purpose: 'case-42' }, `${path}: the refusal is audited`)
+  }
+  t.equal((await call(ctx, tracer, A, 'trail', range)).statusCode, 200, 'the trail is not bounded by it')
+}, { config: { tracingMaxRows: 40 } })
+
 eachDb('the index person\'s access log shows the tracer\'s reads and refusals', async (t, ctx) => {
   const r = await ctx.resident()
   const tracer = await ctx.staff('tracer')

@@ -98,7 +98,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     ...routeOptions('contacts.read'),
     schema: {
       tags: ['tracing'], summary: 'Who met the person, at depth 1 or 2 (tracer, officer, admin; audited)', security: bearer, description: DESCRIPTIONS.contacts,
-      params: PersonParams, querystring: ContactsQuery, response: { 200: ContactsReply, ...errors(400, 401, 403, 404) }
+      params: PersonParams, querystring: ContactsQuery, response: { 200: ContactsReply, ...errors(400, 401, 403, 404, 422) }
     }
   }, async (request, reply) => {
     const { personId } = request.params
@@ -135,7 +135,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
 
   app.get('/v1/people/:personId/contacts.csv', {
     ...routeOptions('contacts.export'),
-    schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsQuery, response: fileErrors }
+    schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsQuery, response: errors(400, 401, 403, 404, 422) }
   }, async (request, reply) => {
     const { personId } = request.params
     const { range, contacts, names } = await contactsOf(personId, request.query)

@@ -62,6 +62,7 @@ export const DESCRIPTIONS = {
     `People who were at the same checkpoint as the person, in [from, to]. ${AUDITED}`,
     'A person\'s scans at one checkpoint become presences: an "in" followed by their next scan there being an "out" at most 4 h later is a stay [in, out]; any other scan is a point. Two presences meet when the gap between the intervals, max(0, max(start) − min(end)), is at most windowMinutes: overlapping stays always meet.',
     'Depth 2: someone who met a depth-1 contact B at or after B\'s firstEncounterAt (exposure travels forward in time only).',
+    'Bounded: a call that would read more presences and find more encounters than GRIDPASS_TRACING_MAX_ROWS (default 2,000,000) together is refused with 422 GP_TRACE_TOO_LARGE (and audited): narrow from/to or windowMinutes, or ask depth 1. At a county\'s density depth 2 over 14 days reaches most of the county.',
     'Example, window 15 min, index person A: A in 10:00 / out 11:00 at venue V; B in 10:40 / out 12:30 at V → B depth 1 (gap 0, at 10:40, indexAt 10:00). D at V 11:20 → gap 20 min: not a depth-1 contact (but depth 2 via B: inside the stay of B). B at gate G 12:45, C at G 12:50 → C depth 2 via B. E at G 09:00 met B at 09:05, before B met A → not a contact.',
     SEE
   ].join('\n\n'),

@@ -1,5 +1,7 @@
 // Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
+import { TraceTooLarge } from '../../errors.ts'
 import { createTracingQueries, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
 import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
 
@@ -33,27 +35,85 @@ function firstStartingAt (list: Presence[], t: number): number {
   return lo
 }
 
+/**
+ * The work of one contacts call: the presences it reads and the encounters it finds, at most `max` together
+ * (GRIDPASS_TRACING_MAX_ROWS). At a county's density depth 2 reaches most of the county; without this bound one call
+ * would read for minutes and hold gigabytes, while the checkpoints share the process.
+ */
+class Budget {
+  private used = 0
+  constructor (private readonly max: number) {}
+  spend (n: number): void {
+    this.used += n
+    if (this.used > this.max) {
+      throw new TraceTooLarge(`the answer needs more than ${this.max.toLocaleString('en-US')} presences and encounters (GRIDPASS_TRACING_MAX_ROWS): narrow from/to or windowMinutes, or ask depth 1`)
+    }
+  }
+}
+
+/**
+ * Long reads give the event loop back every few milliseconds: SQLite reads are synchronous, and the checkpoints'
+ * scans are answered by the same process, so a tracer's query must never hold them up for long.
+ */
+const SLICE_MS = 8
+function slicer (): () => Promise<void> {
+  let since = performance.now()
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return
+    await nextTurn()
+    since = performance.now()
+  }
+}
+
 const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 export function createTracingService (app: FastifyInstance) {
   const q = createTracingQueries(app.store)
+  // SQLite answers range by range (a few ms each), so small calls let the loop run between them; PostgreSQL gets
+  // many ranges per round trip.
+  const rangesPerCall = app.store.sqlite !== undefined ? 4 : 500
+  const peoplePerCall = app.store.sqlite !== undefined ? 100 : 500
+
+  /** The scans of these people in [from, to], read in slices. */
+  async function scansOf (personIds: string[], from: number, to: number, budget: Budget): Promise<ScanRow[]> {
+    const pause = slicer()
+    const out: ScanRow[] = []
+    for (let i = 0; i < personIds.length; i += peoplePerCall) {
+      const rows = await q.scansOf(personIds.slice(i, i + peoplePerCall), from, to)
+      budget.spend(rows.length)
+      for (const r of rows) out.push(r)
+      await pause()
+    }
+    return out
+  }
 
   /**
    * Every encounter between the sources' presences and the presences of anyone not in `exclude`, at the same
    * checkpoint, at most windowMs apart: per checkpoint, the sources' windows [start − window, end + window] are merged
    * into ranges, the presences touching each range are read once and paired in memory.
    */
-  async function meet (sources: Source[], exclude: Set<string>, from: number, to: number, windowMs: number): Promise<Map<string, Encounter[]>> {
+  async function meet (sources: Source[], exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget): Promise<Map<string, Encounter[]>> {
     const ranges = [...groupBy(sources, (s) => s.checkpointId)].flatMap(([checkpointId, list]) =>
       mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to)
         .map((r) => ({ ...r, checkpointId })))
-    const presences = await q.presencesAt(ranges, from, to)
     const met = new Map<string, Encounter[]>()
-    ranges.forEach((range, i) => {
-      const others = (presences[i] as PresenceRow[]).filter((p) => !exclude.has(p.personId))
+    const pause = slicer()
+    // Range by range (a slice at a time), so that only one slice's presences are held at once.
+    for (let start = 0; start < ranges.length; start += rangesPerCall) {
+      const slice = ranges.slice(start, start + rangesPerCall)
+      const presences = await q.presencesAt(slice, from, to)
+      slice.forEach((range, i) => pair(range, presences[i] as PresenceRow[]))
+      await pause()
+    }
+    return met
+
+    function pair (range: (typeof ranges)[number], presences: PresenceRow[]): void {
+      budget.spend(presences.length)
+      const others = presences.filter((p) => !exclude.has(p.personId))
       others.sort((a, b) => a.start - b.start)
+      let found = 0
       for (const source of range.members) {
         // A presence within the window starts at most window + 4 h before the source (stays last at most 4 h).
         const lowest = source.start - windowMs - MAX_STAY_MS
@@ -67,10 +127,11 @@ export function createTracingService (app: FastifyInstance) {
           const list = met.get(other.personId)
           if (list === undefined) met.set(other.personId, [e])
           else list.push(e)
+          found++
         }
       }
-    })
-    return met
+      budget.spend(found)
+    }
   }
 
   const contact = (personId: string, depth: 1 | 2, encounters: Encounter[]): Contact => {
@@ -94,24 +155,30 @@ export function createTracingService (app: FastifyInstance) {
     async contacts (personId: string, query: ContactsQuery): Promise<Contact[]> {
       const { from, to, depth } = query
       const windowMs = query.windowMinutes * 60_000
-      const index = presencesByPlace(await q.scansOf([personId], from, to))
-      const level1 = [...await meet(index, new Set([personId]), from, to, windowMs)]
+      const budget = new Budget(app.config.tracingMaxRows)
+      const index = presencesByPlace(await scansOf([personId], from, to, budget))
+      const level1 = [...await meet(index, new Set([personId]), from, to, windowMs, budget)]
         .map(([id, encounters]) => contact(id, 1, encounters))
       if (depth === 1) return sortContacts(level1)
 
       // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
       const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
-      const forward = presencesByPlace(await q.scansOf([...firstAt.keys()], from, to))
+      const forward = presencesByPlace(await scansOf([...firstAt.keys()], from, to, budget))
         .filter((p) => p.start >= (firstAt.get(p.personId) as number))
       const exclude = new Set([personId, ...firstAt.keys()])
-      const level2 = [...await meet(forward, exclude, from, to, windowMs)].map(([id, encounters]) => contact(id, 2, encounters))
+      const level2 = [...await meet(forward, exclude, from, to, windowMs, budget)].map(([id, encounters]) => contact(id, 2, encounters))
       return sortContacts([...level1, ...level2])
     },
 
     /** Decrypted full names (null when the person has none). */
     async names (personIds: string[]): Promise<Map<string, string | null>> {
-      const stored = await q.encryptedNames(personIds)
-      return new Map([...stored].map(([id, enc]) => [id, enc === null ? null : app.pii.decrypt(enc)]))
+      const pause = slicer()
+      const out = new Map<string, string | null>()
+      for (let i = 0; i < personIds.length; i += peoplePerCall) {
+        for (const [id, enc] of await q.encryptedNames(personIds.slice(i, i + peoplePerCall))) out.set(id, enc === null ? null : app.pii.decrypt(enc))
+        await pause()
+      }
+      return out
     },
 
     checkpoints: async (ids: string[]): Promise<Map<string, CheckpointInfo>> => q.checkpoints(ids)
