@@ -42,8 +42,12 @@ export const sameVehicle = (a: Presence, b: Presence): boolean => a.plate !== nu
 
 export interface Range<M> { lo: number, hi: number, members: M[] }
 
-/** Merges overlapping [lo, hi] ranges (clipped to [from, to]) so each scan is read once; members ride along. */
-export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M }>, from: number, to: number): Array<Range<M>> {
+/**
+ * Merges overlapping [lo, hi] ranges (clipped to [from, to]) so each scan is read once; members ride along. A range
+ * takes at most `maxMembers`: the next one may then overlap it (its scans are read twice, each member is in one
+ * range only), so that a busy day of depth 2 is read and paired in pieces rather than as one block.
+ */
+export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M }>, from: number, to: number, maxMembers = Infinity): Array<Range<M>> {
   const sorted = items
     .map((i) => ({ lo: Math.max(from, i.lo), hi: Math.min(to, i.hi), member: i.member }))
     .filter((i) => i.lo <= i.hi)
@@ -51,7 +55,7 @@ export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M
   const out: Array<Range<M>> = []
   for (const i of sorted) {
     const last = out[out.length - 1]
-    if (last !== undefined && i.lo <= last.hi) {
+    if (last !== undefined && i.lo <= last.hi && last.members.length < maxMembers) {
       last.hi = Math.max(last.hi, i.hi)
       last.members.push(i.member)
     } else {

@@ -1,6 +1,7 @@
 // Tracing's reads, as index range queries: on SQLite raw prepared statements (prepared once per database), on
 // PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
 // the people met at a checkpoint.
+import { setImmediate as nextTurn } from 'node:timers/promises'
 import { and, asc, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
 import { sql } from '../../db/index.ts'
@@ -30,6 +31,21 @@ export interface TracingQueries {
 }
 
 const CHUNK = 500
+const PIECE_MS = 10 * 60_000
+
+/**
+ * Long reads give the event loop back every few milliseconds: SQLite reads are synchronous, and the checkpoints'
+ * scans are answered by the same process, so a tracer's query must never hold them up for long.
+ */
+const SLICE_MS = 8
+export function slicer (): () => Promise<void> {
+  let since = performance.now()
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return
+    await nextTurn()
+    since = performance.now()
+  }
+}
 const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) => xs.slice(i * CHUNK, (i + 1) * CHUNK))
 
 const cache = new WeakMap<GridpassDb, TracingQueries>()
@@ -64,11 +80,11 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
           AND n.checkpoint_id = s.checkpoint_id AND (n.scanned_at > s.scanned_at OR n.id > s.id)
         ORDER BY n.scanned_at, n.id LIMIT 1) END AS other
     FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
-  // Stays that span the whole range (in before lo, out after hi): the "out"s within 4 h after lo whose stay starts
+  // Stays that span the whole range (in before lo, out after hi): the "out"s in (after, until] whose stay starts
   // before lo.
   const spanning = client.prepare(`SELECT person_id, scanned_at, other FROM (
       SELECT s.person_id, s.scanned_at, ${previousIn} AS other FROM scans s
-      WHERE s.checkpoint_id = @cp AND s.scanned_at > @hi AND s.scanned_at <= min(@to, @lo + ${MAX_STAY_MS}) AND s.direction = 'out')
+      WHERE s.checkpoint_id = @cp AND s.scanned_at > @after AND s.scanned_at <= @until AND s.direction = 'out')
     WHERE other IS NOT NULL AND other ->> 0 < @lo`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
@@ -78,26 +94,41 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     personExists: async (id) => exists.get(id) !== undefined,
     trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
     scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
-    presencesAt: async (ranges, from, to) => ranges.map((r) => {
-      const params = { cp: r.checkpointId, lo: r.lo, hi: r.hi, from, to }
-      const out: PresenceRow[] = []
-      for (const [personId, at, direction, plate, other] of inRange.all(params) as Array<[string, number, string | null, string | null, string | number | null]>) {
-        if (direction === 'out' && other !== null) {
-          const [start, inPlate] = JSON.parse(other as string) as [number, string | null]
-          // A stay whose "in" is in the range too is built from that "in".
-          if (start < r.lo) out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
-        } else if (direction === 'in' && other !== null) {
-          out.push({ personId, start: at, end: other as number, plate: normalizePlate(plate) })
-        } else {
-          out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
+    presencesAt: async (ranges, from, to) => {
+      const pause = slicer()
+      const all: PresenceRow[][] = []
+      for (const r of ranges) {
+        const out: PresenceRow[] = []
+        // In pieces of at most 10 minutes: a school gate's morning is thousands of scans, each with its look-up, and
+        // the event loop gets a turn between pieces.
+        for (let lo = r.lo; lo <= r.hi; lo += PIECE_MS) {
+          const hi = Math.min(r.hi, lo + PIECE_MS - 1)
+          for (const [personId, at, direction, plate, other] of inRange.all({ cp: r.checkpointId, lo, hi, from, to }) as Array<[string, number, string | null, string | null, string | number | null]>) {
+            if (direction === 'out' && other !== null) {
+              const [start, inPlate] = JSON.parse(other as string) as [number, string | null]
+              // A stay whose "in" is in the range too is built from that "in".
+              if (start < r.lo) out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
+            } else if (direction === 'in' && other !== null) {
+              out.push({ personId, start: at, end: other as number, plate: normalizePlate(plate) })
+            } else {
+              out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
+            }
+          }
+          await pause()
         }
+        // The "out"s after the range that end a stay begun before it: (hi, lo + 4 h], in pieces too.
+        for (let after = r.hi; after < Math.min(to, r.lo + MAX_STAY_MS); after += PIECE_MS) {
+          const params = { cp: r.checkpointId, lo: r.lo, hi: r.hi, from, to, after, until: Math.min(to, r.lo + MAX_STAY_MS, after + PIECE_MS) }
+          for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) {
+            const [start, inPlate] = JSON.parse(other) as [number, string | null]
+            out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
+          }
+          await pause()
+        }
+        all.push(out)
       }
-      for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) {
-        const [start, inPlate] = JSON.parse(other) as [number, string | null]
-        out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
-      }
-      return out
-    }),
+      return all
+    },
     encryptedNames: async (ids) => new Map(ids.map((id) => [id, (name.get(id) as string | null | undefined) ?? null])),
     checkpoints: async (ids) => {
       const out = new Map<string, CheckpointInfo>()

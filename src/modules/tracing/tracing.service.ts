@@ -1,9 +1,8 @@
 // Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
-import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { FastifyInstance } from 'fastify'
 import { TraceTooLarge } from '../../errors.ts'
-import { createTracingQueries, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
-import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
+import { createTracingQueries, slicer, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
+import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
 export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
@@ -51,19 +50,8 @@ class Budget {
   }
 }
 
-/**
- * Long reads give the event loop back every few milliseconds: SQLite reads are synchronous, and the checkpoints'
- * scans are answered by the same process, so a tracer's query must never hold them up for long.
- */
-const SLICE_MS = 8
-function slicer (): () => Promise<void> {
-  let since = performance.now()
-  return async () => {
-    if (performance.now() - since < SLICE_MS) return
-    await nextTurn()
-    since = performance.now()
-  }
-}
+/** Sources per range read at once: one range of a busy checkpoint's day is then a few milliseconds of work. */
+const MEMBERS_PER_RANGE = 32
 
 const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
@@ -74,16 +62,24 @@ export function createTracingService (app: FastifyInstance) {
   // SQLite answers range by range (a few ms each), so small calls let the loop run between them; PostgreSQL gets
   // many ranges per round trip.
   const rangesPerCall = app.store.sqlite !== undefined ? 4 : 500
-  const peoplePerCall = app.store.sqlite !== undefined ? 100 : 500
+  const peoplePerCall = app.store.sqlite !== undefined ? 25 : 500
 
-  /** The scans of these people in [from, to], read in slices. */
-  async function scansOf (personIds: string[], from: number, to: number, budget: Budget): Promise<ScanRow[]> {
+  /**
+   * The presences of these people in [from, to], by checkpoint, read and built a slice of people at a time; `keep`
+   * chooses which presences count.
+   */
+  async function presencesOfPeople (personIds: string[], from: number, to: number, budget: Budget, keep: (p: Source) => boolean = () => true): Promise<Map<string, Source[]>> {
     const pause = slicer()
-    const out: ScanRow[] = []
+    const out = new Map<string, Source[]>()
     for (let i = 0; i < personIds.length; i += peoplePerCall) {
       const rows = await q.scansOf(personIds.slice(i, i + peoplePerCall), from, to)
       budget.spend(rows.length)
-      for (const r of rows) out.push(r)
+      for (const p of presencesByPlace(rows)) {
+        if (!keep(p)) continue
+        const list = out.get(p.checkpointId)
+        if (list === undefined) out.set(p.checkpointId, [p])
+        else list.push(p)
+      }
       await pause()
     }
     return out
@@ -94,12 +90,14 @@ export function createTracingService (app: FastifyInstance) {
    * checkpoint, at most windowMs apart: per checkpoint, the sources' windows [start − window, end + window] are merged
    * into ranges, the presences touching each range are read once and paired in memory.
    */
-  async function meet (sources: Source[], exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget): Promise<Map<string, Encounter[]>> {
-    const ranges = [...groupBy(sources, (s) => s.checkpointId)].flatMap(([checkpointId, list]) =>
-      mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to)
-        .map((r) => ({ ...r, checkpointId })))
-    const met = new Map<string, Encounter[]>()
+  async function meet (sources: Map<string, Source[]>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget): Promise<Map<string, Encounter[]>> {
     const pause = slicer()
+    const ranges: Array<Range<Source> & { checkpointId: string }> = []
+    for (const [checkpointId, list] of sources) {
+      for (const r of mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to, MEMBERS_PER_RANGE)) ranges.push({ ...r, checkpointId })
+      await pause()
+    }
+    const met = new Map<string, Encounter[]>()
     // Range by range (a slice at a time), so that only one slice's presences are held at once.
     for (let start = 0; start < ranges.length; start += rangesPerCall) {
       const slice = ranges.slice(start, start + rangesPerCall)
@@ -156,15 +154,14 @@ export function createTracingService (app: FastifyInstance) {
       const { from, to, depth } = query
       const windowMs = query.windowMinutes * 60_000
       const budget = new Budget(app.config.tracingMaxRows)
-      const index = presencesByPlace(await scansOf([personId], from, to, budget))
+      const index = await presencesOfPeople([personId], from, to, budget)
       const level1 = [...await meet(index, new Set([personId]), from, to, windowMs, budget)]
         .map(([id, encounters]) => contact(id, 1, encounters))
       if (depth === 1) return sortContacts(level1)
 
       // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
       const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
-      const forward = presencesByPlace(await scansOf([...firstAt.keys()], from, to, budget))
-        .filter((p) => p.start >= (firstAt.get(p.personId) as number))
+      const forward = await presencesOfPeople([...firstAt.keys()], from, to, budget, (p) => p.start >= (firstAt.get(p.personId) as number))
       const exclude = new Set([personId, ...firstAt.keys()])
       const level2 = [...await meet(forward, exclude, from, to, windowMs, budget)].map(([id, encounters]) => contact(id, 2, encounters))
       return sortContacts([...level1, ...level2])
