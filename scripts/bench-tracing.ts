@@ -1,4 +1,4 @@
-// npm run bench:tracing -- [--db file:./data/county.db | postgres://…] [--keys ./keys] [--sample 200] [--depth2-sample N] [--seed 1] [--window 15] [--days 14]
+// npm run bench:tracing -- [--db file:./data/county.db | postgres://…] [--keys ./keys] [--sample 200] [--depth2-sample N] [--max-rows N] [--seed 1] [--window 15] [--days 14]
 // npm run bench:tracing -- --scale 0.01 [--db postgres://…]    seeds a fresh temporary database first (scripts/seed.ts)
 //
 // On a database built by scripts/seed.ts, for a deterministic sample of index people with scans in the range, measures
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     // Depth 2 for only the first N of the sample (0: not at all). At the county's density one depth-2 call runs for
     // minutes, so a county run measures trail and depth 1 on the whole sample and depth 2 on a few or none.
     'depth2-sample': { type: 'string' },
+    // GRIDPASS_TRACING_MAX_ROWS for the measured service (default: the service's own default).
+    'max-rows': { type: 'string' },
     window: { type: 'string', default: '15' },
     days: { type: 'string', default: '14' },
     keep: { type: 'boolean', default: false }
@@ -134,7 +136,8 @@ const app = await buildApp({
   logger: false,
   maxEventLoopDelayMs: 0,
   // Nothing of the seeded 28 days may be purged while measuring (the retention purge starts when the app is ready).
-  retentionDays: 3650
+  retentionDays: 3650,
+  ...(args['max-rows'] === undefined ? {} : { tracingMaxRows: Number(args['max-rows']) })
 })
 let pgClient: pg.Client | null = null
 try {
@@ -217,7 +220,14 @@ try {
         () => timed(pick('trail').sql, async () => (await sqlTrail(p)).length)],
       [() => timed(pick('depth1').service, async () => (await tracing.contacts(person, { from, to, windowMinutes: WINDOW_MIN, depth: 1 })).length),
         () => timed(pick('depth1').sql, async () => (await sqlDepth1(p)).length)],
-      [() => timed(pick('depth2').service, async () => (await tracing.contacts(person, { from, to, windowMinutes: WINDOW_MIN, depth: 2 })).length),
+      [() => timed(pick('depth2').service, async () => {
+        try {
+          return (await tracing.contacts(person, { from, to, windowMinutes: WINDOW_MIN, depth: 2 })).length
+        } catch (err) {
+          if ((err as { code?: string }).code !== 'GP_TRACE_TOO_LARGE') throw err
+          return -1 // refused: more than GRIDPASS_TRACING_MAX_ROWS
+        }
+      }),
         () => timed(pick('depth2').sql, async () => (await sqlDepth2(p)).length)]
     ]
     const pairs = all.slice(0, withDepth2 ? 3 : 2)
@@ -240,17 +250,20 @@ try {
   const row = (cells: string[]): string => `| ${cells.join(' | ')} |`
   const lat = (s: Series): string => s.ms.length === 0 ? 'not measured' : `${fmt(quantile(s.ms, 0.5), 1)} / ${fmt(quantile(s.ms, 0.95), 1)} / ${fmt(Math.max(...s.ms), 1)}`
   const ratio = (k: keyof typeof m, q: number): number => quantile(m[k].service.ms, q) / quantile(m[k].sql.ms, q)
+  const refused = m.depth2.service.size.filter((n) => n < 0).length
+  const answered = m.depth2.service.size.filter((n) => n >= 0)
   const lines = [
     row(['question', 'service p50 / p95 / max ms', 'hand-written SQL p50 / p95 / max ms', 'service ÷ SQL (p50, p95)', 'mean result size: service, SQL', 'target', '']),
     row(['---', '---:', '---:', '---:', '---:', '---', '---']),
     row([`trail, ${DAYS} days`, lat(m.trail.service), lat(m.trail.sql), `**${fmt(ratio('trail', 0.5), 2)}**, ${fmt(ratio('trail', 0.95), 2)}`, `${fmt(mean(m.trail.service.size), 1)}, ${fmt(mean(m.trail.sql.size), 1)} scans`, 'ratio (p50) ≤ 1.5', verdict(ratio('trail', 0.5) <= 1.5)]),
     row([`contacts depth 1, ${WINDOW_MIN} min`, `${lat(m.depth1.service).replace(/ \/ ([^/]+) \/ /, ' / **$1** / ')}`, lat(m.depth1.sql), `**${fmt(ratio('depth1', 0.5), 2)}**, ${fmt(ratio('depth1', 0.95), 2)}`, `${fmt(mean(m.depth1.service.size), 1)}, ${fmt(mean(m.depth1.sql.size), 1)} people`, 'ratio (p50) ≤ 1.5; p95 ≤ 50 ms', verdict(ratio('depth1', 0.5) <= 1.5 && quantile(m.depth1.service.ms, 0.95) <= 50)]),
-    row([`contacts depth 2, ${WINDOW_MIN} min (${m.depth2.service.ms.length} index people)`, `${lat(m.depth2.service).replace(/ \/ ([^/]+) \/ /, ' / **$1** / ')}`, lat(m.depth2.sql), m.depth2.service.ms.length === 0 ? '—' : `${fmt(ratio('depth2', 0.5), 2)}, ${fmt(ratio('depth2', 0.95), 2)}`, m.depth2.service.ms.length === 0 ? '—' : `${fmt(mean(m.depth2.service.size), 1)}, ${fmt(mean(m.depth2.sql.size), 1)} people (depth 1 + 2)`, 'p95 ≤ 1000 ms', m.depth2.service.ms.length === 0 ? 'not measured' : verdict(quantile(m.depth2.service.ms, 0.95) <= 1000)])
+    row([`contacts depth 2, ${WINDOW_MIN} min (${m.depth2.service.ms.length} index people${refused > 0 ? `; ${refused} refused with GP_TRACE_TOO_LARGE` : ''})`, `${lat(m.depth2.service).replace(/ \/ ([^/]+) \/ /, ' / **$1** / ')}`, lat(m.depth2.sql), m.depth2.service.ms.length === 0 ? '—' : `${fmt(ratio('depth2', 0.5), 2)}, ${fmt(ratio('depth2', 0.95), 2)}`, m.depth2.service.ms.length === 0 ? '—' : `${answered.length === 0 ? '—' : fmt(mean(answered), 1)}, ${fmt(mean(m.depth2.sql.size), 1)} people (depth 1 + 2)`, 'p95 ≤ 1000 ms', m.depth2.service.ms.length === 0 ? 'not measured' : verdict(quantile(m.depth2.service.ms, 0.95) <= 1000 && refused === 0)])
   ]
   console.log('\n' + lines.join('\n'))
   console.log(`\n  ${sample.length} index people, ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}; the service and the SQL alternate who goes first; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   console.log('  The hand-written SQL pairs scans as points (|Δt| ≤ window at the same checkpoint); it does not pair in/out into')
   console.log('  stays (docs/tracing.md), so its contact counts differ a little from the service\'s: both are shown.')
+  if (refused > 0) console.log(`  Depth 2 was refused for ${refused} index people: more than GRIDPASS_TRACING_MAX_ROWS (${fmt(app.config.tracingMaxRows)}) presences and encounters; their times are the time to refuse.`)
   if (trailMismatch > 0) console.log(`  WARNING: the trail sizes differ for ${trailMismatch} index people`)
 } finally {
   await app.close()
