@@ -51,7 +51,7 @@ class Budget {
 }
 
 /** Sources per range read at once: one range of a busy checkpoint's day is then a few milliseconds of work. */
-const MEMBERS_PER_RANGE = 32
+const MEMBERS_PER_RANGE = 64
 
 const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
