@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises'
 import { and, asc, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
 import { sql } from '../../db/index.ts'
-import { MAX_STAY_MS, byTimeThenId, groupBy, normalizePlate, presencesOf } from './tracing.presences.ts'
+import { MAX_STAY_MS, normalizePlate } from './tracing.presences.ts'
 
 export interface TrailRow { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: string | null, color: string, decision: string, plate: string | null }
 /** A scan as the contact search needs it. */
@@ -159,31 +159,28 @@ function pgQueries (store: GridpassDb): TracingQueries {
       }
       return out
     },
-    // All ranges in one statement: a nested loop of index range scans, the ranges passed as one JSON parameter. Each
-    // range is widened by the longest stay on both sides, so that every scan deciding a presence that touches it is
-    // read, and paired in JavaScript.
+    // All ranges in one statement, passed as one JSON parameter: each range widened by the longest stay on both sides
+    // (so that every scan deciding a presence that touches it is read), paired by window functions per person, and
+    // only the presences that touch the range sent back.
     presencesAt: async (ranges, from, to) => {
-      const scans: ScanRow[][] = ranges.map(() => [])
+      const out: PresenceRow[][] = ranges.map(() => [])
+      const stay = sql.raw(String(MAX_STAY_MS))
       for (let start = 0; start < ranges.length; start += CHUNK) {
-        const part = ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: Math.max(from, r.lo - MAX_STAY_MS), hi: Math.min(to, r.hi + MAX_STAY_MS) }))
-        const rows = await store.rows<{ i: number, id: string, personId: string, checkpointId: string, scannedAt: string | number, direction: string | null, plate: string | null }>(db, sql`
-          SELECT r.i, s.id, s.person_id AS "personId", s.checkpoint_id AS "checkpointId", s.scanned_at AS "scannedAt", s.direction, s.plate
-          FROM json_to_recordset(${JSON.stringify(part)}::json) AS r(i int, cp text, lo bigint, hi bigint)
-          JOIN scans s ON s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
-          ORDER BY r.i, s.scanned_at`)
-        for (const r of rows) {
-          (scans[r.i] as ScanRow[]).push({ id: r.id, personId: r.personId, checkpointId: r.checkpointId, scannedAt: Number(r.scannedAt), direction: r.direction, plate: r.plate })
-        }
+        const part = JSON.stringify(ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: r.lo, hi: r.hi })))
+        const rows = await store.rows<{ i: number, personId: string, start: string | number, end: string | number, plate: string | null }>(db, sql`
+          SELECT i, person_id AS "personId", t AS "start", CASE WHEN d = 'in' AND nd = 'out' AND nt - t <= ${stay} THEN nt ELSE t END AS "end", plate
+          FROM (
+            SELECT r.i, r.lo, r.hi, s.person_id, s.scanned_at AS t, s.direction AS d, s.plate,
+              lag(s.direction) OVER w AS pd, lag(s.scanned_at) OVER w AS pt, lead(s.direction) OVER w AS nd, lead(s.scanned_at) OVER w AS nt
+            FROM json_to_recordset(${part}::json) AS r(i int, cp text, lo bigint, hi bigint)
+            JOIN scans s ON s.checkpoint_id = r.cp AND s.scanned_at BETWEEN greatest(${from}::bigint, r.lo - ${stay}) AND least(${to}::bigint, r.hi + ${stay})
+            WINDOW w AS (PARTITION BY r.i, s.person_id ORDER BY s.scanned_at, s.id COLLATE "C")
+          ) x
+          WHERE (d = 'out' AND pd = 'in' AND t - pt <= ${stay}) IS NOT TRUE AND t <= hi
+            AND CASE WHEN d = 'in' AND nd = 'out' AND nt - t <= ${stay} THEN nt ELSE t END >= lo`)
+        for (const r of rows) (out[r.i] as PresenceRow[]).push({ personId: r.personId, start: Number(r.start), end: Number(r.end), plate: normalizePlate(r.plate) })
       }
-      return ranges.map((r, i) => {
-        const out: PresenceRow[] = []
-        for (const [personId, list] of groupBy(scans[i] as ScanRow[], (s) => s.personId)) {
-          for (const p of presencesOf(list.sort(byTimeThenId))) {
-            if (p.end >= r.lo && p.start <= r.hi) out.push({ personId, ...p })
-          }
-        }
-        return out
-      })
+      return out
     },
     encryptedNames: async (ids) => {
       const out = new Map<string, string | null>()
