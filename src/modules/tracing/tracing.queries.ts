@@ -173,7 +173,10 @@ function pgQueries (store: GridpassDb): TracingQueries {
             SELECT r.i, r.lo, r.hi, s.person_id, s.scanned_at AS t, s.direction AS d, s.plate,
               lag(s.direction) OVER w AS pd, lag(s.scanned_at) OVER w AS pt, lead(s.direction) OVER w AS nd, lead(s.scanned_at) OVER w AS nt
             FROM json_to_recordset(${part}::json) AS r(i int, cp text, lo bigint, hi bigint)
-            JOIN scans s ON s.checkpoint_id = r.cp AND s.scanned_at BETWEEN greatest(${from}::bigint, r.lo - ${stay}) AND least(${to}::bigint, r.hi + ${stay})
+            -- An index range scan per range: OFFSET 0 keeps the planner from flattening this into a join, which at county
+            -- scale it ran as a parallel scan of the whole table (8.4 s instead of 2.9 s for one index person).
+            CROSS JOIN LATERAL (SELECT s.id, s.person_id, s.scanned_at, s.direction, s.plate FROM scans s
+              WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN greatest(${from}::bigint, r.lo - ${stay}) AND least(${to}::bigint, r.hi + ${stay}) OFFSET 0) s
             WINDOW w AS (PARTITION BY r.i, s.person_id ORDER BY s.scanned_at, s.id COLLATE "C")
           ) x
           WHERE (d = 'out' AND pd = 'in' AND t - pt <= ${stay}) IS NOT TRUE AND t <= hi
