@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto'
 import { asc, eq } from 'drizzle-orm'
 import { randomId } from '../src/lib/ids.ts'
+import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
 import { eachDb, bearerOf, DAY, type Ctx } from './helper.ts'
 
 const at = (hhmm: string, day = '2026-03-01'): number => {
@@ -239,6 +240,31 @@ eachDb('a call larger than GRIDPASS_TRACING_MAX_ROWS is refused with 422 GP_TRAC
   }
   t.equal((await call(ctx, tracer, A, 'trail', range)).statusCode, 200, 'the trail is not bounded by it')
 }, { config: { tracingMaxRows: 40 } })
+
+eachDb('a contacts call gives the event loop back between its reads', async (t, ctx) => {
+  const { V, A, B, C, D } = await example(ctx)
+  // More of everything, so that the call reads several ranges and people.
+  const crowd = await Promise.all(Array.from({ length: 12 }, () => person(ctx)))
+  await scans(ctx, crowd.flatMap((id, k): Array<[string, string, number, 'in' | 'out']> => [[id, V, at('10:00') + k * 60_000, 'in'], [id, V, at('10:50') + k * 60_000, 'out']]))
+  const query = { from: at('00:00'), to: at('23:59'), windowMinutes: 15, depth: 2 as const }
+
+  // Counts the turns of the event loop (setImmediate) that run while the call is under way.
+  const turnsDuring = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+    let turns = 0
+    let running = true
+    const spin = (): void => { if (running) { turns++; setImmediate(spin) } }
+    setImmediate(spin)
+    const result = await work()
+    running = false
+    return [result, turns]
+  }
+  const [paced, turns] = await turnsDuring(() => createTracingService(ctx.app, { sliceMs: 0 }).contacts(A, query))
+  t.ok(turns > 0, `the loop ran ${turns} times during the call`)
+  const [unpaced, turnsWithout] = await turnsDuring(() => createTracingService(ctx.app, { sliceMs: Infinity }).contacts(A, query))
+  t.same(paced, unpaced, 'pausing changes nothing in the answer')
+  t.same(paced.map((c) => [c.depth, c.personId]).sort(), [[1, B], ...crowd.map((id) => [1, id]), [2, C], [2, D]].sort(), 'B and the crowd at depth 1, C and D at depth 2')
+  if (ctx.dialect === 'sqlite') t.equal(turnsWithout, 0, 'SQLite reads are synchronous: without the pauses the loop would not run at all')
+})
 
 eachDb('the index person\'s access log shows the tracer\'s reads and refusals', async (t, ctx) => {
   const r = await ctx.resident()

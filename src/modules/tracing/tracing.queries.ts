@@ -24,7 +24,7 @@ export interface TracingQueries {
    * Per range, every presence at its checkpoint that touches [lo, hi] (its end ≥ lo and its start ≤ hi), built from
    * the scans within [from, to] only, exactly as presencesOf builds them from a person's scans there.
    */
-  presencesAt: (ranges: CheckpointRange[], from: number, to: number) => Promise<PresenceRow[][]>
+  presencesAt: (ranges: CheckpointRange[], from: number, to: number, pause?: () => Promise<void>) => Promise<PresenceRow[][]>
   /** The stored (encrypted) names. */
   encryptedNames: (personIds: string[]) => Promise<Map<string, string | null>>
   checkpoints: (ids: string[]) => Promise<Map<string, CheckpointInfo>>
@@ -38,10 +38,10 @@ const PIECE_MS = 10 * 60_000
  * scans are answered by the same process, so a tracer's query must never hold them up for long.
  */
 const SLICE_MS = 8
-export function slicer (): () => Promise<void> {
+export function slicer (sliceMs = SLICE_MS): () => Promise<void> {
   let since = performance.now()
   return async () => {
-    if (performance.now() - since < SLICE_MS) return
+    if (performance.now() - since < sliceMs) return
     await nextTurn()
     since = performance.now()
   }
@@ -94,8 +94,7 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     personExists: async (id) => exists.get(id) !== undefined,
     trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
     scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
-    presencesAt: async (ranges, from, to) => {
-      const pause = slicer()
+    presencesAt: async (ranges, from, to, pause = slicer()) => {
       const all: PresenceRow[][] = []
       for (const r of ranges) {
         const out: PresenceRow[] = []

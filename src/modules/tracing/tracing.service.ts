@@ -1,7 +1,7 @@
 // Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
 import type { FastifyInstance } from 'fastify'
 import { TraceTooLarge } from '../../errors.ts'
-import { createTracingQueries, slicer, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
+import { createTracingQueries, slicer as newSlicer, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
 import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
@@ -57,7 +57,9 @@ const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-export function createTracingService (app: FastifyInstance) {
+export function createTracingService (app: FastifyInstance, options: { sliceMs?: number } = {}) {
+  // Every long loop gives the event loop back after this many milliseconds (tests: 0 = at every step).
+  const slicer = (): (() => Promise<void>) => newSlicer(options.sliceMs)
   const q = createTracingQueries(app.store)
   // SQLite answers range by range (a few ms each), so small calls let the loop run between them; PostgreSQL gets
   // many ranges per round trip.
@@ -101,7 +103,7 @@ export function createTracingService (app: FastifyInstance) {
     // Range by range (a slice at a time), so that only one slice's presences are held at once.
     for (let start = 0; start < ranges.length; start += rangesPerCall) {
       const slice = ranges.slice(start, start + rangesPerCall)
-      const presences = await q.presencesAt(slice, from, to)
+      const presences = await q.presencesAt(slice, from, to, pause)
       slice.forEach((range, i) => pair(range, presences[i] as PresenceRow[]))
       await pause()
     }
