@@ -88,6 +88,11 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     WHERE other IS NOT NULL AND other ->> 0 < @lo`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
+  /** A stay that ends with this "out", from its `other` column: the "in"'s [time, plate]. */
+  const stayEndingAt = (personId: string, end: number, other: string): PresenceRow => {
+    const [start, plate] = JSON.parse(other) as [number, string | null]
+    return { personId, start, end, plate: normalizePlate(plate) }
+  }
   type Raw = [string, string, string, number, string | null, string | null]
   const row = (r: Raw): ScanRow => ({ id: r[0], personId: r[1], checkpointId: r[2], scannedAt: r[3], direction: r[4], plate: r[5] })
   return {
@@ -104,9 +109,9 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
           const hi = Math.min(r.hi, lo + PIECE_MS - 1)
           for (const [personId, at, direction, plate, other] of inRange.all({ cp: r.checkpointId, lo, hi, from, to }) as Array<[string, number, string | null, string | null, string | number | null]>) {
             if (direction === 'out' && other !== null) {
-              const [start, inPlate] = JSON.parse(other as string) as [number, string | null]
               // A stay whose "in" is in the range too is built from that "in".
-              if (start < r.lo) out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
+              const stay = stayEndingAt(personId, at, other as string)
+              if (stay.start < r.lo) out.push(stay)
             } else if (direction === 'in' && other !== null) {
               out.push({ personId, start: at, end: other as number, plate: normalizePlate(plate) })
             } else {
@@ -117,11 +122,8 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
         }
         // The "out"s after the range that end a stay begun before it: (hi, lo + 4 h], in pieces too.
         for (let after = r.hi; after < Math.min(to, r.lo + MAX_STAY_MS); after += PIECE_MS) {
-          const params = { cp: r.checkpointId, lo: r.lo, hi: r.hi, from, to, after, until: Math.min(to, r.lo + MAX_STAY_MS, after + PIECE_MS) }
-          for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) {
-            const [start, inPlate] = JSON.parse(other) as [number, string | null]
-            out.push({ personId, start, end: at, plate: normalizePlate(inPlate) })
-          }
+          const params = { cp: r.checkpointId, lo: r.lo, from, after, until: Math.min(to, r.lo + MAX_STAY_MS, after + PIECE_MS) }
+          for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) out.push(stayEndingAt(personId, at, other))
           await pause()
         }
         all.push(out)

@@ -1,6 +1,6 @@
 // HTTP for contact tracing: trails and contacts as JSON and as files. Every call with a session is audited, answered
 // or refused, against the person asked about (so it shows in their access log).
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { NotFound, PurposeRequired, Validation } from '../../errors.ts'
 import { actorName, type Session } from '../../types.ts'
@@ -66,6 +66,9 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
   }
   const attachment = (kind: string, personId: string, from: number, to: number, ext: string): string =>
     `attachment; filename="${kind}-${personId}-${iso(from).slice(0, 10)}-${iso(to).slice(0, 10)}.${ext}"`
+  /** An export: never cached, saved under its name. */
+  const download = (reply: FastifyReply, disposition: string): FastifyReply =>
+    reply.header('cache-control', 'no-store').header('content-disposition', disposition)
   const contactsOf = async (personId: string, q: { from?: string, to?: string, windowMinutes: number, depth: number }) => {
     const range = await prepare(personId, q)
     const contacts = await tracing.contacts(personId, { ...range, windowMinutes: q.windowMinutes, depth: q.depth === 2 ? 2 : 1 })
@@ -116,7 +119,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     const { from, to } = await prepare(personId, request.query)
     const scans = await tracing.trail(personId, from, to)
     await record(request, 'trail.export')
-    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('trail', personId, from, to, 'csv'))
+    return download(reply, attachment('trail', personId, from, to, 'csv'))
       .type('text/csv; charset=utf-8').send(trailCsv(scans))
   })
 
@@ -129,7 +132,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     const scans = await tracing.trail(personId, from, to)
     const checkpoints = await tracing.checkpoints(scans.map((s) => s.checkpointId))
     await record(request, 'trail.export')
-    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('trail', personId, from, to, 'geojson'))
+    return download(reply, attachment('trail', personId, from, to, 'geojson'))
       .type('application/geo+json; charset=utf-8').send(trailGeoJson(personId, scans, checkpoints, from, to))
   })
 
@@ -141,7 +144,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     const { range, contacts, names } = await contactsOf(personId, request.query)
     const checkpoints = await tracing.checkpoints(contacts.flatMap((c) => c.encounters.map((e) => e.checkpointId)))
     await record(request, 'contacts.export')
-    return reply.header('cache-control', 'no-store').header('content-disposition', attachment('contacts', personId, range.from, range.to, 'csv'))
+    return download(reply, attachment('contacts', personId, range.from, range.to, 'csv'))
       .type('text/csv; charset=utf-8').send(contactsCsv(contacts, (id) => names.get(id) ?? null, (id) => checkpoints.get(id)?.name ?? null))
   })
 }
