@@ -1,0 +1,69 @@
+// Where a benchmark's CPU goes, read from /proc (Linux): a process's main thread and its other threads (worker
+// threads, libuv's pool, V8's helpers), and the whole machine's idle share. Used to print CPU time per request
+// beside the rates, so a gap to the baseline can be told apart as "more work per request" or "waiting".
+import { readdirSync, readFileSync } from 'node:fs'
+
+const TICK_MS = 10 // USER_HZ is 100 on Linux
+
+/** utime + stime of one /proc stat line, in milliseconds (fields 14 and 15; the name in parentheses may hold spaces). */
+const ticksOf = (stat: string): number => {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS
+}
+
+export interface ProcessCpu { main: number, others: number }
+
+/** CPU milliseconds used so far by a process's main thread and by its other live threads; null off Linux. */
+export function processCpu (pid: number): ProcessCpu | null {
+  try {
+    let main = 0
+    let others = 0
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let ms: number
+      try { ms = ticksOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')) } catch { continue } // the thread ended
+      if (Number(tid) === pid) main += ms
+      else others += ms
+    }
+    return { main, others }
+  } catch {
+    return null
+  }
+}
+
+/** The machine's idle and total jiffies so far (first line of /proc/stat); null off Linux. */
+export function machineTicks (): { idle: number, total: number } | null {
+  try {
+    const cpu = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number)
+    return { idle: (cpu[3] ?? 0) + (cpu[4] ?? 0), total: cpu.reduce((a, b) => a + b, 0) }
+  } catch {
+    return null
+  }
+}
+
+export interface CpuReport { mainUs: number, othersUs: number, loadUs: number, idle: number }
+
+/**
+ * Measures `run` (which returns how many requests it completed): the server's CPU per request (main thread, other
+ * threads), this process's own CPU per request (the load generator) and the machine's idle share meanwhile.
+ */
+export async function measureCpu<R> (pid: number, run: () => Promise<R>, count: (r: R) => number): Promise<{ result: R, cpu: CpuReport | null }> {
+  const p0 = processCpu(pid)
+  const m0 = machineTicks()
+  const l0 = process.cpuUsage()
+  const result = await run()
+  const l1 = process.cpuUsage(l0)
+  const p1 = processCpu(pid)
+  const m1 = machineTicks()
+  const n = count(result)
+  if (p0 === null || p1 === null || m0 === null || m1 === null || n <= 0) return { result, cpu: null }
+  return {
+    result,
+    cpu: {
+      mainUs: (p1.main - p0.main) * 1000 / n,
+      // Threads that ended during the run are missed; the server's threads live as long as it does.
+      othersUs: Math.max(0, p1.others - p0.others) * 1000 / n,
+      loadUs: (l1.user + l1.system) / n,
+      idle: (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total)
+    }
+  }
+}
