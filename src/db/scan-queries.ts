@@ -31,6 +31,12 @@ export interface ScanQueries {
 
 const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags'] as const
 const SECURITY_COLUMNS = ['id', 'at', 'checkpoint_id', 'actor_id', 'source', 'reason', 'request_hash', 'token_hash', 'token_length'] as const
+const ENTRY_COLUMNS = ['id', 'rule', 'color', 'since', 'until', 'ended_at', 'ended_by', 'actor', 'reason'] as const
+type Row = unknown[]
+const entryOf = (r: Row): EntryBrief => ({
+  id: r[0] as string, rule: r[1] as string, color: r[2] as string, since: r[3] as number, until: r[4] as number | null,
+  endedAt: r[5] as number | null, endedBy: r[6] as string | null, actor: r[7] as string, reason: r[8] as string | null
+})
 const camel = (c: string): string => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
@@ -41,24 +47,28 @@ export function createScanQueries (store: GridpassDb): ScanQueries {
 function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlite']>): ScanQueries {
   const statements = {
     person: 'SELECT id, name_enc AS nameEnc, created_at AS createdAt FROM people WHERE id = ?',
-    entries: 'SELECT id, rule, color, since, until, ended_at AS endedAt, ended_by AS endedBy, actor, reason FROM status_entries WHERE person_id = ? ORDER BY since',
+    entries: `SELECT ${ENTRY_COLUMNS.join(', ')} FROM status_entries WHERE person_id = ? ORDER BY since`,
     scanById: `SELECT ${select(SCAN_COLUMNS)} FROM scans WHERE id = ?`,
     securityById: `SELECT ${select(SECURITY_COLUMNS)} FROM security_events WHERE id = ?`,
-    before: `SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt, jti FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
-    after: `SELECT checkpoint_id AS checkpointId, scanned_at AS scannedAt, jti FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
-    // One statement per row: written only when the id is free in both tables (a scan id is answered once).
-    scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map((c) => `@${camel(c)}`).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = @id) ON CONFLICT (id) DO NOTHING`,
-    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map((c) => `@${camel(c)}`).join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = @id) ON CONFLICT (id) DO NOTHING`
+    before: `SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
+    after: `SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
+    // One statement per row: written only when the id is free in both tables (a scan id is answered once). Positional
+    // parameters (the id once more at the end): arrays cross to the scan thread much cheaper than objects.
+    scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
+    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = ?) ON CONFLICT (id) DO NOTHING`
   }
   type Name = keyof typeof statements
-  const params = (cols: readonly string[], r: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = {}
-    for (const c of cols) { const k = camel(c); out[k] = typeof r[k] === 'boolean' ? (r[k] ? 1 : 0) : r[k] ?? null }
+  const scanKeys = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
+  const securityKeys = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
+  const params = <R extends { id: string }>(keys: Array<keyof R>, r: R): unknown[] => {
+    const out = new Array<unknown>(keys.length + 1)
+    for (let i = 0; i < keys.length; i++) { const v = r[keys[i] as keyof R]; out[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null }
+    out[keys.length] = r.id
     return out
   }
   const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [
-    ...scans.map((r): WriteOp => ['scan', params(SCAN_COLUMNS, r)]),
-    ...security.map((r): WriteOp => ['security', params(SECURITY_COLUMNS, r)])
+    ...scans.map((r): WriteOp => ['scan', params(scanKeys, r)]),
+    ...security.map((r): WriteOp => ['security', params(securityKeys, r)])
   ]
 
   // A file: the scan thread reads and writes. In memory there is no second connection: the main one does both.
@@ -67,8 +77,9 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   let close: ScanQueries['close'] = async () => {}
   if (client.memory) {
     const prepared = new Map(Object.entries(statements).map(([name, text]) => [name, client.prepare(text)]))
+    const raw = new Map(Object.entries(statements).filter(([name]) => !name.startsWith('scan') && !name.startsWith('security')).map(([name, text]) => [name, client.prepare(text).raw(true)]))
     const stmt = (name: string): Statement => prepared.get(name) as Statement
-    reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : stmt(name).all(p)))
+    reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : mode === 'all' ? stmt(name).all(p) : (raw.get(name) as Statement).all(p)))
     writeOps = async (list) => store.tx(async () => list.map(([name, p]) => stmt(name).run(p).changes))
   } else {
     const thread = createSqliteThread(client.name, statements)
@@ -81,8 +92,13 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   return {
     person: async (id) => one<PersonBrief | undefined>('person', [id]),
     lookup: async (personId, at) => {
-      const [person, entries, before, after] = await reads([['person', [personId], 'get'], ['entries', [personId], 'all'], ['before', [personId, at], 'all'], ['after', [personId, at], 'all']])
-      return { person: person as PersonBrief | undefined, entries: entries as EntryBrief[], around: [...before as Sighting[], ...after as Sighting[]] }
+      const [person, entries, before, after] = await reads([['person', [personId], 'values'], ['entries', [personId], 'values'], ['before', [personId, at], 'values'], ['after', [personId, at], 'values']]) as [Row[], Row[], Row[], Row[]]
+      const p = person[0]
+      return {
+        person: p === undefined ? undefined : { id: p[0] as string, nameEnc: p[1] as string | null, createdAt: p[2] as number },
+        entries: entries.map(entryOf),
+        around: [...before, ...after].map((r) => ({ checkpointId: r[0] as string, scannedAt: r[1] as number, jti: r[2] as string | null }))
+      }
     },
     scanById: async (id) => {
       const row = await one<Record<string, unknown> | undefined>('scanById', [id])

@@ -1,0 +1,39 @@
+// The SQLite scan thread (src/db/sqlite-thread.ts): reads in one snapshot, arrays on request, and a write that waits
+// for another connection's lock without holding up the reads behind it.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import t from 'tap'
+import Database from 'better-sqlite3'
+import { createSqliteThread } from '../src/db/sqlite-thread.ts'
+
+t.test('a write that waits for the lock leaves the reads answered meanwhile, and commits once the lock is free', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
+  const path = join(dir, 'x.db')
+  const other = new Database(path)
+  other.pragma('journal_mode = WAL')
+  other.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
+  const thread = createSqliteThread(path, {
+    insert: 'INSERT INTO scans (id, at) VALUES (?, ?)',
+    count: 'SELECT count(*) AS n FROM scans',
+    list: 'SELECT id, at FROM scans ORDER BY at'
+  })
+  t.teardown(async () => { await thread.close(); other.close(); rmSync(dir, { recursive: true, force: true }) })
+
+  t.same(await thread.write([['insert', ['a', 1]]]), [1], 'a first write, positional parameters')
+  t.same(await thread.read([['list', [], 'all'], ['list', [], 'values'], ['count', [], 'get']]), [[{ id: 'a', at: 1 }], [['a', 1]], { n: 1 }], 'rows as objects, or as arrays of values')
+
+  // Another connection (the checkpoint thread's RESTART, a write on the main connection) holds the write lock.
+  other.exec('BEGIN IMMEDIATE')
+  let acknowledged = false
+  const write = thread.write([['insert', ['b', 2]]]).then((r) => { acknowledged = true; return r })
+  await sleep(50)
+  const read = await Promise.race([thread.read([['count', [], 'get']]), sleep(2000).then(() => 'no answer within 2 s')])
+  t.same(read, [{ n: 1 }], 'a read is answered while the write waits (SQLite\'s busy handler would have slept the thread)')
+  t.equal(acknowledged, false, 'the write is not acknowledged while it is not committed')
+  other.exec('COMMIT')
+  t.same(await write, [1], 'committed once the lock was free')
+  t.same(await thread.read([['count', [], 'get']]), [{ n: 2 }])
+  t.equal((other.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n, 2, 'and seen by the other connection')
+})
