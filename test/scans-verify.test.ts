@@ -3,6 +3,8 @@
 // no personal data. Tokens are forged with test/support/tokens.ts (node:crypto, the service's key).
 import { randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
+import t from 'tap'
+import { canonicalSegment } from '../src/modules/scans/code-verifier.ts'
 import { eachDb, bearerOf, DAY, type Ctx, type Test } from './helper.ts'
 import { attackerKey, b64url, decode, es256, forge, forgeRaw, hs256, jsonSegment, nonCanonicalTail, serviceKey, swapPayload, type ServiceKey } from './support/tokens.ts'
 
@@ -302,4 +304,28 @@ eachDb('who, where and what shape: 403, 404, 400, 409, batch limits and clock_ou
     t.equal(res.statusCode, 409)
     t.equal(await trailRows(ctx), rows, 'the valid token under a used id did not reach the trail')
   })
+})
+
+t.test('canonical base64url: a segment is accepted exactly when re-encoding its bytes gives it back', async (t) => {
+  // Every last character after every length of a group (and a few lengths), against the definition itself.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+  let accepted = 0
+  let refused = 0
+  for (const prefix of ['', 'eyJh', 'eyJhbGci']) {
+    for (const middle of ['', 'Q', 'QU']) {
+      for (const last of alphabet + '=+/ .') {
+        const segment = prefix + middle + last
+        const bytes = Buffer.from(segment, 'base64url')
+        const canonical = /^[A-Za-z0-9_-]+$/.test(segment) && segment.length % 4 !== 1 && bytes.toString('base64url') === segment
+        const got = canonicalSegment(segment)
+        if (canonical) { accepted++; if (got === null || !got.equals(bytes)) t.fail(`${segment} refused`) } else { refused++; if (got !== null) t.fail(`${segment} accepted`) }
+      }
+    }
+  }
+  // One character after a whole group can never be canonical; after one more it carries 2 data bits (4 of the 64
+  // characters end in four zero bits), after two more 4 data bits (16 of 64 end in two zero bits): 3 × (4 + 16).
+  t.equal(accepted, 60, `${accepted} accepted and ${refused} refused, each as the definition says`)
+  t.equal(canonicalSegment(''), null, 'empty')
+  t.equal(canonicalSegment('QR'), null, 'QR decodes to the byte A, whose canonical form is QQ')
+  t.ok(canonicalSegment('QQ')?.equals(Buffer.from('A')), 'QQ is A')
 })

@@ -72,3 +72,18 @@ eachDb('fraud signals: the same code or person at two places faster than travel 
   t.match(metrics, /gridpass_scan_fraud_flags_total\{flag="person_impossible_travel"\} 1/)
   t.match(metrics, /gridpass_scans_total\{decision="allow",reason="none",source="scan"\} 4/)
 }, { config: { codeTtlSeconds: 3600 } })
+
+eachDb('the gate shows the masked name as it is now: a corrected name shows at the next scan', async (t, ctx) => {
+  const cp = await ctx.checkpoint()
+  const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
+  const r = await ctx.resident({ profile: { name: '李四' } })
+  const scan = async (): Promise<{ displayName: string }> => {
+    const token = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })).json().token as string
+    return (await ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(volunteer), payload: { id: randomUUID(), token, checkpointId: cp } })).json()
+  }
+  t.equal((await scan()).displayName, '李*')
+  t.equal((await scan()).displayName, '李*', 'the same again (the second time from memory)')
+  const put = await ctx.inject({ method: 'PUT', url: '/v1/me/profile', headers: bearerOf(r.token), payload: { name: '欧阳娜娜', idNumber: r.idNumber } })
+  t.equal(put.statusCode, 200, put.body)
+  t.equal((await scan()).displayName, '欧阳**', 'the new name, not the remembered one')
+})

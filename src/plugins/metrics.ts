@@ -18,11 +18,22 @@ export default fp(async (app) => {
     registers: [registry]
   })
   app.decorate('metrics', registry)
+  // Each labelled series looked up once (prom-client would hash the label object on every request); routes,
+  // methods and statuses are few, so these maps stay small.
+  const counted = new Map<string, { inc: () => void }>()
+  const timed = new Map<string, { observe: (v: number) => void }>()
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the URL: URLs carry person ids.
     const route = request.routeOptions.url ?? 'unmatched'
-    requests.inc({ method: request.method, route, status: reply.statusCode })
-    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000)
+    const { method } = request
+    const status = reply.statusCode
+    const key = `${method} ${route}`
+    let timer = timed.get(key)
+    if (timer === undefined) { timer = duration.labels({ method, route }); timed.set(key, timer) }
+    let counter = counted.get(`${key} ${status}`)
+    if (counter === undefined) { counter = requests.labels({ method, route, status }); counted.set(`${key} ${status}`, counter) }
+    counter.inc()
+    timer.observe(reply.elapsedTime / 1000)
   })
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType)

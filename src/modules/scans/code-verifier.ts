@@ -1,4 +1,5 @@
 // Verifies a scanned health-code token: a strict canonical pre-check before any crypto, then ES256, then the claims.
+import { isUtf8 } from 'node:buffer'
 import type { KeyObject } from 'node:crypto'
 import { verifyEs256 } from '../../lib/jws.ts'
 
@@ -12,17 +13,26 @@ const B64URL = /^[A-Za-z0-9_-]+$/
 const HEADER_KEYS = ['alg', 'kid', 'typ']
 const CLAIM_KEYS = ['iss', 'sub', 'col', 'knd', 'iat', 'exp', 'jti']
 
-/** Decodes one segment only when it is canonical base64url: re-encoding the bytes gives the same text. */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const SEXTET = new Map([...ALPHABET].map((c, i) => [c.charCodeAt(0), i]))
+
+/**
+ * Decodes one segment only when it is canonical base64url, i.e. re-encoding the bytes would give the same text:
+ * the alphabet only, no padding, a length that is not 1 more than a multiple of 4, and the bits of the last character
+ * that carry no data all zero (4 of them after 2 characters of a group, 2 after 3). Checked without re-encoding.
+ */
 export function canonicalSegment (segment: string): Buffer | null {
-  if (segment.length === 0 || !B64URL.test(segment) || segment.length % 4 === 1) return null
-  const bytes = Buffer.from(segment, 'base64url')
-  return bytes.toString('base64url') === segment ? bytes : null
+  const rem = segment.length % 4
+  if (segment.length === 0 || rem === 1 || !B64URL.test(segment)) return null
+  if (rem !== 0 && ((SEXTET.get(segment.charCodeAt(segment.length - 1)) as number) & (rem === 2 ? 0x0f : 0x03)) !== 0) return null
+  return Buffer.from(segment, 'base64url')
 }
 
 /** Parses a JSON object whose text is byte-identical to its own re-serialisation (no whitespace, no duplicate members). */
 export function canonicalJson (bytes: Buffer): Record<string, unknown> | null {
+  // Valid UTF-8 only: a decoder would silently replace anything else, so the text would not be these bytes.
+  if (!isUtf8(bytes)) return null
   const text = bytes.toString('utf8')
-  if (!Buffer.from(text, 'utf8').equals(bytes)) return null
   let value: unknown
   try { value = JSON.parse(text) } catch { return null }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null

@@ -18,6 +18,8 @@ export const OFFLINE_WINDOW_MS = 7 * 86_400_000
 /** How far around a scan to look for the same person or code elsewhere. */
 const FRAUD_WINDOW_MS = 6 * 3_600_000
 const SCOPE_TTL_MS = 30_000
+/** Masked names kept in memory, by the stored ciphertext (a changed name is a new ciphertext, so never stale). */
+const MASKED_NAMES_MAX = 100_000
 
 export type Reason = DenyReason | 'unknown_person' | 'color_yellow' | 'color_red' | 'clock_out_of_range'
 
@@ -59,7 +61,29 @@ export function createScansService (app: FastifyInstance) {
   app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
 
   const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
+  // The labelled series, looked up once each (prom-client hashes the label object on every inc otherwise).
+  const scanSeries = new Map<string, { inc: () => void }>()
+  const countScan = (decision: string, reason: string, source: Source): void => {
+    const key = `${decision}|${reason}|${source}`
+    let series = scanSeries.get(key)
+    if (series === undefined) { series = scanCount.labels({ decision, reason, source }); scanSeries.set(key, series) }
+    series.inc()
+  }
   const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [app.metrics] })
+
+  // The masked name shown at the gate. Decrypting it was ~3 % of the event loop's time per scan; the masked form
+  // ('张*') is what every scanner of this person sees anyway, and the full name never enters this cache.
+  const maskedNames = new Map<string, string | null>()
+  function maskedName (nameEnc: string | null): string | null {
+    if (nameEnc === null) return null
+    let masked = maskedNames.get(nameEnc)
+    if (masked === undefined) {
+      masked = maskName(pii.decrypt(nameEnc))
+      if (maskedNames.size >= MASKED_NAMES_MAX) maskedNames.clear()
+      maskedNames.set(nameEnc, masked)
+    }
+    return masked
+  }
 
   interface Place { id: string, name: string, lat: number | null, lon: number | null }
   const checkpoints = new Map<string, Place>()
@@ -93,7 +117,7 @@ export function createScansService (app: FastifyInstance) {
       const person = await queries.person(scan.personId)
       return {
         id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
-        displayName: person?.nameEnc == null ? null : maskName(pii.decrypt(person.nameEnc)),
+        displayName: maskedName(person?.nameEnc ?? null),
         reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as 'live' | 'paper',
         ...(scan.flags !== null ? { flags: JSON.parse(scan.flags) as FraudFlag[] } : {})
       }
@@ -148,7 +172,7 @@ export function createScansService (app: FastifyInstance) {
         row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
       })
       if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-      scanCount.inc({ decision: 'deny', reason, source })
+      countScan('deny', reason, source)
       log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
       return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
     }
@@ -173,12 +197,12 @@ export function createScansService (app: FastifyInstance) {
     }
     const inserted = await writer.write({ kind: 'scan', row })
     if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-    scanCount.inc({ decision, reason: reason ?? 'none', source })
+    countScan(decision, reason ?? 'none', source)
     for (const flag of flags) fraudCount.inc({ flag })
     if (flags.length > 0) log.warn({ scanId: input.id, checkpointId: cp.id, flags }, 'scan flagged')
     return {
       id: input.id, decision, color, personId: person.id,
-      displayName: person.nameEnc === null ? null : maskName(pii.decrypt(person.nameEnc)),
+      displayName: maskedName(person.nameEnc),
       reason, recorded: true, duplicate: false, offline, kind: claims.knd, ...(flags.length > 0 ? { flags } : {})
     }
   }
