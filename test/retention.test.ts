@@ -198,3 +198,26 @@ eachDb('closing the app while a purge runs stops it between chunks, before the d
   if (report.deleted.scans < 6100) t.equal(report.complete, false, 'a stopped run says so')
   await t.rejects(ctx.app.retention.run(), /closing/, 'no run after close')
 })
+
+eachDb('retention shorter than the offline window: a re-sent offline scan whose first copy was purged is refused, never recorded twice', async (t, ctx) => {
+  const cp = await ctx.checkpoint()
+  const r = await ctx.resident()
+  const token = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })).json().token as string
+  // Scanned offline now, synced 1.5 days later (within GRIDPASS_RETENTION_DAYS=2 and the 7-day window): recorded.
+  const item = { id: randomUUID(), token, checkpointId: cp, scannedAt: new Date(ctx.clock.now()).toISOString() }
+  ctx.clock.advance(1.5 * DAY)
+  const sync = async (): Promise<Record<string, unknown>> => {
+    const res = await ctx.inject({ method: 'POST', url: '/v1/scans/batch', headers: bearerOf(await adminNow(ctx)), payload: { scans: [item] } })
+    t.equal(res.statusCode, 200, res.body)
+    return res.json().results[0] as Record<string, unknown>
+  }
+  t.match(await sync(), { decision: 'allow', recorded: true, offline: true, duplicate: false })
+  t.same(await ids(ctx, 'scans'), [item.id])
+
+  // A day later the purge removes it (older than 2 days); the scanner, unsure it was synced, sends it again.
+  ctx.clock.advance(1 * DAY)
+  await ctx.app.retention.run()
+  t.same(await ids(ctx, 'scans'), [], 'purged')
+  t.match(await sync(), { decision: 'deny', reason: 'clock_out_of_range', recorded: false }, 'older than the retention: refused')
+  t.same(await ids(ctx, 'scans'), [], 'and not recorded a second time')
+}, { config: { retentionDays: 2 } })

@@ -31,7 +31,7 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     bodyLimit: 4 * 1024 * 1024,
     schema: {
       tags: ['scans'], summary: 'Sync an offline scanner\'s queue: up to 1000 scans, one answer each, in order', security: bearer,
-      description: 'Items with scannedAt are judged as of that time (offline:true); more than 7 days old or in the future → deny clock_out_of_range. One bad item never fails the others: it gets {id, error}.',
+      description: 'Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or in the future → deny clock_out_of_range. One bad item never fails the others: it gets {id, error}.',
       body: BatchBody, response: { 200: BatchReply, ...errors(400, 401, 403, 413, 415) }
     }
   }, async (request) => {

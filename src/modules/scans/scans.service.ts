@@ -56,6 +56,10 @@ export function createScansService (app: FastifyInstance) {
   const { store, config, keyring, pii, log } = app
   const { t } = store
   const queries = createScanQueries(store)
+  // An offline scan older than the retention horizon is refused, not recorded: its first copy may already have been
+  // purged, and recording a re-sent copy would put it in the trail twice over its life. Equal to the 7-day window
+  // unless GRIDPASS_RETENTION_DAYS is shorter.
+  const offlineWindowMs = Math.min(OFFLINE_WINDOW_MS, config.retentionDays * 86_400_000)
   const auth = createAuthService(app)
   const writer = createScanWriter(queries)
   app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
@@ -177,7 +181,7 @@ export function createScansService (app: FastifyInstance) {
       return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
     }
 
-    if (offline && (scannedAt < receivedAt - OFFLINE_WINDOW_MS || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
+    if (offline && (scannedAt < receivedAt - offlineWindowMs || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
     const verified = await verifyCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
     if (!verified.ok) return deny(verified.reason)
     const { claims } = verified
