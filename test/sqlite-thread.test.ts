@@ -37,3 +37,26 @@ t.test('a write that waits for the lock leaves the reads answered meanwhile, and
   t.same(await thread.read([['count', [], 'get']]), [{ n: 2 }])
   t.equal((other.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n, 2, 'and seen by the other connection')
 })
+
+t.test('a write is acknowledged only after the fsync of its commit; reads meanwhile already see it', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
+  const path = join(dir, 'x.db')
+  const setup = new Database(path)
+  setup.pragma('journal_mode = WAL')
+  setup.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
+  setup.close()
+  // Every fsync in the thread completes 300 ms late (test/support/slow-fsync.mjs).
+  const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, at) VALUES (?, ?)', count: 'SELECT count(*) AS n FROM scans' }, {
+    execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href]
+  })
+  t.teardown(async () => { await thread.close(); rmSync(dir, { recursive: true, force: true }) })
+
+  const started = performance.now()
+  let acknowledgedAt = 0
+  const write = thread.write([['insert', ['a', 1]]]).then((r) => { acknowledgedAt = performance.now() - started; return r })
+  await sleep(100)
+  t.same(await thread.read([['count', [], 'get']]), [{ n: 1 }], 'committed: a read sees the row while its fsync runs')
+  t.equal(acknowledgedAt, 0, 'not acknowledged 100 ms in')
+  t.same(await write, [1])
+  t.ok(acknowledgedAt >= 290, `acknowledged after the fsync completed (${Math.round(acknowledgedAt)} ms; the fsync took 300)`)
+})

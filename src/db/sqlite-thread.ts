@@ -26,7 +26,12 @@ type Reply = { id: number, results?: unknown[] } & Partial<WireError>
 const asError = (e: WireError['error']): Error => Object.assign(new Error(e.message), { code: e.code })
 const isWireError = (r: unknown): r is WireError => typeof r === 'object' && r !== null && 'error' in r
 
-export function createSqliteThread (path: string, statements: Record<string, string>): SqliteThread {
+export interface SqliteThreadOptions {
+  /** Node flags added for the thread (tests preload a module that slows its fsync down, to see the answer wait). */
+  execArgv?: string[]
+}
+
+export function createSqliteThread (path: string, statements: Record<string, string>, options: SqliteThreadOptions = {}): SqliteThread {
   let worker: Worker | null = null
   let next = 0
   const jobs = new Map<number, Job>()
@@ -36,7 +41,10 @@ export function createSqliteThread (path: string, statements: Record<string, str
     jobs.clear()
   }
   const start = (): Worker => {
-    const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), { workerData: { path, statements } })
+    const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
+      workerData: { path, statements },
+      ...(options.execArgv !== undefined ? { execArgv: [...process.execArgv, ...options.execArgv] } : {})
+    })
     w.on('message', (msg: Reply) => {
       const job = jobs.get(msg.id)
       if (job === undefined) return
