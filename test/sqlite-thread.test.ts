@@ -60,3 +60,28 @@ t.test('a write is acknowledged only after the fsync of its commit; reads meanwh
   t.same(await write, [1])
   t.ok(acknowledgedAt >= 290, `acknowledged after the fsync completed (${Math.round(acknowledgedAt)} ms; the fsync took 300)`)
 })
+
+t.test('a write that cannot get the lock within its wait fails with SQLITE_BUSY, all of its group at once, and the thread goes on', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
+  const path = join(dir, 'x.db')
+  const other = new Database(path)
+  other.pragma('journal_mode = WAL')
+  other.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
+  const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, at) VALUES (?, ?)', count: 'SELECT count(*) AS n FROM scans' }, { busyWaitMs: 300 })
+  t.teardown(async () => { await thread.close(); other.close(); rmSync(dir, { recursive: true, force: true }) })
+  t.same(await thread.write([['insert', ['a', 1]]]), [1])
+
+  other.exec('BEGIN IMMEDIATE') // held for much longer than the wait
+  const started = performance.now()
+  const writes = Promise.all([thread.write([['insert', ['b', 2]], ['insert', ['c', 3]]]), thread.write([['insert', ['d', 4]]])])
+  await sleep(50)
+  t.same(await thread.read([['count', [], 'get']]), [{ n: 1 }], 'reads are answered while the writes wait')
+  const [first, second] = await writes
+  const waited = performance.now() - started
+  const codes = [...first, ...second].map((r) => (r as Error & { code?: string }).code)
+  t.same(codes, ['SQLITE_BUSY', 'SQLITE_BUSY', 'SQLITE_BUSY'], 'every op of the group fails with SQLITE_BUSY')
+  t.ok(waited >= 290 && waited < 1500, `after the wait, not op by op (${Math.round(waited)} ms for a 300 ms wait)`)
+  other.exec('COMMIT')
+  t.same(await thread.write([['insert', ['e', 5]]]), [1], 'the next write commits once the lock is free')
+  t.same(await thread.read([['count', [], 'get']]), [{ n: 2 }], 'none of the failed rows was written')
+})

@@ -5,7 +5,7 @@
 // WAL itself, asynchronously, before it answers: one fsync covers every commit made before it started (group commit),
 // and reads are answered meanwhile. An answered write has been synced, exactly as with synchronous=FULL.
 // Plain JavaScript on purpose: it starts in tens of milliseconds without a TypeScript loader.
-// Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql } }; messages are answered in order:
+// Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql }, busyWaitMs? }; messages are answered in order:
 //   { id, reads: [[name, params, 'get' | 'all' | 'values'], …] } → { id, results: [row | rows | arrays, …] }
 //     ('values': every row as an array of its columns, which crosses between threads much cheaper than objects);
 //     the reads of one message share one read transaction (one snapshot, one round of file locks)
@@ -83,8 +83,9 @@ const finish = () => {
 // the group waits without blocking this thread: BEGIN IMMEDIATE is tried with busy_timeout 0 and retried a
 // millisecond later, and reads are answered meanwhile. SQLite's own busy handler would sleep this thread in steps
 // of 1, 2, 5, 10, 15… ms, reads included: a 6 ms checkpoint became an 18 ms stall for every scan.
-// After 5 s of that it falls back to the busy handler, whose timeout then fails the group as before.
-const BUSY_WAIT_MS = 5000
+// After BUSY_WAIT_MS (5 s) of that the whole group fails with SQLITE_BUSY, at once: retried op by op, as a failed
+// group otherwise is, each op would wait for the lock again and a group of a hundred would hold the thread for minutes.
+const BUSY_WAIT_MS = workerData.busyWaitMs ?? 5000
 const noWait = db.prepare('PRAGMA busy_timeout = 0')
 const wait = db.prepare(`PRAGMA busy_timeout = ${BUSY_WAIT_MS}`)
 const isBusy = (err) => typeof err?.code === 'string' && err.code.startsWith('SQLITE_BUSY')
@@ -94,23 +95,26 @@ const commitAndSync = () => {
   const messages = queued
   const ops = messages.flatMap((m) => m.ops)
   let results
-  const patient = waitingSince > 0 && performance.now() - waitingSince > BUSY_WAIT_MS
-  if (!patient) noWait.get()
+  noWait.get()
   try {
     results = all.immediate(ops)
   } catch (err) {
-    if (!patient) wait.get()
-    if (!patient && isBusy(err) && !db.inTransaction) {
+    wait.get()
+    if (isBusy(err) && !db.inTransaction) {
       if (waitingSince === 0) waitingSince = performance.now()
-      waiting = true
-      setTimeout(() => { waiting = false; commitAndSync() }, 1)
-      return
+      if (performance.now() - waitingSince < BUSY_WAIT_MS) {
+        waiting = true
+        setTimeout(() => { waiting = false; commitAndSync() }, 1)
+        return
+      }
+      results = ops.map(() => errorOf(err))
+    } else {
+      results = ops.map((op) => {
+        try { return one.immediate(op) } catch (e) { return errorOf(e) }
+      })
     }
-    results = ops.map((op) => {
-      try { return one.immediate(op) } catch (e) { return errorOf(e) }
-    })
   }
-  if (!patient) wait.get()
+  wait.get()
   waitingSince = 0
   queued = []
   let at = 0

@@ -29,6 +29,8 @@ const isWireError = (r: unknown): r is WireError => typeof r === 'object' && r !
 export interface SqliteThreadOptions {
   /** Node flags added for the thread (tests preload a module that slows its fsync down, to see the answer wait). */
   execArgv?: string[]
+  /** How long a write waits for another connection's lock before it fails with SQLITE_BUSY (default 5000 ms). */
+  busyWaitMs?: number
 }
 
 export function createSqliteThread (path: string, statements: Record<string, string>, options: SqliteThreadOptions = {}): SqliteThread {
@@ -42,7 +44,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
   }
   const start = (): Worker => {
     const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
-      workerData: { path, statements },
+      workerData: { path, statements, busyWaitMs: options.busyWaitMs },
       ...(options.execArgv !== undefined ? { execArgv: [...process.execArgv, ...options.execArgv] } : {})
     })
     w.on('message', (msg: Reply) => {
