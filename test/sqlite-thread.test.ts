@@ -6,21 +6,31 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { createSqliteThread } from '../src/db/sqlite-thread.ts'
+import { createSqliteThread, type SqliteThread, type SqliteThreadOptions } from '../src/db/sqlite-thread.ts'
 
-t.test('a write that waits for the lock leaves the reads answered meanwhile, and commits once the lock is free', async (t) => {
+type Test = Parameters<Parameters<typeof t.test>[0]>[0]
+
+const STATEMENTS = {
+  insert: 'INSERT INTO scans (id, at) VALUES (?, ?)',
+  count: 'SELECT count(*) AS n FROM scans',
+  list: 'SELECT id, at FROM scans ORDER BY at'
+}
+
+/** A WAL database file with a scans table, another connection to it, and a scan thread on it; all gone after the test. */
+function scene (t: Test, options: SqliteThreadOptions = {}): { other: Database.Database, thread: SqliteThread } {
   const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
   const path = join(dir, 'x.db')
   const other = new Database(path)
   other.pragma('journal_mode = WAL')
   other.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
-  const thread = createSqliteThread(path, {
-    insert: 'INSERT INTO scans (id, at) VALUES (?, ?)',
-    count: 'SELECT count(*) AS n FROM scans',
-    list: 'SELECT id, at FROM scans ORDER BY at'
-  })
+  const thread = createSqliteThread(path, STATEMENTS, options)
   t.teardown(async () => { await thread.close(); other.close(); rmSync(dir, { recursive: true, force: true }) })
+  return { other, thread }
+}
 
+
+t.test('a write that waits for the lock leaves the reads answered meanwhile, and commits once the lock is free', async (t) => {
+  const { other, thread } = scene(t)
   t.same(await thread.write([['insert', ['a', 1]]]), [1], 'a first write, positional parameters')
   t.same(await thread.read([['list', [], 'all'], ['list', [], 'values'], ['count', [], 'get']]), [[{ id: 'a', at: 1 }], [['a', 1]], { n: 1 }], 'rows as objects, or as arrays of values')
 
@@ -39,17 +49,8 @@ t.test('a write that waits for the lock leaves the reads answered meanwhile, and
 })
 
 t.test('a write is acknowledged only after the fsync of its commit; reads meanwhile already see it', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
-  const path = join(dir, 'x.db')
-  const setup = new Database(path)
-  setup.pragma('journal_mode = WAL')
-  setup.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
-  setup.close()
   // Every fsync in the thread completes 300 ms late (test/support/slow-fsync.mjs).
-  const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, at) VALUES (?, ?)', count: 'SELECT count(*) AS n FROM scans' }, {
-    execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href]
-  })
-  t.teardown(async () => { await thread.close(); rmSync(dir, { recursive: true, force: true }) })
+  const { thread } = scene(t, { execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href] })
 
   const started = performance.now()
   let acknowledgedAt = 0
@@ -62,13 +63,7 @@ t.test('a write is acknowledged only after the fsync of its commit; reads meanwh
 })
 
 t.test('a write that cannot get the lock within its wait fails with SQLITE_BUSY, all of its group at once, and the thread goes on', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
-  const path = join(dir, 'x.db')
-  const other = new Database(path)
-  other.pragma('journal_mode = WAL')
-  other.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
-  const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, at) VALUES (?, ?)', count: 'SELECT count(*) AS n FROM scans' }, { busyWaitMs: 300 })
-  t.teardown(async () => { await thread.close(); other.close(); rmSync(dir, { recursive: true, force: true }) })
+  const { other, thread } = scene(t, { busyWaitMs: 300 })
   t.same(await thread.write([['insert', ['a', 1]]]), [1])
 
   other.exec('BEGIN IMMEDIATE') // held for much longer than the wait
