@@ -77,9 +77,15 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   let close: ScanQueries['close'] = async () => {}
   if (client.memory) {
     const prepared = new Map(Object.entries(statements).map(([name, text]) => [name, client.prepare(text)]))
-    const raw = new Map(Object.entries(statements).filter(([name]) => !name.startsWith('scan') && !name.startsWith('security')).map(([name, text]) => [name, client.prepare(text).raw(true)]))
     const stmt = (name: string): Statement => prepared.get(name) as Statement
-    reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : mode === 'all' ? stmt(name).all(p) : (raw.get(name) as Statement).all(p)))
+    // The same statements returning arrays ('values'), prepared when first asked for, as the scan thread does.
+    const raw = new Map<string, Statement>()
+    const rawStmt = (name: string): Statement => {
+      let s = raw.get(name)
+      if (s === undefined) { s = client.prepare(stmt(name).source).raw(true); raw.set(name, s) }
+      return s
+    }
+    reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : mode === 'all' ? stmt(name).all(p) : rawStmt(name).all(p)))
     writeOps = async (list) => store.tx(async () => list.map(([name, p]) => stmt(name).run(p).changes))
   } else {
     const thread = createSqliteThread(client.name, statements)

@@ -95,26 +95,27 @@ const commitAndSync = () => {
   const messages = queued
   const ops = messages.flatMap((m) => m.ops)
   let results
+  let failure = null
   noWait.get()
   try {
     results = all.immediate(ops)
   } catch (err) {
-    wait.get()
-    if (isBusy(err) && !db.inTransaction) {
-      if (waitingSince === 0) waitingSince = performance.now()
-      if (performance.now() - waitingSince < BUSY_WAIT_MS) {
-        waiting = true
-        setTimeout(() => { waiting = false; commitAndSync() }, 1)
-        return
-      }
-      results = ops.map(() => errorOf(err))
-    } else {
-      results = ops.map((op) => {
-        try { return one.immediate(op) } catch (e) { return errorOf(e) }
-      })
-    }
+    failure = err
   }
   wait.get()
+  if (failure !== null && isBusy(failure) && !db.inTransaction) {
+    if (waitingSince === 0) waitingSince = performance.now()
+    if (performance.now() - waitingSince < BUSY_WAIT_MS) {
+      waiting = true
+      setTimeout(() => { waiting = false; commitAndSync() }, 1)
+      return
+    }
+    results = ops.map(() => errorOf(failure))
+  } else if (failure !== null) {
+    results = ops.map((op) => {
+      try { return one.immediate(op) } catch (e) { return errorOf(e) }
+    })
+  }
   waitingSince = 0
   queued = []
   let at = 0

@@ -1,6 +1,7 @@
 // Prometheus metrics: one registry per app (tests build many), request counts and latency by route.
 import fp from 'fastify-plugin'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { labelledSeries } from '../lib/metric-series.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { metrics: Registry }
@@ -18,22 +19,14 @@ export default fp(async (app) => {
     registers: [registry]
   })
   app.decorate('metrics', registry)
-  // Each labelled series looked up once (prom-client would hash the label object on every request); routes,
-  // methods and statuses are few, so these maps stay small.
-  const counted = new Map<string, { inc: () => void }>()
-  const timed = new Map<string, { observe: (v: number) => void }>()
+  const counterOf = labelledSeries(requests)
+  const timerOf = labelledSeries(duration)
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, never the URL: URLs carry person ids.
     const route = request.routeOptions.url ?? 'unmatched'
     const { method } = request
-    const status = reply.statusCode
-    const key = `${method} ${route}`
-    let timer = timed.get(key)
-    if (timer === undefined) { timer = duration.labels({ method, route }); timed.set(key, timer) }
-    let counter = counted.get(`${key} ${status}`)
-    if (counter === undefined) { counter = requests.labels({ method, route, status }); counted.set(`${key} ${status}`, counter) }
-    counter.inc()
-    timer.observe(reply.elapsedTime / 1000)
+    counterOf({ method, route, status: reply.statusCode }).inc()
+    timerOf({ method, route }).observe(reply.elapsedTime / 1000)
   })
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType)

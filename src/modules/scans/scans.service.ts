@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm'
 import { Counter } from 'prom-client'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
 import { maskName } from '../../lib/mask.ts'
+import { labelledSeries } from '../../lib/metric-series.ts'
 import type { Session } from '../../types.ts'
 import { createAuthService } from '../auth/auth.service.ts'
 import { CODE_TYP } from '../codes/codes.service.ts'
@@ -65,14 +66,7 @@ export function createScansService (app: FastifyInstance) {
   app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
 
   const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
-  // The labelled series, looked up once each (prom-client hashes the label object on every inc otherwise).
-  const scanSeries = new Map<string, { inc: () => void }>()
-  const countScan = (decision: string, reason: string, source: Source): void => {
-    const key = `${decision}|${reason}|${source}`
-    let series = scanSeries.get(key)
-    if (series === undefined) { series = scanCount.labels({ decision, reason, source }); scanSeries.set(key, series) }
-    series.inc()
-  }
+  const scanSeries = labelledSeries(scanCount)
   const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [app.metrics] })
 
   // The masked name shown at the gate. Decrypting it was ~3 % of the event loop's time per scan; the masked form
@@ -176,7 +170,7 @@ export function createScansService (app: FastifyInstance) {
         row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
       })
       if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-      countScan('deny', reason, source)
+      scanSeries({ decision: 'deny', reason, source }).inc()
       log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
       return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
     }
@@ -201,7 +195,7 @@ export function createScansService (app: FastifyInstance) {
     }
     const inserted = await writer.write({ kind: 'scan', row })
     if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-    countScan(decision, reason ?? 'none', source)
+    scanSeries({ decision, reason: reason ?? 'none', source }).inc()
     for (const flag of flags) fraudCount.inc({ flag })
     if (flags.length > 0) log.warn({ scanId: input.id, checkpointId: cp.id, flags }, 'scan flagged')
     return {
