@@ -1,10 +1,10 @@
 // Hostile input at POST /v1/scans and /v1/scans/batch: every forged, mutated or malformed code is
 // answered 200 deny with the contract's reason, nothing enters a trail, and the security log keeps
 // no personal data. Tokens are forged with test/support/tokens.ts (node:crypto, the service's key).
-import { randomUUID } from 'node:crypto'
+import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
-import { canonicalSegment } from '../src/modules/scans/code-verifier.ts'
+import { canonicalSegment, openCode } from '../src/modules/scans/code-verifier.ts'
 import { eachDb, bearerOf, DAY, type Ctx, type Test } from './helper.ts'
 import { attackerKey, b64url, decode, es256, forge, forgeRaw, hs256, jsonSegment, nonCanonicalTail, serviceKey, swapPayload, type ServiceKey } from './support/tokens.ts'
 
@@ -328,4 +328,25 @@ t.test('canonical base64url: a segment is accepted exactly when re-encoding its 
   t.equal(canonicalSegment(''), null, 'empty')
   t.equal(canonicalSegment('QR'), null, 'QR decodes to the byte A, whose canonical form is QQ')
   t.ok(canonicalSegment('QQ')?.equals(Buffer.from('A')), 'QQ is A')
+})
+
+t.test('openCode: claims are offered before the signature is checked, marked unverified, and a bad signature still refuses', async (t) => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const attacker = attackerKey()
+  const opts = { keys: new Map([['k1', { publicKey }]]), issuer: 'https://gp.test', typ: 'gp-code+jwt', skewSeconds: 30, at: 1_800_000_000_000 }
+  const header = { alg: 'ES256', kid: 'k1', typ: 'gp-code+jwt' }
+  const payload = { iss: 'https://gp.test', sub: 'person-0123456789ab', col: 'g', knd: 'live', iat: 1_800_000_000, exp: 1_800_000_300, jti: 'jti-0123456789' }
+  const good = openCode(forge(header, payload, (i) => es256(i, privateKey)), opts)
+  t.equal(good.unverified?.sub, payload.sub)
+  t.match(await good.verified, { ok: true, kid: 'k1', claims: { sub: payload.sub } })
+  // Signed by someone else: the stated subject is there to read ahead with, and the verdict is still bad_signature.
+  const forged = openCode(forge(header, payload, (i) => es256(i, attacker.privateKey)), opts)
+  t.equal(forged.unverified?.sub, payload.sub, 'the stated sub, for work thrown away unless verified')
+  t.same(await forged.verified, { ok: false, reason: 'bad_signature' })
+  // Refused before any crypto: nothing to read ahead with.
+  for (const [token, reason] of [['garbage', 'malformed'], [forge({ ...header, kid: 'k2' }, payload, (i) => es256(i, privateKey)), 'unknown_key'], [forge({ ...header, alg: 'none' }, payload, () => Buffer.alloc(0)), 'alg_not_allowed']] as const) {
+    const opened = openCode(token, opts)
+    t.equal(opened.unverified, null, `${reason}: no claims offered`)
+    t.same(await opened.verified, { ok: false, reason })
+  }
 })

@@ -80,23 +80,41 @@ export interface VerifyOptions {
   at: number
 }
 
-export async function verifyCode (token: string, opts: VerifyOptions): Promise<Verified> {
+type Refused = Extract<Verified, { ok: false }>
+
+/**
+ * A code after the checks that need no key. When it passed them, `unverified` holds the claims as the token states
+ * them and `verified` the signature check under way. Those claims are NOT verified: they are only for work that is
+ * thrown away unless `verified` says ok (the scan path reads the person meanwhile, so the two waits overlap).
+ */
+export type OpenedCode = { unverified: null, verified: Promise<Refused> } | { unverified: CodeClaims, verified: Promise<Verified> }
+
+export function openCode (token: string, opts: VerifyOptions): OpenedCode {
+  const refused = (reason: DenyReason): OpenedCode => ({ unverified: null, verified: Promise.resolve({ ok: false, reason }) })
   const split = precheck(token)
-  if (split === null) return { ok: false, reason: 'malformed' }
+  if (split === null) return refused('malformed')
   const { header, payload } = split
   const headerKeys = Object.keys(header)
   // Only alg, kid and typ: an embedded jwk, a jku or x5u, crit or b64 are refused outright.
-  if (header.alg !== 'ES256') return { ok: false, reason: typeof header.alg === 'string' ? 'alg_not_allowed' : 'malformed' }
-  if (headerKeys.length !== HEADER_KEYS.length || !HEADER_KEYS.every((k) => headerKeys.includes(k)) || typeof header.kid !== 'string' || typeof header.typ !== 'string') return { ok: false, reason: 'malformed' }
+  if (header.alg !== 'ES256') return refused(typeof header.alg === 'string' ? 'alg_not_allowed' : 'malformed')
+  if (headerKeys.length !== HEADER_KEYS.length || !HEADER_KEYS.every((k) => headerKeys.includes(k)) || typeof header.kid !== 'string' || typeof header.typ !== 'string') return refused('malformed')
   const claims = claimsOf(payload)
-  if (claims === null) return { ok: false, reason: 'malformed' }
+  if (claims === null) return refused('malformed')
   const key = opts.keys.get(header.kid)
-  if (key === undefined) return { ok: false, reason: 'unknown_key' }
-  if (!(await verifyEs256(split.signingInput, split.signature, key.publicKey))) return { ok: false, reason: 'bad_signature' }
-  if (header.typ !== opts.typ) return { ok: false, reason: 'wrong_type' }
-  if (claims.iss !== opts.issuer) return { ok: false, reason: 'wrong_issuer' }
-  const at = Math.floor(opts.at / 1000)
-  if (claims.iat > at + opts.skewSeconds) return { ok: false, reason: 'not_yet_valid' }
-  if (claims.exp + opts.skewSeconds <= at) return { ok: false, reason: 'expired' }
-  return { ok: true, claims, kid: header.kid }
+  if (key === undefined) return refused('unknown_key')
+  const { kid, typ } = header
+  const verified = verifyEs256(split.signingInput, split.signature, key.publicKey).then((ok): Verified => {
+    if (!ok) return { ok: false, reason: 'bad_signature' }
+    if (typ !== opts.typ) return { ok: false, reason: 'wrong_type' }
+    if (claims.iss !== opts.issuer) return { ok: false, reason: 'wrong_issuer' }
+    const at = Math.floor(opts.at / 1000)
+    if (claims.iat > at + opts.skewSeconds) return { ok: false, reason: 'not_yet_valid' }
+    if (claims.exp + opts.skewSeconds <= at) return { ok: false, reason: 'expired' }
+    return { ok: true, claims, kid }
+  })
+  return { unverified: claims, verified }
+}
+
+export async function verifyCode (token: string, opts: VerifyOptions): Promise<Verified> {
+  return await openCode(token, opts).verified
 }

@@ -11,7 +11,7 @@ import { createAuthService } from '../auth/auth.service.ts'
 import { CODE_TYP } from '../codes/codes.service.ts'
 import { createScanQueries, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { colorAt, type ColorName } from '../status/status.rules.ts'
-import { verifyCode, type DenyReason } from './code-verifier.ts'
+import { openCode, type DenyReason } from './code-verifier.ts'
 import { createScanWriter, type ScanRow } from './scan-writer.ts'
 import { impossible, type FraudFlag, type Sighting } from './fraud.ts'
 
@@ -176,11 +176,18 @@ export function createScansService (app: FastifyInstance) {
     }
 
     if (offline && (scannedAt < receivedAt - offlineWindowMs || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
-    const verified = await verifyCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
-    if (!verified.ok) return deny(verified.reason)
+    const code = openCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
+    if (code.unverified === null) return deny((await code.verified).reason)
+    // One round trip for the person, their status entries and their sightings around the scan time, asked for while
+    // the signature is being checked (both wait on other threads); its answer is used only if the signature holds.
+    const lookup = queries.lookup(code.unverified.sub, scannedAt)
+    const verified = await code.verified
+    if (!verified.ok) {
+      lookup.catch(() => {})
+      return deny(verified.reason)
+    }
     const { claims } = verified
-    // One round trip: the person, their status entries and their sightings around the scan time.
-    const { person, entries, around } = await queries.lookup(claims.sub, scannedAt)
+    const { person, entries, around } = await lookup
     if (person === undefined) return deny('unknown_person')
 
     // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
