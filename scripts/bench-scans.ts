@@ -197,6 +197,21 @@ try {
   const after = await buckets()
   const inside = (le: string): number => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0))
   console.log(`  the paced half rate, as the server saw it: ${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`)
+  // Yardsticks for the p99: the baseline and the reference at the same paced rate, each alone on the machine as gridpass
+  // was (gridpass waits idle meanwhile). The reference's p99 is what one durable insert costs in latency here.
+  const pacedYardstick = async (entry: string, ready: RegExp, env: Record<string, string>): Promise<Awaited<ReturnType<typeof pacedLoad>>> => {
+    const s = await startServer({ entry, env, ready })
+    servers.push(s)
+    try {
+      await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
+      return await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high })
+    } finally {
+      s.child.kill('SIGTERM')
+      await s.exited
+    }
+  }
+  const hBaseline = await pacedYardstick('scripts/lib/baseline-server.ts', /baseline listening on (http:\/\/\S+)/, { GRIDPASS_KEYS_DIR: keysDir })
+  const hReference = await pacedYardstick('scripts/lib/durable-server.ts', /durable reference listening on (http:\/\/\S+)/, { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir })
   // For comparison with earlier runs: autocannon's overallRate, which sends the same number in bursts.
   const hBurst = await single(base, { connections: CONNECTION_COUNTS[0] as number, overallRate: half })
 
@@ -227,6 +242,8 @@ try {
     row([`gridpass POST /v1/scans, best: ${gConnections} connections`, `${fmt(rate(g))} scans/s`, `${g.latency.p50} / ${g.latency.p99} ms`, `${g.errors + g.timeouts}, ${g.non2xx}`, '', '']),
     row(['ratio gridpass / baseline', fmt(ratio, 2), '', '', '≥ 0.80', verdict(ratio >= 0.8)]),
     row([`gridpass POST /v1/scans at half the max rate (${fmt(half)}/s), evenly paced, up to ${high} in flight`, `${fmt(h.rate)} scans/s`, `${h.latency.p50} / **${h.latency.p99}** ms (max ${h.latency.max}; sent late by the load generator: p99 ${h.sendDelay.p99}, max ${h.sendDelay.max})`, `${h.errors}, ${h.non2xx}`, 'p99 ≤ 20 ms', verdict(h.latency.p99 <= 20)]),
+    row([`… the baseline at the same paced rate (yardstick)`, `${fmt(hBaseline.rate)} req/s`, `${hBaseline.latency.p50} / ${hBaseline.latency.p99} ms (max ${hBaseline.latency.max})`, `${hBaseline.errors}, ${hBaseline.non2xx}`, '', '']),
+    row([`… the reference at the same paced rate (yardstick: one durable insert)`, `${fmt(hReference.rate)} req/s`, `${hReference.latency.p50} / ${hReference.latency.p99} ms (max ${hReference.latency.max})`, `${hReference.errors}, ${hReference.non2xx}`, '', '']),
     row([`the same number through autocannon's overallRate, ${CONNECTION_COUNTS[0]} connections (full-speed bursts each second; earlier runs' method)`, `${fmt(rate(hBurst))} scans/s`, `${hBurst.latency.p50} / ${hBurst.latency.p99} ms`, `${hBurst.errors + hBurst.timeouts}, ${hBurst.non2xx}`, '', '']),
     row(['gridpass POST /v1/scans/batch, 1000 items, 2 connections', `${fmt(batchRate)} scans/s`, `${batch.latency.p50} / ${batch.latency.p99} ms per batch`, `${batch.errors + batch.timeouts}, ${batch.non2xx}`, '≥ 5,000 scans/s', verdict(batchRate >= 5000)])
   ].join('\n'))
