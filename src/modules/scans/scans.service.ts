@@ -181,11 +181,11 @@ export function createScansService (app: FastifyInstance) {
     // One round trip for the person, their status entries and their sightings around the scan time, asked for while
     // the signature is being checked (both wait on other threads); its answer is used only if the signature holds.
     const lookup = queries.lookup(code.unverified.sub, scannedAt)
+    // Marked handled at once: should the read fail while the verify is still running, that must not count as an
+    // unhandled rejection (which ends the process); the failure reaches the request when it awaits the read below.
+    lookup.catch(() => {})
     const verified = await code.verified
-    if (!verified.ok) {
-      lookup.catch(() => {})
-      return deny(verified.reason)
-    }
+    if (!verified.ok) return deny(verified.reason)
     const { claims } = verified
     const { person, entries, around } = await lookup
     if (person === undefined) return deny('unknown_person')
