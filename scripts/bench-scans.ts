@@ -21,10 +21,10 @@ import pg from 'pg'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii } from '../src/lib/pii.ts'
 import { idNumberOf, openSink, seed } from './lib/seed.ts'
-import { startServer, type ServerProcess } from './lib/server-process.ts'
+import { startServer, type ServerProcess, type StartOptions } from './lib/server-process.ts'
 import { profileClock, topSelfTime } from './lib/cpu-profile.ts'
 import { measureCpu, type CpuReport } from './lib/thread-cpu.ts'
-import { pacedLoad } from './lib/paced-load.ts'
+import { pacedLoad, type PacedResult } from './lib/paced-load.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -163,19 +163,25 @@ try {
     return best as { r: Result, connections: number }
   }
 
-  // 4. Baseline: bare Fastify + one ES256 verify, separate process, same machine, same bodies.
-  const baseline = await startServer({ entry: 'scripts/lib/baseline-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir }, ready: /baseline listening on (http:\/\/\S+)/ })
-  servers.push(baseline)
-  const { r: b, connections: bConnections } = await maxRate('baseline', baseline.child.pid, baseline.base)
-  baseline.child.kill('SIGTERM')
-  await baseline.exited
+  // The yardsticks, each run alone on the machine (started for a measurement, stopped after it):
+  // the baseline, bare Fastify + one ES256 verify, separate process, same machine, same bodies; and a reference, not
+  // a target, the baseline plus one durable SQLite insert through gridpass's scan thread.
+  const BASELINE: StartOptions = { entry: 'scripts/lib/baseline-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir }, ready: /baseline listening on (http:\/\/\S+)/ }
+  const REFERENCE: StartOptions = { entry: 'scripts/lib/durable-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir }, ready: /durable reference listening on (http:\/\/\S+)/ }
+  const alone = async <R>(spec: StartOptions, measure: (s: ServerProcess) => Promise<R>): Promise<R> => {
+    const s = await startServer(spec)
+    servers.push(s)
+    try {
+      return await measure(s)
+    } finally {
+      s.child.kill('SIGTERM')
+      await s.exited
+    }
+  }
 
-  // 4b. A reference, not a target: the baseline plus one durable SQLite insert through gridpass's scan thread.
-  const durable = await startServer({ entry: 'scripts/lib/durable-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir }, ready: /durable reference listening on (http:\/\/\S+)/ })
-  servers.push(durable)
-  const { r: d, connections: dConnections } = await maxRate('reference', durable.child.pid, durable.base)
-  durable.child.kill('SIGTERM')
-  await durable.exited
+  // 4. The baseline's and the reference's maximum rates.
+  const { r: b, connections: bConnections } = await alone(BASELINE, (s) => maxRate('baseline', s.child.pid, s.base))
+  const { r: d, connections: dConnections } = await alone(REFERENCE, (s) => maxRate('reference', s.child.pid, s.base))
 
   // 5. gridpass at the maximum rate, then at half of it.
   const gWindow = { from: profileClock(), to: 0 }
@@ -199,19 +205,12 @@ try {
   console.log(`  the paced half rate, as the server saw it: ${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`)
   // Yardsticks for the p99: the baseline and the reference at the same paced rate, each alone on the machine as gridpass
   // was (gridpass waits idle meanwhile). The reference's p99 is what one durable insert costs in latency here.
-  const pacedYardstick = async (entry: string, ready: RegExp, env: Record<string, string>): Promise<Awaited<ReturnType<typeof pacedLoad>>> => {
-    const s = await startServer({ entry, env, ready })
-    servers.push(s)
-    try {
-      await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
-      return await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high })
-    } finally {
-      s.child.kill('SIGTERM')
-      await s.exited
-    }
+  const pacedAtHalf = async (s: ServerProcess): Promise<PacedResult> => {
+    await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
+    return await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high })
   }
-  const hBaseline = await pacedYardstick('scripts/lib/baseline-server.ts', /baseline listening on (http:\/\/\S+)/, { GRIDPASS_KEYS_DIR: keysDir })
-  const hReference = await pacedYardstick('scripts/lib/durable-server.ts', /durable reference listening on (http:\/\/\S+)/, { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir })
+  const hBaseline = await alone(BASELINE, pacedAtHalf)
+  const hReference = await alone(REFERENCE, pacedAtHalf)
   // For comparison with earlier runs: autocannon's overallRate, which sends the same number in bursts.
   const hBurst = await single(base, { connections: CONNECTION_COUNTS[0] as number, overallRate: half })
 
