@@ -1,0 +1,40 @@
+// POST /v1/scans reads the person a token names while its signature is being checked (src/modules/scans/scans.service.ts).
+// Here every signature check is held back 300 ms (the real node:crypto check, run late), so that each read has
+// finished, and failed, before its verdict: the order that a read which is not handled at once turns into an
+// unhandled rejection, which ends the process.
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'drizzle-orm'
+import t from 'tap'
+import * as jws from '../src/lib/jws.ts'
+import { attackerKey, decode, es256, forge } from './support/tokens.ts'
+import type * as Helper from './helper.ts'
+
+const VERIFY_DELAY_MS = 300
+const { eachDb, bearerOf } = await t.mockImport<typeof Helper>('./helper.ts', {
+  '../src/lib/jws.ts': { ...jws, verifyEs256: async (...args: Parameters<typeof jws.verifyEs256>) => { await sleep(VERIFY_DELAY_MS); return await jws.verifyEs256(...args) } }
+})
+
+eachDb('a read that fails before its signature check ends is a 500 for that scan only, a forged token is still bad_signature, and the process stays up', async (t, ctx) => {
+  const cp = await ctx.checkpoint()
+  const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
+  const person = await ctx.resident({ profile: { name: '张三' } })
+  const code = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(person.token) })).json().token as string
+  const { header, payload } = decode(code)
+  const forged = forge(header, payload, (i) => es256(i, attackerKey().privateKey))
+  const post = (token: string) => ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(volunteer), payload: { id: randomUUID(), token, checkpointId: cp } })
+  const trailRows = async (): Promise<number> => (await ctx.app.store.db.select({ id: ctx.app.store.t.scans.id }).from(ctx.app.store.t.scans)).length
+  t.match((await post(code)).json(), { decision: 'allow', recorded: true }, 'a first scan (on SQLite it starts the scan thread, which prepares its statements)')
+
+  // Every read of a scan now fails: the person's status entries are gone from the schema.
+  const store = ctx.app.store
+  const drop = store.dialect === 'sqlite' ? sql`DROP TABLE status_entries` : sql`DROP TABLE status_entries CASCADE`
+  await (store.dialect === 'sqlite' ? store.db.run(drop) : store.rows(store.db, drop))
+  const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 === 0 ? code : forged)))
+  for (const [i, res] of answers.entries()) {
+    if (i % 2 === 0) t.match({ status: res.statusCode, body: res.json() }, { status: 500, body: { code: 'GP_INTERNAL' } }, 'the valid code: the read failed, a 500')
+    else t.match({ status: res.statusCode, body: res.json() }, { status: 200, body: { decision: 'deny', reason: 'bad_signature', personId: null, displayName: null } }, 'the forged code: refused by its signature, its read thrown away')
+  }
+  t.equal(await trailRows(), 1, 'nothing recorded but the first scan')
+  t.equal((await ctx.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'the process still answers')
+})
