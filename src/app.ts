@@ -10,7 +10,7 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
 import { securityHeaders } from './lib/security-headers.ts'
-import type { DbOptions } from './db/index.ts'
+import { transientDbError, type DbOptions } from './db/index.ts'
 import { ErrorBody, FASTIFY_CODES, NotFound, RateLimited, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
 import keysPlugin from './plugins/keys.ts'
@@ -93,7 +93,15 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     } else if (!code.startsWith('GP_') && statusCode < 500) {
       code = statusCode === 429 ? 'GP_RATE_LIMITED' : statusCode === 404 ? 'GP_NOT_FOUND' : 'GP_VALIDATION'
     }
-    if (statusCode >= 500) {
+    if (statusCode >= 500 && transientDbError(err)) {
+      // Another connection held a lock past GRIDPASS_DB_LOCK_TIMEOUT_MS (a long write, a checkpoint, a migration):
+      // the transaction was rolled back, and a retry will do (scans and batches are idempotent on their ids).
+      request.log.warn({ err, reqId: request.id }, 'database busy')
+      statusCode = 503
+      code = 'GP_UNAVAILABLE'
+      message = 'the database is busy; retry in a moment'
+      void reply.header('retry-after', '1')
+    } else if (statusCode >= 500) {
       request.log.error({ err, reqId: request.id }, 'request failed')
       code = statusCode === 503 ? 'GP_UNAVAILABLE' : 'GP_INTERNAL'
       message = statusCode === 503 ? 'the service is not available right now' : 'internal error'

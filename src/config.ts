@@ -14,6 +14,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_DEV_OTP: Type.Optional(Type.Boolean()),
   GRIDPASS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 28 }),
   GRIDPASS_TRACING_MAX_ROWS: Type.Integer({ minimum: 1000, maximum: 100_000_000, default: 2_000_000 }),
+  GRIDPASS_DB_LOCK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
 })
@@ -31,6 +32,8 @@ export interface Config {
   retentionDays: number
   /** The most presences one contacts call may read plus encounters it may find; more is 422 GP_TRACE_TOO_LARGE. */
   tracingMaxRows: number
+  /** How long a write waits for another connection's lock; then the request is answered 503 GP_UNAVAILABLE. */
+  dbLockTimeoutMs: number
   logLevel: string
   production: boolean
   /** Milliseconds since the epoch. Tests replace it to drive every time-dependent rule. */
@@ -73,6 +76,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     devOtp,
     retentionDays: converted.GRIDPASS_RETENTION_DAYS,
     tracingMaxRows: converted.GRIDPASS_TRACING_MAX_ROWS,
+    dbLockTimeoutMs: converted.GRIDPASS_DB_LOCK_TIMEOUT_MS,
     logLevel: converted.LOG_LEVEL,
     production,
     now: Date.now,

@@ -37,11 +37,14 @@ export interface Database_ {
   /** Runs a raw statement that returns rows, on either dialect. */
   rows: <R = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>) => Promise<R[]>
   close: () => Promise<void>
+  /** How long a statement waits for another connection's lock (DbOptions.lockTimeoutMs). */
+  lockTimeoutMs: number
   /** SQLite only: the raw connection, for the prepared statements of hot paths (src/db/scan-queries.ts). */
   sqlite?: Database.Database
 }
 export type { Database_ as GridpassDb }
 
+const DEFAULT_LOCK_TIMEOUT_MS = 5000
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
 
 export interface DbOptions {
@@ -49,21 +52,29 @@ export interface DbOptions {
   pgSchema?: string
   /** PostgreSQL pool size. */
   poolSize?: number
+  /**
+   * How long a statement waits for a lock another connection holds before it fails (default 5000 ms): SQLite's
+   * busy_timeout, on the main connection and the scan thread; PostgreSQL's lock_timeout. Such a failure is
+   * answered 503 GP_UNAVAILABLE (see transientDbError), never a wait without end.
+   */
+  lockTimeoutMs?: number
 }
 
 export async function createDb (url: string, options: DbOptions = {}): Promise<Database_> {
-  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length))
+  if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options)
   return openPg(url, options)
 }
 
-function openSqlite (path: string): Database_ {
+function openSqlite (path: string, options: DbOptions): Database_ {
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw new Error(`bad lock timeout ${lockTimeoutMs}`)
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
   const client = new Database(path)
   client.pragma('journal_mode = WAL')
   client.pragma('foreign_keys = ON')
   // FULL: an answered write survives a power cut, not only a process crash.
   client.pragma('synchronous = FULL')
-  client.pragma('busy_timeout = 5000')
+  client.pragma(`busy_timeout = ${lockTimeoutMs}`)
   // A county's trail is millions of rows: keep the hot indexes in memory (64 MiB cache). No mmap: with the scan
   // thread committing on its own connection, mapped reads here were measured 6× slower than plain ones.
   client.pragma('cache_size = -65536')
@@ -101,6 +112,7 @@ function openSqlite (path: string): Database_ {
     t: sqliteSchema,
     dialect: 'sqlite',
     sqlite: client,
+    lockTimeoutMs,
     tx,
     lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
@@ -131,19 +143,26 @@ function startCheckpointer (path: string): { close: () => Promise<void> } {
 async function openPg (url: string, options: DbOptions): Promise<Database_> {
   const schema = options.pgSchema
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`)
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 10,
-    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {})
-  })
-  if (schema !== undefined) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw new Error(`bad lock timeout ${lockTimeoutMs}`)
+  const searchPath = schema !== undefined ? ` -c search_path=${schema}` : ''
+  // Migrations on a connection of their own, without the lock timeout: a copy of the service that starts while
+  // another one migrates waits for it, however long that takes.
+  const migrator = new pg.Pool({ connectionString: url, max: 1, ...(schema !== undefined ? { options: searchPath.trim() } : {}) })
+  try {
+    if (schema !== undefined) await migrator.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+    await migratePg(drizzlePg(migrator), { migrationsFolder: resolve(MIGRATIONS, 'pg'), migrationsSchema: schema ?? 'drizzle' })
+  } finally {
+    await migrator.end()
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, options: `-c lock_timeout=${lockTimeoutMs}${searchPath}` })
   const pgDb = drizzlePg(pool, { schema: pgSchema })
-  await migratePg(pgDb, { migrationsFolder: resolve(MIGRATIONS, 'pg'), migrationsSchema: schema ?? 'drizzle' })
   const db = pgDb as unknown as Db
   return {
     db,
     t: pgSchema as unknown as Tables,
     dialect: 'pg',
+    lockTimeoutMs,
     tx: async (fn) => pgDb.transaction(async (trx) => fn(trx as unknown as Db)),
     lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`) },
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
@@ -153,6 +172,23 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
     close: async () => { await pool.end() }
   }
 }
+
+/**
+ * When err (or its cause) says the database could not do the work right now, but could in a moment: a lock held too
+ * long by another connection (SQLite BUSY or LOCKED, PostgreSQL lock_not_available), a serialisation failure or
+ * deadlock, a server refusing connections. Nothing of the failed transaction was written, and retrying is safe.
+ */
+export function transientDbError (err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code } = e as Error & { code?: unknown }
+    if (typeof code !== 'string') continue
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return true
+    if (PG_TRANSIENT.has(code)) return true
+  }
+  return false
+}
+/** lock_not_available, serialization_failure, deadlock_detected, too_many_connections, cannot_connect_now. */
+const PG_TRANSIENT = new Set(['55P03', '40001', '40P01', '53300', '57P03'])
 
 /**
  * When err (or its cause) is a unique-index violation, on either dialect: the constraint name and message, for the

@@ -88,7 +88,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : mode === 'all' ? stmt(name).all(p) : rawStmt(name).all(p)))
     writeOps = async (list) => store.tx(async () => list.map(([name, p]) => stmt(name).run(p).changes))
   } else {
-    const thread = createSqliteThread(client.name, statements)
+    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs })
     reads = thread.read
     writeOps = thread.write
     close = thread.close

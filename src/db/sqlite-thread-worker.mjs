@@ -22,7 +22,7 @@ const db = new Database(workerData.path)
 db.pragma('journal_mode = WAL')
 db.pragma('foreign_keys = ON')
 db.pragma('synchronous = NORMAL')
-db.pragma('busy_timeout = 5000')
+db.pragma(`busy_timeout = ${workerData.busyWaitMs ?? 5000}`)
 db.pragma('cache_size = -65536')
 // Checkpoints are the checkpoint thread's work (src/db/sqlite-checkpoint-worker.mjs), never a commit's.
 db.pragma('wal_autocheckpoint = 0')

@@ -3,7 +3,7 @@ import fp from 'fastify-plugin'
 import { createDb, type DbOptions } from '../db/index.ts'
 
 export default fp<{ dbOptions?: DbOptions }>(async (app, opts) => {
-  const store = await createDb(app.config.databaseUrl, opts.dbOptions)
+  const store = await createDb(app.config.databaseUrl, { lockTimeoutMs: app.config.dbLockTimeoutMs, ...opts.dbOptions })
   app.decorate('store', store)
   app.addHook('onClose', async () => { await store.close() })
 }, { name: 'gp-db' })

@@ -1,5 +1,6 @@
 // Group commit: scans that arrive together share one transaction (and one fsync); none is answered before its commit.
 // On a SQLite file the commit runs in the writer thread, so the next group gathers while the disk syncs.
+import { transientDbError } from '../../db/index.ts'
 import type { ScanQueries, ScanRow, SecurityRow } from '../../db/scan-queries.ts'
 
 export type { ScanRow, SecurityRow }
@@ -36,7 +37,8 @@ export function createScanWriter (queries: Pick<ScanQueries, 'write'>, maxBatch 
     try {
       await commit(batch)
     } catch (err) {
-      if (batch.length === 1) { (batch[0] as Waiter).reject(err); return }
+      // A lock held too long fails the whole group at once: each row alone would wait for the lock again.
+      if (batch.length === 1 || transientDbError(err)) { for (const w of batch) w.reject(err); return }
       // One bad row (say, its person was deleted meanwhile) must not fail the others: each alone.
       for (const w of batch) {
         try { await commit([w]) } catch (e) { w.reject(e) }

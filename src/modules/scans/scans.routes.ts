@@ -22,7 +22,7 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     schema: {
       tags: ['scans'], summary: 'Verify a scanned code and record it (volunteer assigned to the checkpoint, admin)', security: bearer,
       description: 'allow only when the person\'s colour now on the server is green. A token that fails verification is answered 200 deny with recorded:false and personId:null. Answered only after the scan is committed.',
-      body: ScanBody, response: { 200: ScanAnswer, ...errors(400, 401, 403, 404, 409, 413, 415) }
+      body: ScanBody, response: { 200: ScanAnswer, ...errors(400, 401, 403, 404, 409, 413, 415, 503) }
     }
   }, async (request) => scans.judge(request.user, request.body, 'scan'))
 
@@ -32,7 +32,7 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     schema: {
       tags: ['scans'], summary: 'Sync an offline scanner\'s queue: up to 1000 scans, one answer each, in order', security: bearer,
       description: 'Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or in the future → deny clock_out_of_range. One bad item never fails the others: it gets {id, error}.',
-      body: BatchBody, response: { 200: BatchReply, ...errors(400, 401, 403, 413, 415) }
+      body: BatchBody, response: { 200: BatchReply, ...errors(400, 401, 403, 413, 415, 503) }
     }
   }, async (request) => {
     const judgeItem = async (item: unknown, index: number) => {
