@@ -171,3 +171,21 @@ eachDb('security headers (helmet\'s defaults) on API answers, errors and pages; 
   t.equal(jwks.headers['access-control-allow-origin'], '*', 'the public key set is open to every origin')
   t.equal(jwks.headers['x-content-type-options'], 'nosniff')
 })
+
+t.test('one access-log line per request, when it is answered: method, path without query values, status, time', async (t) => {
+  const lines: string[] = []
+  const ctx = await makeCtx(t, 'sqlite', { config: { logger: true, logLevel: 'info' }, build: { logStream: { write (line: string) { lines.push(line) } } } })
+  const phone = nextPhone()
+  lines.length = 0
+  t.equal((await ctx.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
+  t.equal((await ctx.inject({ method: 'GET', url: '/v1/people?idNumber=420581199001011234&purpose=case-1' })).statusCode, 401)
+  t.equal((await ctx.inject({ method: 'POST', url: '/v1/auth/otp', payload: { phone: `${phone}9` } })).statusCode, 400)
+  const entries = lines.map((l) => JSON.parse(l) as { msg: string, level: number, req?: { method: string, url: string }, res?: { statusCode: number }, responseTime?: number })
+  t.same(entries.map((e) => [e.msg, e.level, e.req?.method, e.req?.url, e.res?.statusCode]), [
+    ['request completed', 30, 'GET', '/healthz', 200],
+    ['request completed', 30, 'GET', '/v1/people?idNumber=*&purpose=*', 401],
+    ['request completed', 30, 'POST', '/v1/auth/otp', 400]
+  ], 'three requests, three lines (no separate "incoming request" line), the query values hidden')
+  for (const e of entries) t.ok(typeof e.responseTime === 'number' && e.responseTime >= 0, 'with the time it took')
+  t.notOk(lines.join('').includes(phone), 'no phone number in the log')
+})
