@@ -80,3 +80,38 @@ t.test('a write that cannot get the lock within its wait fails with SQLITE_BUSY,
   t.same(await thread.write([['insert', ['e', 5]]]), [1], 'the next write commits once the lock is free')
   t.same(await thread.read([['count', [], 'get']]), [{ n: 2 }], 'none of the failed rows was written')
 })
+
+t.test('the thread starts when created and says when its statements are prepared; one it cannot prepare rejects ready, and the next call starts it again', async (t) => {
+  const { thread } = scene(t)
+  await t.resolves(thread.ready, 'ready once the statements are prepared')
+
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-thread-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const path = join(dir, 'x.db')
+  const setup = new Database(path)
+  setup.pragma('journal_mode = WAL')
+  setup.exec('CREATE TABLE other (id TEXT PRIMARY KEY)')
+  const broken = createSqliteThread(path, STATEMENTS)
+  t.teardown(async () => { await broken.close() })
+  await t.rejects(broken.ready, { message: 'the SQLite scan thread could not start: no such table: scans' }, 'no table for its statements: ready rejects with SQLite\'s reason')
+  setup.exec('CREATE TABLE scans (id TEXT PRIMARY KEY, at INTEGER NOT NULL)')
+  setup.close()
+  t.same(await broken.write([['insert', ['a', 1]]]), [1], 'once the table exists, the next call starts a new thread that works')
+})
+
+t.test('the service does not start on a schema the scan thread cannot prepare its statements on', async (t) => {
+  const { buildApp } = await import('../src/app.ts')
+  const { loadConfig } = await import('../src/config.ts')
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-start-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const config = { ...loadConfig({}), databaseUrl: `file:${join(dir, 'gridpass.db')}`, keysDir: join(dir, 'keys'), logger: false, maxEventLoopDelayMs: 0 }
+  const first = await buildApp(config)
+  await first.ready()
+  await first.close()
+  // Damage that the migrations do not repair: they are recorded as applied.
+  const db = new Database(join(dir, 'gridpass.db'))
+  db.exec('DROP TABLE status_entries')
+  db.close()
+  await t.rejects(async () => { const app = await buildApp(config); try { await app.ready() } finally { await app.close() } },
+    { message: /the SQLite scan thread could not start: no such table: status_entries/ }, 'the start fails, naming the missing table')
+})

@@ -27,6 +27,8 @@ export interface ScanQueries {
   /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
   write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
   close: () => Promise<void>
+  /** Resolves when the queries can run: on a SQLite file, once the scan thread has prepared them. */
+  ready: () => Promise<void>
 }
 
 const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags'] as const
@@ -75,6 +77,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   let reads: (list: ReadOp[]) => Promise<unknown[]>
   let writeOps: (list: WriteOp[]) => Promise<Array<number | Error>>
   let close: ScanQueries['close'] = async () => {}
+  let ready: ScanQueries['ready'] = async () => {}
   if (client.memory) {
     const prepared = new Map(Object.entries(statements).map(([name, text]) => [name, client.prepare(text)]))
     const stmt = (name: string): Statement => prepared.get(name) as Statement
@@ -92,6 +95,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     reads = thread.read
     writeOps = thread.write
     close = thread.close
+    ready = async () => { await thread.ready }
   }
   const one = async <R>(name: Name, p: unknown[]): Promise<R> => (await reads([[name, p, 'get']]))[0] as R
 
@@ -117,7 +121,8 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       ;[...scans, ...security].forEach((r, i) => { const x = results[i] as number | Error; out.set(r.id, x instanceof Error ? x : x === 1) })
       return out
     },
-    close
+    close,
+    ready
   }
 }
 
@@ -138,6 +143,7 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
       return { person, entries, around: [...before, ...after] }
     },
     close: async () => {},
+    ready: async () => {},
     write: async (scans, security) => store.tx(async (tx) => {
       const written = new Set<string>()
       const free = async <R extends { id: string }>(rows: R[], other: typeof t.scans | typeof t.securityEvents): Promise<R[]> => {

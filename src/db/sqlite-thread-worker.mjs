@@ -5,7 +5,8 @@
 // WAL itself, asynchronously, before it answers: one fsync covers every commit made before it started (group commit),
 // and reads are answered meanwhile. An answered write has been synced, exactly as with synchronous=FULL.
 // Plain JavaScript on purpose: it starts in tens of milliseconds without a TypeScript loader.
-// Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql }, busyWaitMs? }; messages are answered in order:
+// Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql }, busyWaitMs? }; once the file is open and
+// every statement prepared → { ready: true } (a failure there ends the thread with its error); messages are answered in order:
 //   { id, reads: [[name, params, 'get' | 'all' | 'values'], …] } → { id, results: [row | rows | arrays, …] }
 //     ('values': every row as an array of its columns, which crosses between threads much cheaper than objects);
 //     the reads of one message share one read transaction (one snapshot, one round of file locks)
@@ -18,17 +19,25 @@ import { setTimeout } from 'node:timers'
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 
-const db = new Database(workerData.path)
-db.pragma('journal_mode = WAL')
-db.pragma('foreign_keys = ON')
-db.pragma('synchronous = NORMAL')
-db.pragma(`busy_timeout = ${workerData.busyWaitMs ?? 5000}`)
-db.pragma('cache_size = -65536')
-// Checkpoints are the checkpoint thread's work (src/db/sqlite-checkpoint-worker.mjs), never a commit's.
-db.pragma('wal_autocheckpoint = 0')
-db.pragma('journal_size_limit = 67108864')
-
-const statements = new Map(Object.entries(workerData.statements).map(([name, text]) => [name, db.prepare(text)]))
+// A SqliteError crosses to the parent as a bare { code } (its class cannot be cloned): a fault while opening or
+// preparing ends the thread with a plain Error that keeps SQLite's message.
+const opened = (() => {
+  try {
+    const db = new Database(workerData.path)
+    db.pragma('journal_mode = WAL')
+    db.pragma('foreign_keys = ON')
+    db.pragma('synchronous = NORMAL')
+    db.pragma(`busy_timeout = ${workerData.busyWaitMs ?? 5000}`)
+    db.pragma('cache_size = -65536')
+    // Checkpoints are the checkpoint thread's work (src/db/sqlite-checkpoint-worker.mjs), never a commit's.
+    db.pragma('wal_autocheckpoint = 0')
+    db.pragma('journal_size_limit = 67108864')
+    return { db, statements: new Map(Object.entries(workerData.statements).map(([name, text]) => [name, db.prepare(text)])) }
+  } catch (err) {
+    throw Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: err?.code })
+  }
+})()
+const { db, statements } = opened
 const statement = (name) => {
   const stmt = statements.get(name)
   if (stmt === undefined) throw new Error(`unknown statement ${name}`)
@@ -127,6 +136,9 @@ const commitAndSync = () => {
     if (queued.length > 0) commitAndSync(); else finish()
   })
 }
+
+// Opened, and every statement prepared: the service may start.
+parentPort.postMessage({ ready: true })
 
 parentPort.on('message', (msg) => {
   if (msg === 'close') {

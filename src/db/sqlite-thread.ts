@@ -17,11 +17,17 @@ export interface SqliteThread {
   /** Runs the ops in one transaction; resolves after COMMIT. */
   write: (ops: WriteOp[]) => Promise<WriteResult[]>
   close: () => Promise<void>
+  /**
+   * Resolves once the thread has opened the file and prepared every statement; rejects when it could not (a missing
+   * table, an unreadable file). The thread starts when created, so such a fault stops the service at its start
+   * instead of failing every scan; a thread that ends later is started again by the next call.
+   */
+  ready: Promise<void>
 }
 
 interface Job { resolve: (results: unknown[]) => void, reject: (err: Error) => void }
 type WireError = { error: { message: string, code?: string } }
-type Reply = { id: number, results?: unknown[] } & Partial<WireError>
+type Reply = { id: number, results?: unknown[], ready?: true } & Partial<WireError>
 
 const asError = (e: WireError['error']): Error => Object.assign(new Error(e.message), { code: e.code })
 const isWireError = (r: unknown): r is WireError => typeof r === 'object' && r !== null && 'error' in r
@@ -37,6 +43,15 @@ export function createSqliteThread (path: string, statements: Record<string, str
   let worker: Worker | null = null
   let next = 0
   const jobs = new Map<number, Job>()
+  let started: { resolve: () => void, reject: (err: Error) => void } | null = null
+  const ready = new Promise<void>((resolve, reject) => { started = { resolve, reject } })
+  // Awaited by the service's start; marked handled so that a thread that never starts is not also an unhandled rejection.
+  ready.catch(() => {})
+  const settle = (err?: Error): void => {
+    if (started === null) return
+    if (err === undefined) started.resolve(); else started.reject(new Error(`the SQLite scan thread could not start: ${err.message ?? String(err)}`))
+    started = null
+  }
 
   const failAll = (err: Error): void => {
     for (const job of jobs.values()) job.reject(err)
@@ -48,6 +63,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
       ...(options.execArgv !== undefined ? { execArgv: [...process.execArgv, ...options.execArgv] } : {})
     })
     w.on('message', (msg: Reply) => {
+      if (msg.ready === true) { settle(); return }
       const job = jobs.get(msg.id)
       if (job === undefined) return
       jobs.delete(msg.id)
@@ -55,10 +71,17 @@ export function createSqliteThread (path: string, statements: Record<string, str
       else job.resolve(msg.results ?? [])
     })
     // A crashed thread fails what it held (none of it was acknowledged); the next call starts a new one.
-    w.on('error', (err) => { if (worker === w) worker = null; failAll(err) })
-    w.on('exit', (code) => { if (worker === w) worker = null; if (jobs.size > 0) failAll(new Error(`the SQLite scan thread exited (${code})`)) })
+    // (An error is followed by an exit; by then the next call may have started a new thread, whose jobs are not this one's.)
+    w.on('error', (err) => { if (worker === w) worker = null; settle(err); failAll(err) })
+    w.on('exit', (code) => {
+      if (worker !== w) return
+      worker = null
+      settle(new Error(`it exited (${code})`))
+      failAll(new Error(`the SQLite scan thread exited (${code})`))
+    })
     return w
   }
+  worker = start()
   const send = (body: { reads: ReadOp[] } | { ops: WriteOp[] }): Promise<unknown[]> => {
     worker ??= start()
     const w = worker
@@ -86,6 +109,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
       pending.push({ reads, resolve, reject })
     }),
     write: async (ops) => (await send({ ops })).map((r) => (isWireError(r) ? asError(r.error) : r as number)),
+    ready,
     async close () {
       const w = worker
       worker = null

@@ -63,6 +63,8 @@ export function createScansService (app: FastifyInstance) {
   const offlineWindowMs = Math.min(OFFLINE_WINDOW_MS, config.retentionDays * 86_400_000)
   const auth = createAuthService(app)
   const writer = createScanWriter(queries)
+  // The scan thread (SQLite) starts with the service: a schema it cannot prepare its statements on stops the start.
+  app.addHook('onReady', async () => { await queries.ready() })
   app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
 
   const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
