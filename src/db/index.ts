@@ -60,14 +60,19 @@ export interface DbOptions {
   lockTimeoutMs?: number
 }
 
+function lockTimeoutOf (options: DbOptions): number {
+  const ms = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
+  if (!Number.isSafeInteger(ms) || ms < 1) throw new Error(`bad lock timeout ${ms}`)
+  return ms
+}
+
 export async function createDb (url: string, options: DbOptions = {}): Promise<Database_> {
   if (url.startsWith('file:')) return openSqlite(url.slice('file:'.length), options)
   return openPg(url, options)
 }
 
 function openSqlite (path: string, options: DbOptions): Database_ {
-  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
-  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw new Error(`bad lock timeout ${lockTimeoutMs}`)
+  const lockTimeoutMs = lockTimeoutOf(options)
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
   const client = new Database(path)
   client.pragma('journal_mode = WAL')
@@ -143,8 +148,7 @@ function startCheckpointer (path: string): { close: () => Promise<void> } {
 async function openPg (url: string, options: DbOptions): Promise<Database_> {
   const schema = options.pgSchema
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`bad schema name ${schema}`)
-  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS
-  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1) throw new Error(`bad lock timeout ${lockTimeoutMs}`)
+  const lockTimeoutMs = lockTimeoutOf(options)
   const searchPath = schema !== undefined ? ` -c search_path=${schema}` : ''
   // Migrations on a connection of their own, without the lock timeout: a copy of the service that starts while
   // another one migrates waits for it, however long that takes.
