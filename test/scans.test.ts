@@ -87,3 +87,36 @@ eachDb('the gate shows the masked name as it is now: a corrected name shows at t
   t.equal(put.statusCode, 200, put.body)
   t.equal((await scan()).displayName, '欧阳**', 'the new name, not the remembered one')
 })
+
+eachDb('a full 1000-item batch (ten slices judged side by side): one answer per item, in order, each scan recorded once', async (t, ctx) => {
+  const cp = await ctx.checkpoint()
+  const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
+  const people = await Promise.all(['张三', '李四', '王五'].map(async (name) => ctx.resident({ profile: { name } })))
+  const codes = await Promise.all(people.map(async (p) => (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(p.token) })).json().token as string))
+  // A fever for 王五: yellow, denied but recorded.
+  await ctx.inject({ method: 'POST', url: '/v1/me/declarations', headers: bearerOf((people[2] as { token: string }).token), payload: { temperature: 38.5, symptoms: [], visitedHighRiskArea: false, contactWithConfirmed: false } })
+  const items: Array<Record<string, unknown>> = Array.from({ length: 1000 }, (_, i) => ({ id: randomUUID(), token: codes[i % 3], checkpointId: cp, direction: 'in' }))
+  items[150] = { id: randomUUID(), token: 'garbage', checkpointId: cp } // refused, not recorded
+  items[420] = { bad: true } // not a scan: an error for this item only
+  items[777] = { ...items[5] } // the same scan sent twice, five slices apart
+  const res = await ctx.inject({ method: 'POST', url: '/v1/scans/batch', headers: bearerOf(volunteer), payload: { scans: items } })
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  const results = res.json().results as Array<{ id: string | null, decision?: string, reason?: string | null, personId?: string, recorded?: boolean, duplicate?: boolean, error?: { code: string } }>
+  t.equal(results.length, 1000, 'one answer per item')
+  t.same(results.map((r) => r.id), items.map((i) => (typeof i.id === 'string' ? i.id : null)), 'in the order of the items')
+  const at = (i: number) => results[i] as (typeof results)[number]
+  t.match(at(150), { decision: 'deny', reason: 'malformed', recorded: false })
+  t.match(at(420), { id: null, error: { code: 'GP_VALIDATION' } })
+  t.same([at(5).duplicate, at(777).duplicate].sort(), [false, true], 'the scan sent twice: recorded once, the other copy a duplicate')
+  let mismatched = 0
+  for (const [i, r] of results.entries()) {
+    if (i === 150 || i === 420 || i === 777 || i === 5) continue
+    const person = people[i % 3] as { personId: string }
+    const want = i % 3 === 2 ? { decision: 'deny', reason: 'color_yellow' } : { decision: 'allow', reason: null }
+    if (r.personId !== person.personId || r.decision !== want.decision || r.reason !== want.reason || r.recorded !== true || r.duplicate !== false) mismatched++
+  }
+  t.equal(mismatched, 0, 'every other item: its own person, the colour\'s decision, recorded, not a duplicate')
+  const rows = await ctx.app.store.db.select({ id: ctx.app.store.t.scans.id }).from(ctx.app.store.t.scans)
+  t.equal(rows.length, 997, 'the trail holds each recorded scan once: 1000 items less the refused, the malformed and the second copy')
+  t.equal(new Set(rows.map((r) => r.id)).size, 997)
+})

@@ -10,6 +10,8 @@ import imageRoutes from './image.routes.ts'
 import placesRoutes from '../places/places.routes.ts'
 
 const BATCH_SLICE = 100
+/** Slices judged at once: a slice waiting for its commit and fsync while the next is verified and read. */
+const SLICES_IN_FLIGHT = 4
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export default async function scansRoutes (fastify: FastifyInstance): Promise<void> {
@@ -49,11 +51,23 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
       }
     }
     // Slices, with a turn of the event loop between them: a 1000-item sync must not hold up the gates that scan live.
-    const results = []
-    for (let i = 0; i < request.body.scans.length; i += BATCH_SLICE) {
-      results.push(...await Promise.all(request.body.scans.slice(i, i + BATCH_SLICE).map((item, j) => judgeItem(item, i + j))))
+    // Up to SLICES_IN_FLIGHT at once: while one waits for its commit and fsync, the next is verified and read.
+    const { scans: items } = request.body
+    const results: Array<Awaited<ReturnType<typeof judgeItem>>> = new Array(items.length)
+    const slices: Array<Promise<void>> = []
+    const running = new Set<Promise<void>>()
+    let failed = false
+    for (let i = 0; i < items.length && !failed; i += BATCH_SLICE) {
+      const slice = Promise.all(items.slice(i, i + BATCH_SLICE).map(async (item, j) => { results[i + j] = await judgeItem(item, i + j) })).then(() => {})
+      slices.push(slice)
+      // Marked handled here; the failure itself reaches the request through Promise.all below.
+      const settled = slice.then(() => {}, () => { failed = true })
+      running.add(settled)
+      void settled.then(() => { running.delete(settled) })
+      if (running.size >= SLICES_IN_FLIGHT) await Promise.race(running)
       await yieldToLoop()
     }
+    await Promise.all(slices)
     return { results }
   })
 
