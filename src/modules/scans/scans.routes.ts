@@ -43,7 +43,7 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
         return { id, error: { statusCode: 400, code: 'GP_VALIDATION', message: describeValidation(checkScanItem.errors ?? [], `body.scans[${index}]`) } }
       }
       try {
-        return await scans.judge(request.user, item, 'batch')
+        return await scans.judge(request.user, item, 'batch', stop.signal)
       } catch (err) {
         const e = err as { statusCode?: number, code?: string, message: string }
         if (e.code?.startsWith('GP_') === true && (e.statusCode ?? 500) < 500) return { id, error: { statusCode: e.statusCode as number, code: e.code, message: e.message } }
@@ -52,22 +52,24 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     }
     // Slices, with a turn of the event loop between them: a 1000-item sync must not hold up the gates that scan live.
     // Up to SLICES_IN_FLIGHT at once: while one waits for its commit and fsync, the next is verified and read.
+    // An item that fails with a 5xx (the database busy) fails the request: no item writes after that, and the answer
+    // waits for the writes already under way, so that when the scanner gets it nothing of its batch is still being
+    // written (and none waits for the lock again).
     const { scans: items } = request.body
     const results: Array<Awaited<ReturnType<typeof judgeItem>>> = new Array(items.length)
-    const slices: Array<Promise<void>> = []
+    const failures: unknown[] = []
+    const stop = new AbortController()
     const running = new Set<Promise<void>>()
-    let failed = false
-    for (let i = 0; i < items.length && !failed; i += BATCH_SLICE) {
-      const slice = Promise.all(items.slice(i, i + BATCH_SLICE).map(async (item, j) => { results[i + j] = await judgeItem(item, i + j) })).then(() => {})
-      slices.push(slice)
-      // Marked handled here; the failure itself reaches the request through Promise.all below.
-      const settled = slice.then(() => {}, () => { failed = true })
-      running.add(settled)
-      void settled.then(() => { running.delete(settled) })
+    for (let i = 0; i < items.length && failures.length === 0; i += BATCH_SLICE) {
+      const slice: Promise<void> = Promise.all(items.slice(i, i + BATCH_SLICE).map(async (item, j) => {
+        try { results[i + j] = await judgeItem(item, i + j) } catch (error) { failures.push(error); stop.abort(error) }
+      })).then(() => { running.delete(slice) })
+      running.add(slice)
       if (running.size >= SLICES_IN_FLIGHT) await Promise.race(running)
       await yieldToLoop()
     }
-    await Promise.all(slices)
+    await Promise.all(running)
+    if (failures.length > 0) throw failures[0]
     return { results }
   })
 

@@ -153,8 +153,11 @@ export function createScansService (app: FastifyInstance) {
     return flags
   }
 
-  /** Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. */
-  async function judge (actor: Session, input: ScanInput, source: Source): Promise<ScanAnswer> {
+  /**
+   * Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. Once `stop` is aborted
+   * (a batch whose other item failed with a 5xx) nothing more is written for it: it throws the abort's reason instead.
+   */
+  async function judge (actor: Session, input: ScanInput, source: Source, stop?: AbortSignal): Promise<ScanAnswer> {
     const receivedAt = config.now()
     const requestHash = requestHashOf(input.token, input.checkpointId)
     const cp = await checkpoint(input.checkpointId)
@@ -167,6 +170,7 @@ export function createScansService (app: FastifyInstance) {
     const scannedAt = input.scannedAt === undefined ? receivedAt : Date.parse(input.scannedAt)
     const at = offline ? scannedAt : receivedAt
     const deny = async (reason: Reason): Promise<ScanAnswer> => {
+      stop?.throwIfAborted()
       const inserted = await writer.write({
         kind: 'security',
         row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
@@ -202,6 +206,7 @@ export function createScansService (app: FastifyInstance) {
       scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,
       color, decision, reason, jti: claims.jti, offline, requestHash, flags: flags.length > 0 ? JSON.stringify(flags) : null
     }
+    stop?.throwIfAborted()
     const inserted = await writer.write({ kind: 'scan', row })
     if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
     scanSeries({ decision, reason: reason ?? 'none', source }).inc()
