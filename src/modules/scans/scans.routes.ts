@@ -57,19 +57,19 @@ export default async function scansRoutes (fastify: FastifyInstance): Promise<vo
     // written (and none waits for the lock again).
     const { scans: items } = request.body
     const results: Array<Awaited<ReturnType<typeof judgeItem>>> = new Array(items.length)
-    const failures: unknown[] = []
+    // Aborted by the first item that fails; its reason is that failure (later aborts change nothing).
     const stop = new AbortController()
     const running = new Set<Promise<void>>()
-    for (let i = 0; i < items.length && failures.length === 0; i += BATCH_SLICE) {
+    for (let i = 0; i < items.length && !stop.signal.aborted; i += BATCH_SLICE) {
       const slice: Promise<void> = Promise.all(items.slice(i, i + BATCH_SLICE).map(async (item, j) => {
-        try { results[i + j] = await judgeItem(item, i + j) } catch (error) { failures.push(error); stop.abort(error) }
+        try { results[i + j] = await judgeItem(item, i + j) } catch (error) { stop.abort(error) }
       })).then(() => { running.delete(slice) })
       running.add(slice)
       if (running.size >= SLICES_IN_FLIGHT) await Promise.race(running)
       await yieldToLoop()
     }
     await Promise.all(running)
-    if (failures.length > 0) throw failures[0]
+    if (stop.signal.aborted) throw stop.signal.reason
     return { results }
   })
 
