@@ -41,6 +41,11 @@ export interface Database_ {
   lockTimeoutMs: number
   /** SQLite only: the raw connection, for the prepared statements of hot paths (src/db/scan-queries.ts). */
   sqlite?: Database.Database
+  /**
+   * PostgreSQL only: the pool, for named prepared statements on hot paths (planned once per connection, where
+   * drizzle's queries are planned at every call). Its bigint columns come back as strings.
+   */
+  pg?: pg.Pool
 }
 export type { Database_ as GridpassDb }
 
@@ -173,7 +178,8 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
       const result = await (d as unknown as typeof pgDb).execute(query)
       return result.rows as R[]
     },
-    close: async () => { await pool.end() }
+    close: async () => { await pool.end() },
+    pg: pool
   }
 }
 

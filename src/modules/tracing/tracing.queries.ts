@@ -2,7 +2,7 @@
 // PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
 // the people met at a checkpoint.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { and, asc, between, eq, inArray } from 'drizzle-orm'
+import { and, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
 import { sql } from '../../db/index.ts'
 import { MAX_STAY_MS, normalizePlate } from './tracing.presences.ts'
@@ -142,17 +142,21 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   }
 }
 
+const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS "checkpointName", s.scanned_at AS "scannedAt", s.direction, s.color, s.decision, s.plate
+  FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = $1 AND s.scanned_at BETWEEN $2 AND $3 ORDER BY s.scanned_at, s.id`
+
 function pgQueries (store: GridpassDb): TracingQueries {
   const { db, t } = store
+  const pool = store.pg as NonNullable<GridpassDb['pg']>
   const scanCols = { id: t.scans.id, personId: t.scans.personId, checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, direction: t.scans.direction, plate: t.scans.plate }
   return {
     personExists: async (id) => (await db.select({ id: t.people.id }).from(t.people).where(eq(t.people.id, id)).limit(1)).length > 0,
-    trail: async (personId, from, to) => db.select({
-      id: t.scans.id, checkpointId: t.scans.checkpointId, checkpointName: t.checkpoints.name, scannedAt: t.scans.scannedAt,
-      direction: t.scans.direction, color: t.scans.color, decision: t.scans.decision, plate: t.scans.plate
-    }).from(t.scans).innerJoin(t.checkpoints, eq(t.checkpoints.id, t.scans.checkpointId))
-      .where(and(eq(t.scans.personId, personId), between(t.scans.scannedAt, from, to)))
-      .orderBy(asc(t.scans.scannedAt), asc(t.scans.id)),
+    // A named prepared statement: planned once per connection. Through drizzle the trail was planned at every call,
+    // 2.4 times the time of the same SQL prepared (county benchmark, session 3).
+    trail: async (personId, from, to) => {
+      const { rows } = await pool.query<TrailRow & { scannedAt: string }>({ name: 'gp_tracing_trail', text: TRAIL_SQL_PG, values: [personId, from, to] })
+      return rows.map((r) => ({ ...r, scannedAt: Number(r.scannedAt) }))
+    },
     scansOf: async (ids, from, to) => {
       const out: ScanRow[] = []
       for (const part of chunks(ids)) {
