@@ -113,6 +113,7 @@ interface Loader {
   stream: (table: string, columns: string[]) => Stream
   count: (table: string) => Promise<number>
   /** Drops the scans indexes (and, on PostgreSQL, its foreign keys); returns the statements that recreate them. */
+  /** Drops the scans indexes (and foreign keys), and turns off its triggers: the statements that restore them. */
   dropScanIndexes: () => Promise<string[]>
   exec: (statement: string) => Promise<void>
   finish: () => Promise<void>
@@ -166,8 +167,9 @@ async function openSqliteLoader (path: string): Promise<Loader> {
     },
     async count (table) { return db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number },
     async dropScanIndexes () {
-      const defs = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'scans' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string, sql: string }>
-      for (const d of defs) db.exec(`DROP INDEX ${d.name}`)
+      // Indexes first, then the triggers (migration 0005's stays triggers; the seed writes stay_start itself).
+      const defs = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = 'scans' AND sql IS NOT NULL ORDER BY type, name").all() as Array<{ type: string, name: string, sql: string }>
+      for (const d of defs) db.exec(`DROP ${d.type.toUpperCase()} ${d.name}`)
       return defs.map((d) => d.sql)
     },
     async exec (statement) { db.exec(statement) },
@@ -224,7 +226,9 @@ async function openPgLoader (url: string): Promise<Loader> {
       const fks = await client.query<{ conname: string, def: string }>("SELECT conname, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'scans'::regclass AND contype = 'f' ORDER BY conname")
       for (const i of idx.rows) await client.query(`DROP INDEX ${i.indexname}`)
       for (const f of fks.rows) await client.query(`ALTER TABLE scans DROP CONSTRAINT ${f.conname}`)
-      return [...idx.rows.map((i) => i.indexdef), ...fks.rows.map((f) => `ALTER TABLE scans ADD CONSTRAINT ${f.conname} ${f.def}`)]
+      // The stays triggers (migration 0005) too: the seed writes stay_start itself.
+      await client.query('ALTER TABLE scans DISABLE TRIGGER USER')
+      return [...idx.rows.map((i) => i.indexdef), ...fks.rows.map((f) => `ALTER TABLE scans ADD CONSTRAINT ${f.conname} ${f.def}`), 'ALTER TABLE scans ENABLE TRIGGER USER']
     },
     async exec (statement) { await client.query(statement) },
     async finish () { await client.query('ANALYZE') },
@@ -655,7 +659,9 @@ function bar (label: string, total: number, unit: string): cliProgress.SingleBar
   return b
 }
 
-const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags']
+const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags', 'stay_start']
+/** The longest stay (docs/tracing.md): an "out" more than this after its "in" ends no stay. */
+const MAX_STAY_MS = 4 * 3_600_000
 
 async function main (): Promise<void> {
   const { values: args } = parseArgs({
@@ -769,6 +775,9 @@ async function main (): Promise<void> {
     let written = 0
     const scanStart = performance.now()
     const byCp = new Float64Array(w.checkpoints.length)
+    // stay_start as migration 0005's triggers keep it (they are off during the load): per person and checkpoint, the
+    // time of the last scan written when it was an "in" (scans are written in time order).
+    const lastIn = new Map<number, number>()
     for (let d = 0; d < nDays; d++) {
       const dayStart = firstDay + d * DAY
       const weekday = new Date(dayStart + TZ_OFFSET).getUTCDay()
@@ -788,17 +797,23 @@ async function main (): Promise<void> {
         const color = status === 0 ? 'green' : status === 1 ? 'yellow' : 'red'
         const plateIndex = ev.plate[i] as number
         byCp[cpi] = (byCp[cpi] as number) + 1
+        const direction = DIRECTIONS[ev.dir[i] as number] ?? null
+        const placeKey = (ev.person[i] as number) * w.checkpoints.length + cpi
+        const previousIn = lastIn.get(placeKey)
+        const stayStart = direction === 'out' && previousIn !== undefined && at - previousIn <= MAX_STAY_MS ? previousIn : null
+        if (direction === 'in') lastIn.set(placeKey, at)
+        else lastIn.delete(placeKey)
         const wait = scans.add([
           rng.uuid7(at), p.id, cp.id,
           checkin ? p.id : cp.actors[((at - dayStart < 14 * 3_600_000 ? 0 : 1) + (rng.chance(0.2) ? 1 : 0)) % cp.actors.length] as string,
           checkin ? 'checkin' : offline ? 'batch' : 'scan',
           checkin ? 'place' : p.phone ? 'live' : 'paper',
           at, offline ? at + Math.round(rng.between(3, 90) * MIN) : at + 80 + rng.int(400),
-          DIRECTIONS[ev.dir[i] as number] ?? null,
+          direction,
           plateIndex >= 0 ? w.plates[plateIndex] as string : null,
           color, status === 0 ? 'allow' : 'deny', status === 0 ? null : status === 1 ? 'color_yellow' : 'color_red',
           checkin ? null : p.phone ? rng.b64(16) : p.paperJti,
-          offline, rng.b64(32), null
+          offline, rng.b64(32), null, stayStart
         ])
         if (wait !== undefined) await wait
         if (++written % 50_000 === 0) sb.update(Math.round((d + k / order.length) * w.people.length), { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })

@@ -151,7 +151,9 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
         const taken = new Set((await tx.select({ id: other.id }).from(other).where(inArray(other.id, rows.map((r) => r.id)))).map((r) => r.id))
         return rows.filter((r) => !taken.has(r.id))
       }
-      const freeScans = await free(scans, t.securityEvents)
+      // By person: the stays trigger (migration 0005) takes each person's advisory lock in the order of the rows, so
+      // two batches that share people take them in the same order and never deadlock.
+      const freeScans = (await free(scans, t.securityEvents)).sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
       for (let i = 0; i < freeScans.length; i += 500) {
         for (const r of await tx.insert(t.scans).values(freeScans.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.scans.id })) written.add(r.id)
       }

@@ -136,12 +136,20 @@ export const scans = sqliteTable('scans', {
   jti: text('jti'),
   offline: integer('offline', { mode: 'boolean' }).notNull(),
   requestHash: text('request_hash').notNull(),
-  flags: text('flags')
+  flags: text('flags'),
+  /**
+   * For an "out" whose previous scan of the same person at the same checkpoint is an "in" at most 4 hours earlier:
+   * that "in"'s time, the start of the stay this "out" ends (docs/tracing.md). Kept by the database itself (triggers
+   * of migration 0005, on every insert, also when an earlier scan arrives late); never written by the service.
+   */
+  stayStart: integer('stay_start')
 }, (t) => [
   index('scans_person_scanned_ix').on(t.personId, t.scannedAt),
   // Every index costs on each of millions of inserts: none on jti or on time alone (the daily retention purge
   // can afford to scan).
-  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt)
+  // stay_start in the index: the stays that end after a time range but began inside or before it are found from
+  // the index alone (tracing.queries.ts), without reading the rows of every scan of the next 4 hours.
+  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.stayStart)
 ])
 
 /** Scans whose token failed verification: kept for security review only, never in a trail, no personal data. */

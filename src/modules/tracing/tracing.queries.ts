@@ -32,6 +32,44 @@ export interface TracingQueries {
 
 const CHUNK = 500
 const PIECE_MS = 10 * 60_000
+/** The "out"s after a range are read an hour at a time: most are passed over in the index. */
+const STAY_PIECE_MS = 60 * 60_000
+
+/** [person, at, direction, plate, id, stay_start, the plate of the stay's "in" when it lies before the range]. */
+type StayRow = [string, number, string | null, string | null, string, number | null, string | null]
+const byTimeThenIdRow = (a: StayRow, b: StayRow): number => a[1] - b[1] || (a[4] < b[4] ? -1 : a[4] > b[4] ? 1 : 0)
+
+/**
+ * The presences that touch [lo, hi], from a range's rows: its scans, and the "out"s after it that end a stay begun in
+ * [from, hi]. An "in" is a stay's start exactly when the next scan of that person here is an "out" whose stay_start
+ * is its time; nothing of that person here lies between them, so they are neighbours in these rows. An "out" whose
+ * stay began at or after `from` but whose "in" is not among the rows began before lo. Every other scan is a point.
+ */
+export function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number): PresenceRow[] {
+  const out: PresenceRow[] = []
+  const byPerson = new Map<string, StayRow[]>()
+  for (const r of rows) {
+    const list = byPerson.get(r[0])
+    if (list === undefined) byPerson.set(r[0], [r])
+    else list.push(r)
+  }
+  for (const [personId, list] of byPerson) {
+    if (list.length > 1) list.sort(byTimeThenIdRow)
+    for (let i = 0; i < list.length; i++) {
+      const [, at, direction, plate, , stayStart, inPlate] = list[i] as StayRow
+      const next = list[i + 1]
+      if (direction === 'in' && next !== undefined && next[2] === 'out' && next[5] === at) {
+        out.push({ personId, start: at, end: next[1], plate: normalizePlate(plate) })
+        i++
+      } else if (direction === 'out' && stayStart !== null && stayStart >= from && stayStart < lo) {
+        out.push({ personId, start: stayStart, end: at, plate: normalizePlate(inPlate) })
+      } else if (at <= hi) {
+        out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
+      }
+    }
+  }
+  return out
+}
 
 /**
  * Long reads give the event loop back every few milliseconds: SQLite reads are synchronous, and the checkpoints'
@@ -64,35 +102,20 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = ? AND s.scanned_at BETWEEN ? AND ? ORDER BY s.scanned_at, s.id`)
   const byPerson = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
     FROM scans WHERE person_id = ? AND scanned_at BETWEEN ? AND ?`).raw()
-  // A stay is an "in" and the next scan of the same person at the same checkpoint when that is an "out" at most 4 h
-  // later (docs/tracing.md). An "in" never ends a stay, so whether two scans pair depends on them alone: each scan in
-  // [lo, hi] looks up its own neighbour through scans(person_id, scanned_at) (an "out" its predecessor, an "in" its
-  // successor) instead of the range being widened by 4 h on both sides and paired in JavaScript, which read and built
-  // about five times the rows at a busy gate. `other` is the stay's start [time, plate] for an "out", its end for an "in".
-  const previousIn = `(SELECT CASE WHEN p.direction = 'in' THEN json_array(p.scanned_at, p.plate) END FROM scans p
-      WHERE p.person_id = s.person_id AND p.scanned_at BETWEEN max(@from, s.scanned_at - ${MAX_STAY_MS}) AND s.scanned_at
-        AND p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
-      ORDER BY p.scanned_at DESC, p.id DESC LIMIT 1)`
-  const inRange = client.prepare(`SELECT s.person_id, s.scanned_at, s.direction, s.plate,
-    CASE s.direction WHEN 'out' THEN ${previousIn}
-      WHEN 'in' THEN (SELECT CASE WHEN n.direction = 'out' THEN n.scanned_at END FROM scans n
-        WHERE n.person_id = s.person_id AND n.scanned_at BETWEEN s.scanned_at AND min(@to, s.scanned_at + ${MAX_STAY_MS})
-          AND n.checkpoint_id = s.checkpoint_id AND (n.scanned_at > s.scanned_at OR n.id > s.id)
-        ORDER BY n.scanned_at, n.id LIMIT 1) END AS other
-    FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
-  // Stays that span the whole range (in before lo, out after hi): the "out"s in (after, until] whose stay starts
-  // before lo.
-  const spanning = client.prepare(`SELECT person_id, scanned_at, other FROM (
-      SELECT s.person_id, s.scanned_at, ${previousIn} AS other FROM scans s
-      WHERE s.checkpoint_id = @cp AND s.scanned_at > @after AND s.scanned_at <= @until AND s.direction = 'out')
-    WHERE other IS NOT NULL AND other ->> 0 < @lo`).raw()
+  // Per range two index reads (docs/tracing.md, "How it is computed"), each row [person, at, direction, plate, id,
+  // stay_start, the plate of the stay's "in" when that "in" lies before the range]:
+  // - every scan in [lo, hi];
+  // - the "out"s in (hi, until] that end a stay begun in [from, hi]: stay_start is in scans_checkpoint_scanned_ix,
+  //   so the scans of those hours that end no such stay are passed over in the index, their rows never read.
+  const COLUMNS = `s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
+    CASE WHEN s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
+      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
+      ORDER BY p.id DESC LIMIT 1) END`
+  const inRange = client.prepare(`SELECT ${COLUMNS} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
+  const stayEnds = client.prepare(`SELECT ${COLUMNS} FROM scans s
+    WHERE s.checkpoint_id = @cp AND s.scanned_at > @after AND s.scanned_at <= @until AND s.stay_start BETWEEN @from AND @hi`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
-  /** A stay that ends with this "out", from its `other` column: the "in"'s [time, plate]. */
-  const stayEndingAt = (personId: string, end: number, other: string): PresenceRow => {
-    const [start, plate] = JSON.parse(other) as [number, string | null]
-    return { personId, start, end, plate: normalizePlate(plate) }
-  }
   type Raw = [string, string, string, number, string | null, string | null]
   const row = (r: Raw): ScanRow => ({ id: r[0], personId: r[1], checkpointId: r[2], scannedAt: r[3], direction: r[4], plate: r[5] })
   return {
@@ -102,31 +125,18 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     presencesAt: async (ranges, from, to, pause = slicer()) => {
       const all: PresenceRow[][] = []
       for (const r of ranges) {
-        const out: PresenceRow[] = []
-        // In pieces of at most 10 minutes: a school gate's morning is thousands of scans, each with its look-up, and
-        // the event loop gets a turn between pieces.
+        const rows: StayRow[] = []
+        // In pieces: a school gate's morning is thousands of scans, and the event loop gets a turn between pieces.
         for (let lo = r.lo; lo <= r.hi; lo += PIECE_MS) {
-          const hi = Math.min(r.hi, lo + PIECE_MS - 1)
-          for (const [personId, at, direction, plate, other] of inRange.all({ cp: r.checkpointId, lo, hi, from, to }) as Array<[string, number, string | null, string | null, string | number | null]>) {
-            if (direction === 'out' && other !== null) {
-              // A stay whose "in" is in the range too is built from that "in".
-              const stay = stayEndingAt(personId, at, other as string)
-              if (stay.start < r.lo) out.push(stay)
-            } else if (direction === 'in' && other !== null) {
-              out.push({ personId, start: at, end: other as number, plate: normalizePlate(plate) })
-            } else {
-              out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
-            }
-          }
+          for (const row of inRange.all({ cp: r.checkpointId, lo, hi: Math.min(r.hi, lo + PIECE_MS - 1), from, rangeLo: r.lo }) as StayRow[]) rows.push(row)
           await pause()
         }
-        // The "out"s after the range that end a stay begun before it: (hi, lo + 4 h], in pieces too.
-        for (let after = r.hi; after < Math.min(to, r.lo + MAX_STAY_MS); after += PIECE_MS) {
-          const params = { cp: r.checkpointId, lo: r.lo, from, after, until: Math.min(to, r.lo + MAX_STAY_MS, after + PIECE_MS) }
-          for (const [personId, at, other] of spanning.all(params) as Array<[string, number, string]>) out.push(stayEndingAt(personId, at, other))
+        const until = Math.min(to, r.hi + MAX_STAY_MS)
+        for (let after = r.hi; after < until; after += STAY_PIECE_MS) {
+          for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, after, until: Math.min(until, after + STAY_PIECE_MS) }) as StayRow[]) rows.push(row)
           await pause()
         }
-        all.push(out)
+        all.push(presencesOfRange(rows, r.lo, r.hi, from))
       }
       return all
     },
@@ -164,29 +174,33 @@ function pgQueries (store: GridpassDb): TracingQueries {
       }
       return out
     },
-    // All ranges in one statement, passed as one JSON parameter: each range widened by the longest stay on both sides
-    // (so that every scan deciding a presence that touches it is read), paired by window functions per person, and
-    // only the presences that touch the range sent back.
+    // All ranges of a chunk in one statement, passed as one JSON parameter; per range the same two index reads as on
+    // SQLite (an index range scan each: OFFSET 0 keeps the planner from flattening the LATERAL into a join, which at
+    // county scale it ran as a parallel scan of the whole table).
     presencesAt: async (ranges, from, to) => {
-      const out: PresenceRow[][] = ranges.map(() => [])
+      const out: PresenceRow[][] = []
       const stay = sql.raw(String(MAX_STAY_MS))
       for (let start = 0; start < ranges.length; start += CHUNK) {
-        const part = JSON.stringify(ranges.slice(start, start + CHUNK).map((r, i) => ({ i: start + i, cp: r.checkpointId, lo: r.lo, hi: r.hi })))
-        const rows = await store.rows<{ i: number, personId: string, start: string | number, end: string | number, plate: string | null }>(db, sql`
-          SELECT i, person_id AS "personId", t AS "start", CASE WHEN d = 'in' AND nd = 'out' AND nt - t <= ${stay} THEN nt ELSE t END AS "end", plate
-          FROM (
-            SELECT r.i, r.lo, r.hi, s.person_id, s.scanned_at AS t, s.direction AS d, s.plate,
-              lag(s.direction) OVER w AS pd, lag(s.scanned_at) OVER w AS pt, lead(s.direction) OVER w AS nd, lead(s.scanned_at) OVER w AS nt
-            FROM json_to_recordset(${part}::json) AS r(i int, cp text, lo bigint, hi bigint)
-            -- An index range scan per range: OFFSET 0 keeps the planner from flattening this into a join, which at county
-            -- scale it ran as a parallel scan of the whole table (8.4 s instead of 2.9 s for one index person).
-            CROSS JOIN LATERAL (SELECT s.id, s.person_id, s.scanned_at, s.direction, s.plate FROM scans s
-              WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN greatest(${from}::bigint, r.lo - ${stay}) AND least(${to}::bigint, r.hi + ${stay}) OFFSET 0) s
-            WINDOW w AS (PARTITION BY r.i, s.person_id ORDER BY s.scanned_at, s.id COLLATE "C")
-          ) x
-          WHERE (d = 'out' AND pd = 'in' AND t - pt <= ${stay}) IS NOT TRUE AND t <= hi
-            AND CASE WHEN d = 'in' AND nd = 'out' AND nt - t <= ${stay} THEN nt ELSE t END >= lo`)
-        for (const r of rows) (out[r.i] as PresenceRow[]).push({ personId: r.personId, start: Number(r.start), end: Number(r.end), plate: normalizePlate(r.plate) })
+        const chunk = ranges.slice(start, start + CHUNK)
+        const part = JSON.stringify(chunk.map((r, i) => ({ i, cp: r.checkpointId, lo: r.lo, hi: r.hi })))
+        const rows = await store.rows<{ i: number, p: string, t: string, d: string | null, pl: string | null, id: string, ss: string | null, ip: string | null }>(db, sql`
+          SELECT r.i, s.person_id AS p, s.scanned_at AS t, s.direction AS d, s.plate AS pl, s.id, s.stay_start AS ss,
+            CASE WHEN s.stay_start >= ${from}::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
+              WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
+                AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
+              ORDER BY p.id COLLATE "C" DESC LIMIT 1) END AS ip
+          FROM json_to_recordset(${part}::json) AS r(i int, cp text, lo bigint, hi bigint)
+          CROSS JOIN LATERAL (
+            SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
+              WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
+            UNION ALL
+            SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
+              WHERE s.checkpoint_id = r.cp AND s.scanned_at > r.hi AND s.scanned_at <= least(${to}::bigint, r.hi + ${stay})
+                AND s.stay_start BETWEEN ${from}::bigint AND r.hi
+            OFFSET 0) s`)
+        const byRange: StayRow[][] = chunk.map(() => [])
+        for (const x of rows) (byRange[x.i] as StayRow[]).push([x.p, Number(x.t), x.d, x.pl, x.id, x.ss === null ? null : Number(x.ss), x.ip])
+        chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from)) })
       }
       return out
     },
