@@ -164,7 +164,10 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
   } finally {
     await migrator.end()
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, options: `-c lock_timeout=${lockTimeoutMs}${searchPath}` })
+  // jit=off: the service's statements are index look-ups, short however large their estimated cost. A contacts read
+  // of 35 ranges spent 27 of its 48 ms compiling itself (EXPLAIN ANALYZE, 1 % county), since the planner cannot tell
+  // how many ranges a JSON parameter holds.
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, options: `-c lock_timeout=${lockTimeoutMs} -c jit=off${searchPath}` })
   const pgDb = drizzlePg(pool, { schema: pgSchema })
   const db = pgDb as unknown as Db
   return {

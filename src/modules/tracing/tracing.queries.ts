@@ -1,10 +1,9 @@
 // Tracing's reads, as index range queries: on SQLite raw prepared statements (prepared once per database), on
-// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
-// the people met at a checkpoint.
+// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at,
+// stay_start) the people met at a checkpoint, stays included (stay_start is kept by the database: migration 0005).
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { and, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
-import { sql } from '../../db/index.ts'
 import { MAX_STAY_MS, normalizePlate } from './tracing.presences.ts'
 
 export interface TrailRow { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: string | null, color: string, decision: string, plate: string | null }
@@ -45,7 +44,7 @@ const byTimeThenIdRow = (a: StayRow, b: StayRow): number => a[1] - b[1] || (a[4]
  * is its time; nothing of that person here lies between them, so they are neighbours in these rows. An "out" whose
  * stay began at or after `from` but whose "in" is not among the rows began before lo. Every other scan is a point.
  */
-export function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number): PresenceRow[] {
+function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number): PresenceRow[] {
   const out: PresenceRow[] = []
   const byPerson = new Map<string, StayRow[]>()
   for (const r of rows) {
@@ -155,6 +154,24 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
 const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS "checkpointName", s.scanned_at AS "scannedAt", s.direction, s.color, s.decision, s.plate
   FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = $1 AND s.scanned_at BETWEEN $2 AND $3 ORDER BY s.scanned_at, s.id`
 
+// Per range of $1 (JSON), the same two index reads as on SQLite; $2 = from, $3 = to. An index range scan each: OFFSET 0
+// keeps the planner from flattening the LATERAL into a join, which at county scale it ran as a parallel scan of the
+// whole table.
+const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
+    CASE WHEN s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
+      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
+        AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
+      ORDER BY p.id COLLATE "C" DESC LIMIT 1) END
+  FROM json_to_recordset($1::json) AS r(i int, cp text, lo bigint, hi bigint)
+  CROSS JOIN LATERAL (
+    SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
+      WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
+    UNION ALL
+    SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
+      WHERE s.checkpoint_id = r.cp AND s.scanned_at > r.hi AND s.scanned_at <= least($3::bigint, r.hi + ${MAX_STAY_MS})
+        AND s.stay_start BETWEEN $2::bigint AND r.hi
+    OFFSET 0) s`
+
 function pgQueries (store: GridpassDb): TracingQueries {
   const { db, t } = store
   const pool = store.pg as NonNullable<GridpassDb['pg']>
@@ -174,32 +191,16 @@ function pgQueries (store: GridpassDb): TracingQueries {
       }
       return out
     },
-    // All ranges of a chunk in one statement, passed as one JSON parameter; per range the same two index reads as on
-    // SQLite (an index range scan each: OFFSET 0 keeps the planner from flattening the LATERAL into a join, which at
-    // county scale it ran as a parallel scan of the whole table).
+    // All ranges of a chunk in one statement (PRESENCES_SQL_PG), passed as one JSON parameter.
     presencesAt: async (ranges, from, to) => {
       const out: PresenceRow[][] = []
-      const stay = sql.raw(String(MAX_STAY_MS))
       for (let start = 0; start < ranges.length; start += CHUNK) {
         const chunk = ranges.slice(start, start + CHUNK)
         const part = JSON.stringify(chunk.map((r, i) => ({ i, cp: r.checkpointId, lo: r.lo, hi: r.hi })))
-        const rows = await store.rows<{ i: number, p: string, t: string, d: string | null, pl: string | null, id: string, ss: string | null, ip: string | null }>(db, sql`
-          SELECT r.i, s.person_id AS p, s.scanned_at AS t, s.direction AS d, s.plate AS pl, s.id, s.stay_start AS ss,
-            CASE WHEN s.stay_start >= ${from}::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
-              WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
-                AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
-              ORDER BY p.id COLLATE "C" DESC LIMIT 1) END AS ip
-          FROM json_to_recordset(${part}::json) AS r(i int, cp text, lo bigint, hi bigint)
-          CROSS JOIN LATERAL (
-            SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
-              WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
-            UNION ALL
-            SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
-              WHERE s.checkpoint_id = r.cp AND s.scanned_at > r.hi AND s.scanned_at <= least(${to}::bigint, r.hi + ${stay})
-                AND s.stay_start BETWEEN ${from}::bigint AND r.hi
-            OFFSET 0) s`)
+        // Rows as arrays: tens of thousands of them at a busy gate, where building an object per row showed.
+        const { rows } = await pool.query<[number, string, string, string | null, string | null, string, string | null, string | null]>({ name: 'gp_tracing_presences', text: PRESENCES_SQL_PG, values: [part, from, to], rowMode: 'array' })
         const byRange: StayRow[][] = chunk.map(() => [])
-        for (const x of rows) (byRange[x.i] as StayRow[]).push([x.p, Number(x.t), x.d, x.pl, x.id, x.ss === null ? null : Number(x.ss), x.ip])
+        for (const x of rows) (byRange[x[0]] as StayRow[]).push([x[1], Number(x[2]), x[3], x[4], x[5], x[6] === null ? null : Number(x[6]), x[7]])
         chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from)) })
       }
       return out
