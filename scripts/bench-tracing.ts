@@ -135,8 +135,9 @@ const DEPTH1_STAYS_SQL = `WITH mine AS MATERIALIZED (
     WHERE o.scanned_at BETWEEN @from AND @to AND o.person_id <> @person
     UNION ALL
     SELECT o.person_id, o.stay_start
-    FROM ip JOIN scans o ON o.checkpoint_id = ip.cp AND o.scanned_at > ip.e + @w AND o.scanned_at <= ip.e + @w + ${4 * 3_600_000}
-    WHERE o.scanned_at <= @to AND o.stay_start >= @from AND o.stay_start < ip.s - @w AND o.person_id <> @person)
+    FROM ip CROSS JOIN scans o
+    WHERE o.checkpoint_id = ip.cp AND o.stay_start IS NOT NULL AND o.stay_start > ip.e + @w - ${4 * 3_600_000} AND o.stay_start < ip.s - @w
+      AND o.stay_start >= @from AND o.scanned_at > ip.e + @w AND o.scanned_at <= @to AND o.person_id <> @person)
   SELECT 1 AS depth, p AS person_id, min(s) AS first_at, count(*) AS encounters FROM near GROUP BY p`
 // Depth 2: everyone else with a scan at most a window from a scan of a depth-1 contact made at or after that
 // contact's first encounter. Written as EXISTS (each scan in the range probes its checkpoint's window once) rather

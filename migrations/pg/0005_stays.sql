@@ -1,14 +1,13 @@
 -- Stays kept by the database: scans.stay_start is, for an "out" whose previous scan of the same person at the same
 -- checkpoint (in time order, equal times by id) is an "in" at most 4 hours (14,400,000 ms) earlier, that "in"'s time
 -- (docs/tracing.md). Contact tracing reads stays from it instead of pairing every scan's neighbours.
-DROP INDEX "scans_checkpoint_scanned_ix";--> statement-breakpoint
 ALTER TABLE "scans" ADD COLUMN "stay_start" bigint;--> statement-breakpoint
 UPDATE "scans" s SET "stay_start" = x.prev_at FROM (
     SELECT id, direction, scanned_at, lag(direction) OVER w AS prev_direction, lag(scanned_at) OVER w AS prev_at FROM "scans"
     WINDOW w AS (PARTITION BY person_id, checkpoint_id ORDER BY scanned_at, id COLLATE "C")
   ) x
   WHERE s.id = x.id AND x.direction = 'out' AND x.prev_direction = 'in' AND x.scanned_at - x.prev_at <= 14400000;--> statement-breakpoint
-CREATE INDEX "scans_checkpoint_scanned_ix" ON "scans" USING btree ("checkpoint_id","scanned_at","stay_start");--> statement-breakpoint
+CREATE INDEX "scans_checkpoint_stay_ix" ON "scans" USING btree ("checkpoint_id","stay_start","scanned_at") WHERE stay_start IS NOT NULL;--> statement-breakpoint
 -- The stay_start of an "out" from its previous scan. Scans of one person are written one transaction at a time
 -- (an advisory lock until commit), so two copies of the service writing that person's scans at once each see the other's.
 CREATE FUNCTION scans_stay_previous(person text, checkpoint text, at bigint, scan text) RETURNS bigint LANGUAGE sql AS $$

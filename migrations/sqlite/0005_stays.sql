@@ -1,14 +1,13 @@
 -- Stays kept by the database: scans.stay_start is, for an "out" whose previous scan of the same person at the same
 -- checkpoint (in time order, equal times by id) is an "in" at most 4 hours (14,400,000 ms) earlier, that "in"'s time
 -- (docs/tracing.md). Contact tracing reads stays from it instead of looking up every scan's neighbour.
-DROP INDEX `scans_checkpoint_scanned_ix`;--> statement-breakpoint
 ALTER TABLE `scans` ADD `stay_start` integer;--> statement-breakpoint
 UPDATE `scans` SET `stay_start` = (SELECT CASE WHEN p.direction = 'in' THEN p.scanned_at END FROM scans p
     WHERE p.person_id = scans.person_id AND p.checkpoint_id = scans.checkpoint_id
       AND p.scanned_at BETWEEN scans.scanned_at - 14400000 AND scans.scanned_at AND (p.scanned_at < scans.scanned_at OR p.id < scans.id)
     ORDER BY p.scanned_at DESC, p.id DESC LIMIT 1)
   WHERE direction = 'out';--> statement-breakpoint
-CREATE INDEX `scans_checkpoint_scanned_ix` ON `scans` (`checkpoint_id`,`scanned_at`,`stay_start`);--> statement-breakpoint
+CREATE INDEX `scans_checkpoint_stay_ix` ON `scans` (`checkpoint_id`,`stay_start`,`scanned_at`) WHERE stay_start IS NOT NULL;--> statement-breakpoint
 -- A new scan: its own stay_start when it is an "out", and the stay_start of the scan after it (a scan that arrives
 -- late, from an offline batch, becomes the previous scan of the one after it).
 CREATE TRIGGER `scans_stay_insert` AFTER INSERT ON `scans`

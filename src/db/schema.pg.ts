@@ -147,9 +147,10 @@ export const scans = pgTable('scans', {
   index('scans_person_scanned_ix').on(t.personId, t.scannedAt),
   // Every index costs on each of millions of inserts: none on jti or on time alone (the daily retention purge
   // can afford to scan).
-  // stay_start in the index: the stays that end after a time range but began inside or before it are found from
-  // the index alone (tracing.queries.ts), without reading the rows of every scan of the next 4 hours.
-  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.stayStart)
+  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt),
+  // Only the "out"s that end a stay: the stays that began in the 4 hours before a time range's end and end after it
+  // are found from this small index (tracing.queries.ts), without reading the scans of those hours.
+  index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt).where(sql`stay_start IS NOT NULL`)
 ])
 
 /** Scans whose token failed verification: kept for security review only, never in a trail, no personal data. */

@@ -10,7 +10,16 @@ export interface TrailRow { id: string, checkpointId: string, checkpointName: st
 /** A scan as the contact search needs it. */
 export interface ScanRow { id: string, personId: string, checkpointId: string, scannedAt: number, direction: string | null, plate: string | null }
 export interface CheckpointInfo { id: string, name: string, kind: string, lat: number | null, lon: number | null }
-export interface CheckpointRange { checkpointId: string, lo: number, hi: number }
+export interface CheckpointRange {
+  checkpointId: string
+  lo: number
+  hi: number
+  /**
+   * Whether the plates of stays begun before lo are wanted (each costs a look-up of its "in"). Without, those stays
+   * come with plate null: right when no one met there has a plate, as sameVehicle then is false whatever theirs is.
+   */
+  plates?: boolean
+}
 /** A presence (docs/tracing.md): a point (start = end) or a stay [in, out]; the plate is its first scan's, normalised. */
 export interface PresenceRow { personId: string, start: number, end: number, plate: string | null }
 
@@ -31,8 +40,6 @@ export interface TracingQueries {
 
 const CHUNK = 500
 const PIECE_MS = 10 * 60_000
-/** The "out"s after a range are read an hour at a time: most are passed over in the index. */
-const STAY_PIECE_MS = 60 * 60_000
 
 /** [person, at, direction, plate, id, stay_start, the plate of the stay's "in" when it lies before the range]. */
 type StayRow = [string, number, string | null, string | null, string, number | null, string | null]
@@ -104,15 +111,16 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   // Per range two index reads (docs/tracing.md, "How it is computed"), each row [person, at, direction, plate, id,
   // stay_start, the plate of the stay's "in" when that "in" lies before the range]:
   // - every scan in [lo, hi];
-  // - the "out"s in (hi, until] that end a stay begun in [from, hi]: stay_start is in scans_checkpoint_scanned_ix,
-  //   so the scans of those hours that end no such stay are passed over in the index, their rows never read.
+  // - the "out"s in (hi, until] that end a stay begun in [since, hi] (since: from, or 4 h before hi when later),
+  //   through scans_checkpoint_stay_ix, which holds only the "out"s that end a stay: the other scans of those hours
+  //   are not read at all.
   const COLUMNS = `s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
-    CASE WHEN s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
+    CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
       ORDER BY p.id DESC LIMIT 1) END`
   const inRange = client.prepare(`SELECT ${COLUMNS} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
-  const stayEnds = client.prepare(`SELECT ${COLUMNS} FROM scans s
-    WHERE s.checkpoint_id = @cp AND s.scanned_at > @after AND s.scanned_at <= @until AND s.stay_start BETWEEN @from AND @hi`).raw()
+  const stayEnds = client.prepare(`SELECT ${COLUMNS} FROM scans s INDEXED BY scans_checkpoint_stay_ix
+    WHERE s.checkpoint_id = @cp AND s.stay_start IS NOT NULL AND s.stay_start BETWEEN @since AND @hi AND s.scanned_at > @hi AND s.scanned_at <= @until`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
   type Raw = [string, string, string, number, string | null, string | null]
@@ -127,14 +135,11 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
         const rows: StayRow[] = []
         // In pieces: a school gate's morning is thousands of scans, and the event loop gets a turn between pieces.
         for (let lo = r.lo; lo <= r.hi; lo += PIECE_MS) {
-          for (const row of inRange.all({ cp: r.checkpointId, lo, hi: Math.min(r.hi, lo + PIECE_MS - 1), from, rangeLo: r.lo }) as StayRow[]) rows.push(row)
+          for (const row of inRange.all({ cp: r.checkpointId, lo, hi: Math.min(r.hi, lo + PIECE_MS - 1), from, rangeLo: r.lo, plates: r.plates === false ? 0 : 1 }) as StayRow[]) rows.push(row)
           await pause()
         }
-        const until = Math.min(to, r.hi + MAX_STAY_MS)
-        for (let after = r.hi; after < until; after += STAY_PIECE_MS) {
-          for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, after, until: Math.min(until, after + STAY_PIECE_MS) }) as StayRow[]) rows.push(row)
-          await pause()
-        }
+        for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, plates: r.plates === false ? 0 : 1, since: Math.max(from, r.hi - MAX_STAY_MS), until: Math.min(to, r.hi + MAX_STAY_MS) }) as StayRow[]) rows.push(row)
+        await pause()
         all.push(presencesOfRange(rows, r.lo, r.hi, from))
       }
       return all
@@ -158,18 +163,18 @@ const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS 
 // keeps the planner from flattening the LATERAL into a join, which at county scale it ran as a parallel scan of the
 // whole table.
 const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
-    CASE WHEN s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
+    CASE WHEN r.pl AND s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
         AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
       ORDER BY p.id COLLATE "C" DESC LIMIT 1) END
-  FROM json_to_recordset($1::json) AS r(i int, cp text, lo bigint, hi bigint)
+  FROM json_to_recordset($1::json) AS r(i int, cp text, lo bigint, hi bigint, pl boolean)
   CROSS JOIN LATERAL (
     SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
       WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
     UNION ALL
     SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
-      WHERE s.checkpoint_id = r.cp AND s.scanned_at > r.hi AND s.scanned_at <= least($3::bigint, r.hi + ${MAX_STAY_MS})
-        AND s.stay_start BETWEEN $2::bigint AND r.hi
+      WHERE s.checkpoint_id = r.cp AND s.stay_start IS NOT NULL AND s.stay_start BETWEEN greatest($2::bigint, r.hi - ${MAX_STAY_MS}) AND r.hi
+        AND s.scanned_at > r.hi AND s.scanned_at <= least($3::bigint, r.hi + ${MAX_STAY_MS})
     OFFSET 0) s`
 
 function pgQueries (store: GridpassDb): TracingQueries {
@@ -196,7 +201,7 @@ function pgQueries (store: GridpassDb): TracingQueries {
       const out: PresenceRow[][] = []
       for (let start = 0; start < ranges.length; start += CHUNK) {
         const chunk = ranges.slice(start, start + CHUNK)
-        const part = JSON.stringify(chunk.map((r, i) => ({ i, cp: r.checkpointId, lo: r.lo, hi: r.hi })))
+        const part = JSON.stringify(chunk.map((r, i) => ({ i, cp: r.checkpointId, lo: r.lo, hi: r.hi, pl: r.plates !== false })))
         // Rows as arrays: tens of thousands of them at a busy gate, where building an object per row showed.
         const { rows } = await pool.query<[number, string, string, string | null, string | null, string, string | null, string | null]>({ name: 'gp_tracing_presences', text: PRESENCES_SQL_PG, values: [part, from, to], rowMode: 'array' })
         const byRange: StayRow[][] = chunk.map(() => [])

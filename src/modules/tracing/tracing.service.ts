@@ -94,9 +94,9 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
    */
   async function meet (sources: Map<string, Source[]>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget): Promise<Map<string, Encounter[]>> {
     const pause = slicer()
-    const ranges: Array<Range<Source> & { checkpointId: string }> = []
+    const ranges: Array<Range<Source> & { checkpointId: string, plates: boolean }> = []
     for (const [checkpointId, list] of sources) {
-      for (const r of mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to, MEMBERS_PER_RANGE)) ranges.push({ ...r, checkpointId })
+      for (const r of mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to, MEMBERS_PER_RANGE)) ranges.push({ ...r, checkpointId, plates: r.members.some((m) => m.plate !== null) })
       await pause()
     }
     const met = new Map<string, Encounter[]>()
