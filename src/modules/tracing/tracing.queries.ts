@@ -116,7 +116,7 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   //   are not read at all.
   const COLUMNS = `s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
     CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
-      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
+      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND +p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
       ORDER BY p.id DESC LIMIT 1) END`
   const inRange = client.prepare(`SELECT ${COLUMNS} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
   const stayEnds = client.prepare(`SELECT ${COLUMNS} FROM scans s INDEXED BY scans_checkpoint_stay_ix
