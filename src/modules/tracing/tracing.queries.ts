@@ -15,8 +15,9 @@ export interface CheckpointRange {
   lo: number
   hi: number
   /**
-   * Whether the plates of stays begun before lo are wanted (each costs a look-up of its "in"). Without, those stays
-   * come with plate null: right when no one met there has a plate, as sameVehicle then is false whatever theirs is.
+   * Whether plates are wanted (a stay begun before lo costs a look-up of its "in" for its plate). Without, every
+   * presence comes with plate null: right when no one met there has a plate, as sameVehicle then is false whatever
+   * the others' plates are.
    */
   plates?: boolean
 }
@@ -114,7 +115,7 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   // - the "out"s in (hi, until] that end a stay begun in [since, hi] (since: from, or 4 h before hi when later),
   //   through scans_checkpoint_stay_ix, which holds only the "out"s that end a stay: the other scans of those hours
   //   are not read at all.
-  const COLUMNS = `s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
+  const COLUMNS = `s.person_id, s.scanned_at, s.direction, CASE WHEN @plates THEN s.plate END, s.id, s.stay_start,
     CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND +p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
       ORDER BY p.id DESC LIMIT 1) END`
@@ -162,7 +163,7 @@ const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS 
 // Per range of $1 (JSON), the same two index reads as on SQLite; $2 = from, $3 = to. An index range scan each: OFFSET 0
 // keeps the planner from flattening the LATERAL into a join, which at county scale it ran as a parallel scan of the
 // whole table.
-const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start,
+const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, s.direction, CASE WHEN r.pl THEN s.plate END, s.id, s.stay_start,
     CASE WHEN r.pl AND s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
         AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
