@@ -112,8 +112,10 @@ interface Loader {
   dialect: 'sqlite' | 'pg'
   stream: (table: string, columns: string[]) => Stream
   count: (table: string) => Promise<number>
-  /** Drops the scans indexes (and, on PostgreSQL, its foreign keys); returns the statements that recreate them. */
-  /** Drops the scans indexes (and foreign keys), and turns off its triggers: the statements that restore them. */
+  /**
+   * Drops the scans indexes (and, on PostgreSQL, its foreign keys) and turns its triggers off; returns the statements
+   * that restore them.
+   */
   dropScanIndexes: () => Promise<string[]>
   exec: (statement: string) => Promise<void>
   finish: () => Promise<void>
