@@ -20,6 +20,7 @@ import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { sql } from '../src/db/index.ts'
+import { MAX_STAY_MS } from '../src/modules/tracing/tracing.presences.ts'
 import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
 
 const { values: args } = parseArgs({
@@ -136,7 +137,7 @@ const DEPTH1_STAYS_SQL = `WITH mine AS MATERIALIZED (
     UNION ALL
     SELECT o.person_id, o.stay_start
     FROM ip CROSS JOIN scans o
-    WHERE o.checkpoint_id = ip.cp AND o.stay_start IS NOT NULL AND o.stay_start > ip.e + @w - ${4 * 3_600_000} AND o.stay_start < ip.s - @w
+    WHERE o.checkpoint_id = ip.cp AND o.stay_start IS NOT NULL AND o.stay_start > ip.e + @w - ${MAX_STAY_MS} AND o.stay_start < ip.s - @w
       AND o.stay_start >= @from AND o.scanned_at > ip.e + @w AND o.scanned_at <= @to AND o.person_id <> @person)
   SELECT 1 AS depth, p AS person_id, min(s) AS first_at, count(*) AS encounters FROM near GROUP BY p`
 // Depth 2: everyone else with a scan at most a window from a scan of a depth-1 contact made at or after that

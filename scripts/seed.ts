@@ -23,6 +23,7 @@ import { createDb } from '../src/db/index.ts'
 import { checkCharacter } from '../src/lib/id-number.ts'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii, type Pii } from '../src/lib/pii.ts'
+import { MAX_STAY_MS } from '../src/modules/tracing/tracing.presences.ts'
 
 const DAY = 86_400_000
 const MIN = 60_000
@@ -662,8 +663,6 @@ function bar (label: string, total: number, unit: string): cliProgress.SingleBar
 }
 
 const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags', 'stay_start']
-/** The longest stay (docs/tracing.md): an "out" more than this after its "in" ends no stay. */
-const MAX_STAY_MS = 4 * 3_600_000
 
 async function main (): Promise<void> {
   const { values: args } = parseArgs({

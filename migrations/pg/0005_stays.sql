@@ -30,30 +30,20 @@ BEGIN
   RETURN NEW;
 END
 $$;--> statement-breakpoint
--- A scan that arrives late (an offline batch) becomes the previous scan of the one after it. (The next scan's id is
--- found first: in a WHERE clause a volatile function would be called once per row of the table.)
-CREATE FUNCTION scans_stay_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+-- After an insert or a delete, the next scan of that person at that checkpoint has a new previous scan: a scan that
+-- arrives late (an offline batch), or the one before a removed scan (the retention purge, a person erased). Its id is
+-- found first: in a WHERE clause a volatile function would be called once per row of the table.
+CREATE FUNCTION scans_stay_refresh_next() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  next_id text := scans_stay_next(NEW.person_id, NEW.checkpoint_id, NEW.scanned_at, NEW.id);
+  changed scans := CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  next_id text := scans_stay_next(changed.person_id, changed.checkpoint_id, changed.scanned_at, changed.id);
 BEGIN
   IF next_id IS NOT NULL THEN
-    UPDATE scans SET stay_start = CASE WHEN NEW.direction = 'in' THEN NEW.scanned_at END
-      WHERE id = next_id AND direction = 'out' AND stay_start IS DISTINCT FROM (CASE WHEN NEW.direction = 'in' THEN NEW.scanned_at END);
-  END IF;
-  RETURN NULL;
-END
-$$;--> statement-breakpoint
--- A removed scan (the retention purge, a person erased): the scan after it gets a new previous scan.
-CREATE FUNCTION scans_stay_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-  next_id text := scans_stay_next(OLD.person_id, OLD.checkpoint_id, OLD.scanned_at, OLD.id);
-BEGIN
-  IF next_id IS NOT NULL THEN
-    UPDATE scans SET stay_start = scans_stay_previous(person_id, checkpoint_id, scanned_at, id) WHERE id = next_id AND direction = 'out';
+    UPDATE scans SET stay_start = scans_stay_previous(person_id, checkpoint_id, scanned_at, id)
+      WHERE id = next_id AND direction = 'out' AND stay_start IS DISTINCT FROM scans_stay_previous(person_id, checkpoint_id, scanned_at, id);
   END IF;
   RETURN NULL;
 END
 $$;--> statement-breakpoint
 CREATE TRIGGER scans_stay_before_insert BEFORE INSERT ON "scans" FOR EACH ROW EXECUTE FUNCTION scans_stay_before_insert();--> statement-breakpoint
-CREATE TRIGGER scans_stay_after_insert AFTER INSERT ON "scans" FOR EACH ROW EXECUTE FUNCTION scans_stay_after_insert();--> statement-breakpoint
-CREATE TRIGGER scans_stay_after_delete AFTER DELETE ON "scans" FOR EACH ROW EXECUTE FUNCTION scans_stay_after_delete();
+CREATE TRIGGER scans_stay_after_change AFTER INSERT OR DELETE ON "scans" FOR EACH ROW EXECUTE FUNCTION scans_stay_refresh_next();

@@ -1,6 +1,7 @@
 // Tracing's reads, as index range queries: on SQLite raw prepared statements (prepared once per database), on
-// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at,
-// stay_start) the people met at a checkpoint, stays included (stay_start is kept by the database: migration 0005).
+// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
+// the people met at a checkpoint, and the partial scans_checkpoint_stay_ix the stays that span a range (stay_start is
+// kept by the database: migration 0005).
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { and, between, eq, inArray } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
@@ -134,12 +135,13 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
       const all: PresenceRow[][] = []
       for (const r of ranges) {
         const rows: StayRow[] = []
+        const plates = r.plates === false ? 0 : 1
         // In pieces: a school gate's morning is thousands of scans, and the event loop gets a turn between pieces.
         for (let lo = r.lo; lo <= r.hi; lo += PIECE_MS) {
-          for (const row of inRange.all({ cp: r.checkpointId, lo, hi: Math.min(r.hi, lo + PIECE_MS - 1), from, rangeLo: r.lo, plates: r.plates === false ? 0 : 1 }) as StayRow[]) rows.push(row)
+          for (const row of inRange.all({ cp: r.checkpointId, lo, hi: Math.min(r.hi, lo + PIECE_MS - 1), from, rangeLo: r.lo, plates }) as StayRow[]) rows.push(row)
           await pause()
         }
-        for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, plates: r.plates === false ? 0 : 1, since: Math.max(from, r.hi - MAX_STAY_MS), until: Math.min(to, r.hi + MAX_STAY_MS) }) as StayRow[]) rows.push(row)
+        for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, plates, since: Math.max(from, r.hi - MAX_STAY_MS), until: Math.min(to, r.hi + MAX_STAY_MS) }) as StayRow[]) rows.push(row)
         await pause()
         all.push(presencesOfRange(rows, r.lo, r.hi, from))
       }
