@@ -136,6 +136,42 @@ eachDb('presences: window and 4-hour boundaries, the range, same vehicle, sortin
   t.same(again.slice(-2).map((c) => c.personId), twins, 'equal firstEncounterAt: by personId')
 })
 
+eachDb('one person\'s scans at one checkpoint in the same millisecond are ordered by scan id', async (t, ctx) => {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const P = await ctx.checkpoint({ name: '清江社区门岗', kind: 'community' })
+  const A = await person(ctx)
+  const [B, C] = [await person(ctx), await person(ctx)]
+  const [lower, higher] = [randomUUID(), randomUUID()].sort() as [string, string]
+  /** A scan with a chosen id, inserted on its own (the insert order is the reverse of the id order below). */
+  const scan = async (id: string, personId: string, scannedAt: number, direction: 'in' | 'out' | null) => {
+    await ctx.app.store.tx(async (db) => {
+      await db.insert(ctx.app.store.t.scans).values({
+        id, personId, checkpointId: P, actorId: 'test', source: 'scan', kind: 'live', scannedAt, receivedAt: scannedAt,
+        direction, plate: null, color: 'green', decision: 'allow', reason: null, jti: null, offline: false, requestHash: 'test', flags: null
+      })
+    })
+  }
+  await scans(ctx, [[A, P, at('10:03')]])
+  // B: "out" (lower id) then "in" (higher id) at 10:00, and an "out" at 10:30. By id the "in" comes second, so it
+  // starts the stay [10:00, 10:30] that contains A's point; the 10:00 "out" is a point of its own, 3 minutes away.
+  await scan(higher, B, at('10:00'), 'in')
+  await scan(lower, B, at('10:00'), 'out')
+  await scan(randomUUID(), B, at('10:30'), 'out')
+  // C: "in" (lower id) then "out" (higher id) at 10:00: a stay of no length, 3 minutes away; the 10:30 "out" has no
+  // "in" before it and is outside the window.
+  const [cLower, cHigher] = [randomUUID(), randomUUID()].sort() as [string, string]
+  await scan(cHigher, C, at('10:00'), 'out')
+  await scan(cLower, C, at('10:00'), 'in')
+  await scan(randomUUID(), C, at('10:30'), 'out')
+
+  const tracer = await ctx.staff('tracer')
+  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59'), windowMinutes: 5 })
+  t.equal(res.statusCode, 200, res.body)
+  const byId = new Map((res.json().contacts as Array<{ personId: string, encounters: Array<{ at: string, gapSeconds: number }> }>).map((c) => [c.personId, c]))
+  t.same(byId.get(B)?.encounters.map((e) => [e.at, e.gapSeconds]).sort(), [[isoAt('10:00'), 0], [isoAt('10:00'), 180]], 'B: the stay from its "in" (gap 0) and its "out" as a point (3 minutes)')
+  t.same(byId.get(C)?.encounters.map((e) => [e.at, e.gapSeconds]), [[isoAt('10:00'), 180]], 'C: one stay of no length, 3 minutes away')
+})
+
 eachDb('a trail recorded through the scan API, live and offline, oldest first', async (t, ctx) => {
   const cp = await ctx.checkpoint({ name: '清江社区门岗', kind: 'community' })
   const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })

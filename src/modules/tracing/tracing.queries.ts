@@ -43,17 +43,30 @@ export interface TracingQueries {
 const CHUNK = 500
 const PIECE_MS = 10 * 60_000
 
-/** [person, at, direction, plate, id, stay_start, the plate of the stay's "in" when it lies before the range]. */
-type StayRow = [string, number, string | null, string | null, string, number | null, string | null]
-const byTimeThenIdRow = (a: StayRow, b: StayRow): number => a[1] - b[1] || (a[4] < b[4] ? -1 : a[4] > b[4] ? 1 : 0)
+/**
+ * [person, at, direction (DIR_IN, DIR_OUT, or 0 for pass and none), plate, id, stay_start, the plate of the stay's "in"
+ * when it lies before the range]. Directions come as numbers and, on SQLite, the id as null (see `ties`): a busy gate's
+ * range is tens of thousands of rows, and each string is an allocation in the process.
+ */
+type StayRow = [string, number, number, string | null, string | null, number | null, string | null]
+const DIR_IN = 1
+const DIR_OUT = 2
+/** SQL of a direction as StayRow's number (both databases). */
+const DIRECTION_CODE = `CASE s.direction WHEN 'in' THEN ${DIR_IN} WHEN 'out' THEN ${DIR_OUT} ELSE 0 END`
+const cmpId = (a: string | null, b: string | null): number => (a === null || b === null || a === b ? 0 : a < b ? -1 : 1)
+const byTimeThenIdRow = (a: StayRow, b: StayRow): number => a[1] - b[1] || cmpId(a[4], b[4])
 
 /**
  * The presences that touch [lo, hi], from a range's rows: its scans, and the "out"s after it that end a stay begun in
  * [from, hi]. An "in" is a stay's start exactly when the next scan of that person here is an "out" whose stay_start
  * is its time; nothing of that person here lies between them, so they are neighbours in these rows. An "out" whose
  * stay began at or after `from` but whose "in" is not among the rows began before lo. Every other scan is a point.
+ *
+ * Rows without ids (SQLite) are ordered by time only; where one person has several scans at the same time, `ties`
+ * reads that person's scans of that time again, in id order (equal times are rare, and all of them lie in [lo, hi]:
+ * after hi only the one "out" that ends a stay is read).
  */
-function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number): PresenceRow[] {
+function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number, ties?: (personId: string, at: number) => StayRow[]): PresenceRow[] {
   const out: PresenceRow[] = []
   const byPerson = new Map<string, StayRow[]>()
   for (const r of rows) {
@@ -62,14 +75,27 @@ function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number
     else list.push(r)
   }
   for (const [personId, list] of byPerson) {
-    if (list.length > 1) list.sort(byTimeThenIdRow)
+    if (list.length > 1) {
+      list.sort(byTimeThenIdRow)
+      if (ties !== undefined) {
+        for (let i = 1; i < list.length; i++) {
+          const at = (list[i - 1] as StayRow)[1]
+          if ((list[i] as StayRow)[1] !== at) continue
+          let end = i + 1
+          while (end < list.length && (list[end] as StayRow)[1] === at) end++
+          const group = ties(personId, at)
+          list.splice(i - 1, end - i + 1, ...group)
+          i = i - 1 + group.length
+        }
+      }
+    }
     for (let i = 0; i < list.length; i++) {
       const [, at, direction, plate, , stayStart, inPlate] = list[i] as StayRow
       const next = list[i + 1]
-      if (direction === 'in' && next !== undefined && next[2] === 'out' && next[5] === at) {
+      if (direction === DIR_IN && next !== undefined && next[2] === DIR_OUT && next[5] === at) {
         out.push({ personId, start: at, end: next[1], plate: normalizePlate(plate) })
         i++
-      } else if (direction === 'out' && stayStart !== null && stayStart >= from && stayStart < lo) {
+      } else if (direction === DIR_OUT && stayStart !== null && stayStart >= from && stayStart < lo) {
         out.push({ personId, start: stayStart, end: at, plate: normalizePlate(inPlate) })
       } else if (at <= hi) {
         out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
@@ -110,19 +136,20 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = ? AND s.scanned_at BETWEEN ? AND ? ORDER BY s.scanned_at, s.id`)
   const byPerson = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
     FROM scans WHERE person_id = ? AND scanned_at BETWEEN ? AND ?`).raw()
-  // Per range two index reads (docs/tracing.md, "How it is computed"), each row [person, at, direction, plate, id,
-  // stay_start, the plate of the stay's "in" when that "in" lies before the range]:
+  // Per range two index reads (docs/tracing.md, "How it is computed"), each row a StayRow without its id:
   // - every scan in [lo, hi];
   // - the "out"s in (hi, until] that end a stay begun in [since, hi] (since: from, or 4 h before hi when later),
   //   through scans_checkpoint_stay_ix, which holds only the "out"s that end a stay: the other scans of those hours
   //   are not read at all.
-  const COLUMNS = `s.person_id, s.scanned_at, s.direction, CASE WHEN @plates THEN s.plate END, s.id, s.stay_start,
+  const columns = (id: string): string => `s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN @plates THEN s.plate END, ${id}, s.stay_start,
     CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND +p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
       ORDER BY p.id DESC LIMIT 1) END`
-  const inRange = client.prepare(`SELECT ${COLUMNS} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
-  const stayEnds = client.prepare(`SELECT ${COLUMNS} FROM scans s INDEXED BY scans_checkpoint_stay_ix
+  const inRange = client.prepare(`SELECT ${columns('NULL')} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
+  const stayEnds = client.prepare(`SELECT ${columns('NULL')} FROM scans s INDEXED BY scans_checkpoint_stay_ix
     WHERE s.checkpoint_id = @cp AND s.stay_start IS NOT NULL AND s.stay_start BETWEEN @since AND @hi AND s.scanned_at > @hi AND s.scanned_at <= @until`).raw()
+  // One person's scans of one time here, in id order (presencesOfRange's ties).
+  const tie = client.prepare(`SELECT ${columns('s.id')} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at = @at AND s.person_id = @person ORDER BY s.id`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
   type Raw = [string, string, string, number, string | null, string | null]
@@ -143,7 +170,8 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
         }
         for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, plates, since: Math.max(from, r.hi - MAX_STAY_MS), until: Math.min(to, r.hi + MAX_STAY_MS) }) as StayRow[]) rows.push(row)
         await pause()
-        all.push(presencesOfRange(rows, r.lo, r.hi, from))
+        const ties = (person: string, at: number): StayRow[] => tie.all({ cp: r.checkpointId, at, person, from, rangeLo: r.lo, plates }) as StayRow[]
+        all.push(presencesOfRange(rows, r.lo, r.hi, from, ties))
       }
       return all
     },
@@ -165,7 +193,7 @@ const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS 
 // Per range of $1 (JSON), the same two index reads as on SQLite; $2 = from, $3 = to. An index range scan each: OFFSET 0
 // keeps the planner from flattening the LATERAL into a join, which at county scale it ran as a parallel scan of the
 // whole table.
-const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, s.direction, CASE WHEN r.pl THEN s.plate END, s.id, s.stay_start,
+const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN r.pl THEN s.plate END, s.id, s.stay_start,
     CASE WHEN r.pl AND s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
         AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
@@ -206,7 +234,7 @@ function pgQueries (store: GridpassDb): TracingQueries {
         const chunk = ranges.slice(start, start + CHUNK)
         const part = JSON.stringify(chunk.map((r, i) => ({ i, cp: r.checkpointId, lo: r.lo, hi: r.hi, pl: r.plates !== false })))
         // Rows as arrays: tens of thousands of them at a busy gate, where building an object per row showed.
-        const { rows } = await pool.query<[number, string, string, string | null, string | null, string, string | null, string | null]>({ name: 'gp_tracing_presences', text: PRESENCES_SQL_PG, values: [part, from, to], rowMode: 'array' })
+        const { rows } = await pool.query<[number, string, string, number, string | null, string, string | null, string | null]>({ name: 'gp_tracing_presences', text: PRESENCES_SQL_PG, values: [part, from, to], rowMode: 'array' })
         const byRange: StayRow[][] = chunk.map(() => [])
         for (const x of rows) (byRange[x[0]] as StayRow[]).push([x[1], Number(x[2]), x[3], x[4], x[5], x[6] === null ? null : Number(x[6]), x[7]])
         chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from)) })
