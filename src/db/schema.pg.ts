@@ -147,10 +147,13 @@ export const scans = pgTable('scans', {
   index('scans_person_scanned_ix').on(t.personId, t.scannedAt),
   // Every index costs on each of millions of inserts: none on jti or on time alone (the daily retention purge
   // can afford to scan).
-  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt),
+  // The people met at a checkpoint: covering for contact tracing (migration 0006), whose reads then never visit the
+  // table; a county's contacts call touches tens of thousands of scans, each on a page of its own in the table.
+  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.personId, t.direction, t.stayStart, t.plate),
   // Only the "out"s that end a stay: the stays that began in the 4 hours before a time range's end and end after it
-  // are found from this small index (tracing.queries.ts), without reading the scans of those hours.
-  index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt).where(sql`stay_start IS NOT NULL`)
+  // are found from this small index (tracing.queries.ts), without reading the scans of those hours; it covers
+  // the person too.
+  index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt, t.personId).where(sql`stay_start IS NOT NULL`)
 ])
 
 /** Scans whose token failed verification: kept for security review only, never in a trail, no personal data. */
