@@ -149,11 +149,14 @@ export const scans = pgTable('scans', {
   // can afford to scan).
   // The people met at a checkpoint: covering for contact tracing (migration 0006), whose reads then never visit the
   // table; a county's contacts call touches tens of thousands of scans, each on a page of its own in the table.
-  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.personId, t.direction, t.stayStart, t.plate),
+  // PostgreSQL's tracing read also takes the scan id (it orders a person's scans of the same millisecond; SQLite reads
+  // those few again instead), so the id is in both indexes here: the read is then an index-only scan wherever the
+  // visibility map is current (autovacuum; the county seed runs VACUUM).
+  index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.personId, t.direction, t.stayStart, t.plate, t.id),
   // Only the "out"s that end a stay: the stays that began in the 4 hours before a time range's end and end after it
   // are found from this small index (tracing.queries.ts), without reading the scans of those hours; it covers
   // the person too.
-  index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt, t.personId).where(sql`stay_start IS NOT NULL`)
+  index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt, t.personId, t.id).where(sql`stay_start IS NOT NULL`)
 ])
 
 /** Scans whose token failed verification: kept for security review only, never in a trail, no personal data. */

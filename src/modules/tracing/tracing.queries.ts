@@ -141,15 +141,21 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   // - the "out"s in (hi, until] that end a stay begun in [since, hi] (since: from, or 4 h before hi when later),
   //   through scans_checkpoint_stay_ix, which holds only the "out"s that end a stay: the other scans of those hours
   //   are not read at all.
-  const columns = (id: string): string => `s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN @plates THEN s.plate END, ${id}, s.stay_start,
-    CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
-      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND +p.checkpoint_id = s.checkpoint_id AND (p.scanned_at < s.scanned_at OR p.id < s.id)
+  // Both reads are covering-index scans (migration 0006): nothing below touches the table except the plate of a stay's
+  // "in" before the range, where plates are wanted. That "in" is the person's latest scan here at stay_start (it lies
+  // before rangeLo, so before this scan).
+  const inPlate = `CASE WHEN @plates AND s.stay_start >= @from AND s.stay_start < @rangeLo THEN (SELECT p.plate FROM scans p
+      WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND +p.checkpoint_id = s.checkpoint_id
       ORDER BY p.id DESC LIMIT 1) END`
-  const inRange = client.prepare(`SELECT ${columns('NULL')} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
-  const stayEnds = client.prepare(`SELECT ${columns('NULL')} FROM scans s INDEXED BY scans_checkpoint_stay_ix
+  const inRange = client.prepare(`SELECT s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN @plates THEN s.plate END, NULL, s.stay_start, ${inPlate}
+    FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at BETWEEN @lo AND @hi`).raw()
+  // A stay's "out" (only "out"s have a stay_start): its own plate is never used, the stay has its "in"'s.
+  const stayEnds = client.prepare(`SELECT s.person_id, s.scanned_at, ${DIR_OUT}, NULL, NULL, s.stay_start, ${inPlate}
+    FROM scans s INDEXED BY scans_checkpoint_stay_ix
     WHERE s.checkpoint_id = @cp AND s.stay_start IS NOT NULL AND s.stay_start BETWEEN @since AND @hi AND s.scanned_at > @hi AND s.scanned_at <= @until`).raw()
   // One person's scans of one time here, in id order (presencesOfRange's ties).
-  const tie = client.prepare(`SELECT ${columns('s.id')} FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at = @at AND s.person_id = @person ORDER BY s.id`).raw()
+  const tie = client.prepare(`SELECT s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN @plates THEN s.plate END, s.id, s.stay_start, ${inPlate}
+    FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at = @at AND s.person_id = @person ORDER BY s.id`).raw()
   const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
   const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
   type Raw = [string, string, string, number, string | null, string | null]
@@ -190,20 +196,20 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
 const TRAIL_SQL_PG = `SELECT s.id, s.checkpoint_id AS "checkpointId", c.name AS "checkpointName", s.scanned_at AS "scannedAt", s.direction, s.color, s.decision, s.plate
   FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = $1 AND s.scanned_at BETWEEN $2 AND $3 ORDER BY s.scanned_at, s.id`
 
-// Per range of $1 (JSON), the same two index reads as on SQLite; $2 = from, $3 = to. An index range scan each: OFFSET 0
+// Per range of $1 (JSON), the same two index reads as on SQLite; $2 = from, $3 = to. An index range scan each (index-only
+// where the visibility map is current: both indexes hold every column read here, the id included): OFFSET 0
 // keeps the planner from flattening the LATERAL into a join, which at county scale it ran as a parallel scan of the
 // whole table.
 const PRESENCES_SQL_PG = `SELECT r.i, s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN r.pl THEN s.plate END, s.id, s.stay_start,
     CASE WHEN r.pl AND s.stay_start >= $2::bigint AND s.stay_start < r.lo THEN (SELECT p.plate FROM scans p
       WHERE p.person_id = s.person_id AND p.scanned_at = s.stay_start AND p.checkpoint_id = r.cp
-        AND (p.scanned_at < s.scanned_at OR p.id COLLATE "C" < s.id COLLATE "C")
       ORDER BY p.id COLLATE "C" DESC LIMIT 1) END
   FROM json_to_recordset($1::json) AS r(i int, cp text, lo bigint, hi bigint, pl boolean)
   CROSS JOIN LATERAL (
     SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
       WHERE s.checkpoint_id = r.cp AND s.scanned_at BETWEEN r.lo AND r.hi
     UNION ALL
-    SELECT s.person_id, s.scanned_at, s.direction, s.plate, s.id, s.stay_start FROM scans s
+    SELECT s.person_id, s.scanned_at, 'out', NULL, s.id, s.stay_start FROM scans s
       WHERE s.checkpoint_id = r.cp AND s.stay_start IS NOT NULL AND s.stay_start BETWEEN greatest($2::bigint, r.hi - ${MAX_STAY_MS}) AND r.hi
         AND s.scanned_at > r.hi AND s.scanned_at <= least($3::bigint, r.hi + ${MAX_STAY_MS})
     OFFSET 0) s`
