@@ -46,13 +46,16 @@ export interface Range<M> { lo: number, hi: number, members: M[] }
  * Merges overlapping [lo, hi] ranges (clipped to [from, to]) so each scan is read once; members ride along. A range
  * takes at most `maxMembers`: the next one may then overlap it (its scans are read twice, each member is in one
  * range only), so that a busy day of depth 2 is read and paired in pieces rather than as one block.
+ *
+ * With `out`, merging goes on from the ranges already there: items given in parts, each part's clipped lows not
+ * below the previous part's, give exactly the ranges of one call with all of them (tracing.service.ts merges a busy
+ * checkpoint's hundreds of thousands of depth-2 presences an hour at a time, with the event loop's turn between).
  */
-export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M }>, from: number, to: number, maxMembers = Infinity): Array<Range<M>> {
+export function mergeRanges<M> (items: Array<{ lo: number, hi: number, member: M }>, from: number, to: number, maxMembers = Infinity, out: Array<Range<M>> = []): Array<Range<M>> {
   const sorted = items
     .map((i) => ({ lo: Math.max(from, i.lo), hi: Math.min(to, i.hi), member: i.member }))
     .filter((i) => i.lo <= i.hi)
     .sort((a, b) => a.lo - b.lo)
-  const out: Array<Range<M>> = []
   for (const i of sorted) {
     const last = out[out.length - 1]
     if (last !== undefined && i.lo <= last.hi && last.members.length < maxMembers) {

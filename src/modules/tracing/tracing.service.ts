@@ -52,6 +52,7 @@ class Budget {
 
 /** Sources per range read at once: one range of a busy checkpoint's day is then a few milliseconds of work. */
 const MEMBERS_PER_RANGE = 64
+const HOUR = 3_600_000
 
 const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
@@ -96,7 +97,28 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
     const pause = slicer()
     const ranges: Array<Range<Source> & { checkpointId: string, plates: boolean }> = []
     for (const [checkpointId, list] of sources) {
-      for (const r of mergeRanges(list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s })), from, to, MEMBERS_PER_RANGE)) ranges.push({ ...r, checkpointId, plates: r.members.some((m) => m.plate !== null) })
+      // An hour of windows at a time, in order (the same ranges as all at once): a school gate holds 200,000 depth-2
+      // presences in 14 days, and sorting them in one piece held the event loop for 0.6 s.
+      const byHour = new Map<number, Array<{ lo: number, hi: number, member: Source }>>()
+      for (let i = 0; i < list.length; i++) {
+        const s = list[i] as Source
+        const item = { lo: s.start - windowMs, hi: s.end + windowMs, member: s }
+        const hour = Math.floor(Math.max(from, item.lo) / HOUR)
+        const part = byHour.get(hour)
+        if (part === undefined) byHour.set(hour, [item])
+        else part.push(item)
+        if (i % 4096 === 4095) await pause()
+      }
+      const merged: Array<Range<Source>> = []
+      for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
+        mergeRanges(byHour.get(hour) as Array<{ lo: number, hi: number, member: Source }>, from, to, MEMBERS_PER_RANGE, merged)
+        await pause()
+      }
+      for (let i = 0; i < merged.length; i++) {
+        const r = merged[i] as Range<Source>
+        ranges.push({ ...r, checkpointId, plates: r.members.some((m) => m.plate !== null) })
+        if (i % 256 === 255) await pause()
+      }
       await pause()
     }
     const met = new Map<string, Encounter[]>()
@@ -104,17 +126,21 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
     for (let start = 0; start < ranges.length; start += rangesPerCall) {
       const slice = ranges.slice(start, start + rangesPerCall)
       const presences = await q.presencesAt(slice, from, to, pause)
-      slice.forEach((range, i) => pair(range, presences[i] as PresenceRow[]))
+      for (let i = 0; i < slice.length; i++) await pair(slice[i] as (typeof ranges)[number], presences[i] as PresenceRow[])
       await pause()
     }
     return met
 
-    function pair (range: (typeof ranges)[number], presences: PresenceRow[]): void {
+    /**
+     * Gives the event loop its turn between sources: at a school gate's rush, one range of depth 2 holds 64 sources
+     * and thousands of presences, hundreds of thousands of encounters (measured: 0.6 s without a pause).
+     */
+    async function pair (range: (typeof ranges)[number], presences: PresenceRow[]): Promise<void> {
       budget.spend(presences.length)
       const others = presences.filter((p) => !exclude.has(p.personId))
       others.sort((a, b) => a.start - b.start)
-      let found = 0
       for (const source of range.members) {
+        let found = 0
         // A presence within the window starts at most window + 4 h before the source (stays last at most 4 h).
         const lowest = source.start - windowMs - MAX_STAY_MS
         for (let j = firstStartingAt(others, lowest); j < others.length; j++) {
@@ -129,8 +155,9 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
           else list.push(e)
           found++
         }
+        budget.spend(found)
+        await pause()
       }
-      budget.spend(found)
     }
   }
 

@@ -1,0 +1,46 @@
+// mergeRanges given its items in parts (as contacts merges a busy checkpoint's windows, an hour at a time) gives the
+// same ranges as given all at once.
+import tap from 'tap'
+import { mergeRanges } from '../src/modules/tracing/tracing.presences.ts'
+
+const HOUR = 3_600_000
+
+/** A small seeded PRNG (mulberry32), so a failure replays. */
+function rng (seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+tap.test('merging an hour of windows at a time gives the ranges of one merge', async (t) => {
+  for (let seed = 1; seed <= 200; seed++) {
+    const random = rng(seed)
+    const from = 1_000 * HOUR
+    const to = from + Math.floor(random() * 48) * HOUR + 1
+    const windowMs = Math.floor(random() * 240) * 60_000
+    // Points and stays, some before from or after to (clipped or dropped), many at equal times.
+    const items = Array.from({ length: Math.floor(random() * 300) }, (_, member) => {
+      const start = from - 2 * HOUR + Math.floor(random() * 60) * 15 * 60_000
+      const end = random() < 0.3 ? start + Math.floor(random() * 4 * HOUR) : start
+      return { lo: start - windowMs, hi: end + windowMs, member }
+    })
+    const maxMembers = 1 + Math.floor(random() * 10)
+    const whole = mergeRanges(items, from, to, maxMembers)
+    const byHour = new Map<number, typeof items>()
+    for (const i of items) {
+      const hour = Math.floor(Math.max(from, i.lo) / HOUR)
+      byHour.set(hour, [...(byHour.get(hour) ?? []), i])
+    }
+    const parts: typeof whole = []
+    for (const hour of [...byHour.keys()].sort((a, b) => a - b)) mergeRanges(byHour.get(hour) ?? [], from, to, maxMembers, parts)
+    if (JSON.stringify(parts) !== JSON.stringify(whole)) {
+      t.same(parts, whole, `seed ${seed}: the same ranges`)
+      return
+    }
+  }
+  t.pass('200 random sets of windows: the same ranges, members in the same order')
+})
