@@ -1,9 +1,10 @@
-// mergeRanges given its items in parts (as contacts merges a busy checkpoint's windows, an hour at a time) gives the
-// same ranges as given all at once.
+// mergeRangesByHour (how contacts merges a checkpoint's windows: an hour at a time, with pauses) gives the same ranges
+// as mergeRanges given all of them at once.
 import tap from 'tap'
-import { mergeRanges } from '../src/modules/tracing/tracing.presences.ts'
+import { mergeRanges, mergeRangesByHour } from '../src/modules/tracing/tracing.presences.ts'
 
 const HOUR = 3_600_000
+const noPause = async (): Promise<void> => {}
 
 tap.test('merging an hour of windows at a time gives the ranges of one merge', async (t) => {
   for (let seed = 1; seed <= 200; seed++) {
@@ -21,13 +22,7 @@ tap.test('merging an hour of windows at a time gives the ranges of one merge', a
     })
     const maxMembers = 1 + Math.floor(random() * 10)
     const whole = mergeRanges(items, from, to, maxMembers)
-    const byHour = new Map<number, typeof items>()
-    for (const i of items) {
-      const hour = Math.floor(Math.max(from, i.lo) / HOUR)
-      byHour.set(hour, [...(byHour.get(hour) ?? []), i])
-    }
-    const parts: typeof whole = []
-    for (const hour of [...byHour.keys()].sort((a, b) => a - b)) mergeRanges(byHour.get(hour) ?? [], from, to, maxMembers, parts)
+    const parts = await mergeRangesByHour(items, from, to, maxMembers, noPause)
     if (JSON.stringify(parts) !== JSON.stringify(whole)) {
       t.same(parts, whole, `seed ${seed}: the same ranges`)
       return

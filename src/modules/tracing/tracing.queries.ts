@@ -77,17 +77,7 @@ function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number
   for (const [personId, list] of byPerson) {
     if (list.length > 1) {
       list.sort(byTimeThenIdRow)
-      if (ties !== undefined) {
-        for (let i = 1; i < list.length; i++) {
-          const at = (list[i - 1] as StayRow)[1]
-          if ((list[i] as StayRow)[1] !== at) continue
-          let end = i + 1
-          while (end < list.length && (list[end] as StayRow)[1] === at) end++
-          const group = ties(personId, at)
-          list.splice(i - 1, end - i + 1, ...group)
-          i = i - 1 + group.length
-        }
-      }
+      if (ties !== undefined) resolveTies(personId, list, ties)
     }
     for (let i = 0; i < list.length; i++) {
       const [, at, direction, plate, , stayStart, inPlate] = list[i] as StayRow
@@ -103,6 +93,19 @@ function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number
     }
   }
   return out
+}
+
+/** Replaces each run of one person's rows of the same time (sorted by time only) with `ties`' rows, in id order. */
+function resolveTies (personId: string, list: StayRow[], ties: (personId: string, at: number) => StayRow[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const at = (list[i - 1] as StayRow)[1]
+    if ((list[i] as StayRow)[1] !== at) continue
+    let end = i + 1
+    while (end < list.length && (list[end] as StayRow)[1] === at) end++
+    const group = ties(personId, at)
+    list.splice(i - 1, end - i + 1, ...group)
+    i = i - 1 + group.length
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import { TraceTooLarge } from '../../errors.ts'
 import { createTracingQueries, slicer as newSlicer, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
-import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRanges, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
+import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRangesByHour, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
 export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
@@ -52,7 +52,6 @@ class Budget {
 
 /** Sources per range read at once: one range of a busy checkpoint's day is then a few milliseconds of work. */
 const MEMBERS_PER_RANGE = 64
-const HOUR = 3_600_000
 
 const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
@@ -97,23 +96,8 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
     const pause = slicer()
     const ranges: Array<Range<Source> & { checkpointId: string, plates: boolean }> = []
     for (const [checkpointId, list] of sources) {
-      // An hour of windows at a time, in order (the same ranges as all at once): at the county one checkpoint held
-      // 206,530 depth-2 presences in 14 days, and merging them in one piece held the event loop for 578 ms.
-      const byHour = new Map<number, Array<{ lo: number, hi: number, member: Source }>>()
-      for (let i = 0; i < list.length; i++) {
-        const s = list[i] as Source
-        const item = { lo: s.start - windowMs, hi: s.end + windowMs, member: s }
-        const hour = Math.floor(Math.max(from, item.lo) / HOUR)
-        const part = byHour.get(hour)
-        if (part === undefined) byHour.set(hour, [item])
-        else part.push(item)
-        if (i % 4096 === 4095) await pause()
-      }
-      const merged: Array<Range<Source>> = []
-      for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
-        mergeRanges(byHour.get(hour) as Array<{ lo: number, hi: number, member: Source }>, from, to, MEMBERS_PER_RANGE, merged)
-        await pause()
-      }
+      const items = list.map((s) => ({ lo: s.start - windowMs, hi: s.end + windowMs, member: s }))
+      const merged = await mergeRangesByHour(items, from, to, MEMBERS_PER_RANGE, pause)
       for (let i = 0; i < merged.length; i++) {
         const r = merged[i] as Range<Source>
         ranges.push({ ...r, checkpointId, plates: r.members.some((m) => m.plate !== null) })
