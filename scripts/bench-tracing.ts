@@ -2,7 +2,7 @@
 // npm run bench:tracing -- --scale 0.01 [--db postgres://…]    seeds a fresh temporary database first (scripts/seed.ts)
 //
 // On a database built by scripts/seed.ts, for a deterministic sample of index people with scans in the range, measures
-// the tracing service (createTracingService on an app built by buildApp, logger off) and, in the same run on the same
+// the tracing service (app.tracing on an app built by buildApp, logger off) and, in the same run on the same
 // connection kind, straightforward hand-written prepared SQL answering the same questions:
 //   - trail of the last --days days;
 //   - contacts, depth 1 and depth 2, window --window minutes.
@@ -20,8 +20,7 @@ import pg from 'pg'
 import { buildApp } from '../src/app.ts'
 import { loadConfig } from '../src/config.ts'
 import { sql } from '../src/db/index.ts'
-import { MAX_STAY_MS } from '../src/modules/tracing/tracing.presences.ts'
-import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
+import { MAX_STAY_MS } from '../src/db/stays.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -169,7 +168,7 @@ const app = await buildApp({
 let pgClient: pg.Client | null = null
 try {
   await app.ready()
-  const tracing = createTracingService(app)
+  const tracing = app.tracing
   const { store } = app
   const dialect = store.dialect
 

@@ -23,7 +23,7 @@ import { createDb } from '../src/db/index.ts'
 import { checkCharacter } from '../src/lib/id-number.ts'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii, type Pii } from '../src/lib/pii.ts'
-import { MAX_STAY_MS } from '../src/modules/tracing/tracing.presences.ts'
+import { MAX_STAY_MS } from '../src/db/stays.ts'
 
 const DAY = 86_400_000
 const MIN = 60_000

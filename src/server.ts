@@ -22,4 +22,4 @@ await app.listen({ port: config.port, host: config.host })
 const address = app.server.address()
 const base = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`
 
-console.log(`\n  gridpass is running (${app.store.dialect === 'sqlite' ? config.databaseUrl : 'PostgreSQL'})\n  pages:   ${base}/h5/\n  API doc: ${base}/docs\n  health:  ${base}/healthz\n`)
+console.log(`\n  gridpass is running (${app.store.label})\n  pages:   ${base}/h5/\n  API doc: ${base}/docs\n  health:  ${base}/healthz\n`)

@@ -1,10 +1,9 @@
-// Fastify declaration merging: what the plugins decorate, in one place.
+// Fastify declaration merging for the infrastructure (config, db, keys, sessions); each plugin and module declares what
+// else it decorates beside its own code. Imports nothing from modules.
 import type { Config } from './config.ts'
 import type { GridpassDb } from './db/index.ts'
 import type { Keyring } from './lib/keyring.ts'
 import type { Pii } from './lib/pii.ts'
-import type { AuditLog } from './modules/audit/audit.repository.ts'
-import type { PurgeReport } from './modules/retention/retention.service.ts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export const ROLES = ['resident', 'volunteer', 'gridworker', 'tracer', 'officer', 'admin'] as const
@@ -30,11 +29,8 @@ declare module 'fastify' {
     store: GridpassDb
     keyring: Keyring
     pii: Pii
-    audit: AuditLog
     authenticate: Hook
     requireRole: (...roles: Role[]) => Hook
-    /** The retention purge (src/modules/retention): runs at start and daily; run() purges now. */
-    retention: { run: () => Promise<PurgeReport> }
   }
 }
 

@@ -4,7 +4,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import t from 'tap'
-import { canonicalSegment, openCode } from '../src/modules/scans/code-verifier.ts'
+import { canonicalSegment, openCode } from '../src/lib/code-verifier.ts'
 import { eachDb, bearerOf, DAY, type Ctx, type Test } from './helper.ts'
 import { attackerKey, b64url, decode, es256, forge, forgeRaw, hs256, jsonSegment, nonCanonicalTail, serviceKey, swapPayload, type ServiceKey } from './support/tokens.ts'
 

@@ -2,8 +2,12 @@
 import { randomUUID } from 'node:crypto'
 import { asc, eq } from 'drizzle-orm'
 import { randomId } from '../src/lib/ids.ts'
+import { createTracingQueries } from '../src/db/tracing-queries.ts'
 import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
 import { eachDb, bearerOf, DAY, type Ctx } from './helper.ts'
+
+/** The tracing service as the app builds it, but giving the event loop back every `sliceMs` (0: at every step). */
+const tracingWith = (ctx: Ctx, sliceMs: number) => createTracingService({ queries: createTracingQueries(ctx.app.store), people: ctx.app.people, checkpoints: ctx.app.checkpoints, config: ctx.config }, { sliceMs })
 
 const at = (hhmm: string, day = '2026-03-01'): number => {
   const time = hhmm.length === 5 ? `${hhmm}:00` : hhmm
@@ -294,9 +298,9 @@ eachDb('a contacts call gives the event loop back between its reads', async (t, 
     running = false
     return [result, turns]
   }
-  const [paced, turns] = await turnsDuring(() => createTracingService(ctx.app, { sliceMs: 0 }).contacts(A, query))
+  const [paced, turns] = await turnsDuring(() => tracingWith(ctx, 0).contacts(A, query))
   t.ok(turns > 0, `the loop ran ${turns} times during the call`)
-  const [unpaced, turnsWithout] = await turnsDuring(() => createTracingService(ctx.app, { sliceMs: Infinity }).contacts(A, query))
+  const [unpaced, turnsWithout] = await turnsDuring(() => tracingWith(ctx, Infinity).contacts(A, query))
   t.same(paced, unpaced, 'pausing changes nothing in the answer')
   t.same(paced.map((c) => [c.depth, c.personId]).sort(), [[1, B], ...crowd.map((id) => [1, id]), [2, C], [2, D]].sort(), 'B and the crowd at depth 1, C and D at depth 2')
   if (ctx.dialect === 'sqlite') t.equal(turnsWithout, 0, 'SQLite reads are synchronous: without the pauses the loop would not run at all')

@@ -1,4 +1,4 @@
-// Standard vectors against the verifier that scans use (src/lib/jws.ts verifyEs256, src/modules/scans/code-verifier.ts).
+// Standard vectors against the verifier that scans use (src/lib/jws.ts verifyEs256, src/lib/code-verifier.ts).
 //
 // What runs here:
 // 1. ecdsa_secp256r1_sha256_p1363_test.json: every test of every group. The group's public key is
@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url'
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import t from 'tap'
 import { verifyEs256 } from '../src/lib/jws.ts'
-import { canonicalJson, canonicalSegment, verifyCode, type DenyReason } from '../src/modules/scans/code-verifier.ts'
+import { canonicalJson, canonicalSegment, verifyCode, type DenyReason } from '../src/lib/code-verifier.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 // A copy of shared/vectors/wycheproof (Apache 2.0, see its LICENSE and README) so the suite runs from any clone.

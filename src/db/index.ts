@@ -36,10 +36,14 @@ export interface Database_ {
   lock: (db: Db, key: string) => Promise<void>
   /** Runs a raw statement that returns rows, on either dialect. */
   rows: <R = Record<string, unknown>>(db: Db, query: ReturnType<typeof sql>) => Promise<R[]>
+  /** Resolves when the database answers a trivial statement (readiness). */
+  ping: () => Promise<void>
+  /** Where the data is, for people: the SQLite file, or "PostgreSQL" (never the connection string and its password). */
+  label: string
   close: () => Promise<void>
   /** How long a statement waits for another connection's lock (DbOptions.lockTimeoutMs). */
   lockTimeoutMs: number
-  /** SQLite only: the raw connection, for the prepared statements of hot paths (src/db/scan-queries.ts). */
+  /** SQLite only: the raw connection, for the prepared statements of hot paths (scan-queries.ts, tracing-queries.ts). */
   sqlite?: Database.Database
   /**
    * PostgreSQL only: the pool, for named prepared statements on hot paths (planned once per connection, where
@@ -126,6 +130,8 @@ function openSqlite (path: string, options: DbOptions): Database_ {
     tx,
     lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
+    ping: async () => { db.all(sql`SELECT 1`) },
+    label: `file:${path}`,
     // The checkpointer stops first; closing the last connection then checkpoints and removes the WAL.
     close: async () => { await queue; await checkpointer?.close(); if (client.open) client.close() }
   }
@@ -181,6 +187,8 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
       const result = await (d as unknown as typeof pgDb).execute(query)
       return result.rows as R[]
     },
+    ping: async () => { await pool.query('SELECT 1') },
+    label: 'PostgreSQL',
     close: async () => { await pool.end() },
     pg: pool
   }

@@ -151,7 +151,7 @@ export const scans = sqliteTable('scans', {
   // table; a county's contacts call touches tens of thousands of scans, each on a page of its own in the table.
   index('scans_checkpoint_scanned_ix').on(t.checkpointId, t.scannedAt, t.personId, t.direction, t.stayStart, t.plate),
   // Only the "out"s that end a stay: the stays that began in the 4 hours before a time range's end and end after it
-  // are found from this small index (tracing.queries.ts), without reading the scans of those hours; it covers
+  // are found from this small index (src/db/tracing-queries.ts), without reading the scans of those hours; it covers
   // the person too.
   index('scans_checkpoint_stay_ix').on(t.checkpointId, t.stayStart, t.scannedAt, t.personId).where(sql`stay_start IS NOT NULL`)
 ])

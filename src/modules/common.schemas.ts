@@ -1,9 +1,10 @@
-// Schemas shared by several modules: colours, error answers, pagination.
+// Schemas shared by several modules: colours, ids, error answers.
 import { Type, type TSchema } from '@sinclair/typebox'
 import { ErrorBody } from '../errors.ts'
 
 export const Color = Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')], { description: 'Health-code colour' })
 export const IsoTime = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' })
+export const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER' })
 export const PersonId = Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description: 'Opaque, random person id' })
 
 const ErrorRef = Type.Ref(ErrorBody)

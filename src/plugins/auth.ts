@@ -1,12 +1,21 @@
-// Sessions (HS256 with keys/session.key: signed by @fastify/jwt, verified by one cached fast-jwt verifier) and
-// per-route role checks; deny by default.
+// Sessions (HS256 with keys/session.key: signed by @fastify/jwt, verified by one cached fast-jwt verifier), per-route
+// role checks (deny by default), and staff accounts with their scope (app.users).
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import { createVerifier } from 'fast-jwt'
 import { Forbidden, Unauthenticated } from '../errors.ts'
 import type { Role, Session } from '../types.ts'
+import { createUsers, type Users } from './users.ts'
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    users: Users
+    /** A signed session token for `session`, valid `seconds` from now (config.now). */
+    signSession: (session: Session, seconds: number) => { accessToken: string, expiresIn: number }
+  }
+}
 
 export default fp(async (app) => {
   await app.register(fastifyJwt, {
@@ -37,4 +46,9 @@ export default fp(async (app) => {
   app.decorate('requireRole', (...roles: Role[]) => async (request) => {
     if (!roles.includes(request.user.role)) throw new Forbidden(`this endpoint is for: ${roles.join(', ')}`)
   })
-}, { name: 'gp-auth', dependencies: ['gp-keys'] })
+  app.decorate('signSession', (session: Session, seconds: number) => {
+    const iat = Math.floor(app.config.now() / 1000)
+    return { accessToken: app.jwt.sign({ ...session, iat, exp: iat + seconds } as Session), expiresIn: seconds }
+  })
+  app.decorate('users', createUsers(app.store))
+}, { name: 'gp-auth', dependencies: ['gp-db', 'gp-keys'] })

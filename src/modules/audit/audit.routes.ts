@@ -2,13 +2,13 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import type { AuditLog } from '../../plugins/audit.ts'
 import { IsoTime, Nullable, bearer, errors, iso } from '../common.schemas.ts'
 
 const NullableText = Nullable(Type.String())
 
-export default async function auditRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function auditRoutes (fastify: FastifyInstance, audit: AuditLog): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const { audit } = app
 
   app.get('/v1/audit', {
     onRequest: [app.authenticate, app.requireRole('admin')],

@@ -1,7 +1,7 @@
 // Walks the whole audit log in seq order and names the first row whose hash, link or seq is wrong.
-import { asc, gt } from 'drizzle-orm'
 import type { GridpassDb } from '../../db/index.ts'
-import { GENESIS, chainHash } from './audit.repository.ts'
+import { createAuditRepository } from '../../plugins/audit.repository.ts'
+import { GENESIS, chainHash } from '../../plugins/audit.ts'
 
 export type ChainReport =
   | { ok: true, entries: number, lastSeq: number }
@@ -9,13 +9,12 @@ export type ChainReport =
 
 /** Pages keep memory flat on a log of millions of rows. */
 export async function verifyChain (store: GridpassDb, pageSize = 5000): Promise<ChainReport> {
-  const { t } = store
+  const repo = createAuditRepository(store)
   let expectedSeq = 1
   let prevHash = GENESIS
   let checked = 0
   for (;;) {
-    const rows = await store.db.select().from(t.auditLog)
-      .where(gt(t.auditLog.seq, expectedSeq - 1)).orderBy(asc(t.auditLog.seq)).limit(pageSize)
+    const rows = await repo.after(expectedSeq - 1, pageSize)
     for (const raw of rows) {
       // PostgreSQL bigint columns are numbers by the schema; coerce anyway so a driver change cannot fake a break.
       const row = { ...raw, seq: Number(raw.seq), at: Number(raw.at) }

@@ -4,12 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { bearer, errors } from '../common.schemas.ts'
 import type { Role } from '../../types.ts'
 import { CreateUserBody, LoginBody, OtpBody, OtpReply, OtpVerifyBody, SessionReply, UserReply } from './auth.schemas.ts'
-import { createAuthService } from './auth.service.ts'
+import type { AuthService } from './auth.service.ts'
 
-export default async function authRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function authRoutes (fastify: FastifyInstance, auth: AuthService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const auth = createAuthService(fastify)
-  app.addHook('onReady', auth.ensureAdmin)
 
   app.post('/v1/auth/otp', {
     schema: {

@@ -1,13 +1,20 @@
 // Login rules: resident OTPs (hashed, single use, 5 minutes, 5 tries, 5 per phone per 15 minutes) and staff passwords.
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
+import type { Config } from '../../config.ts'
+import type { GridpassDb } from '../../db/index.ts'
 import { Conflict, RateLimited, Unauthenticated, Validation } from '../../errors.ts'
 import { randomId, uuid } from '../../lib/ids.ts'
 import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
-import { createPeopleRepository } from '../people/people.repository.ts'
+import type { Pii } from '../../lib/pii.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
+import { usernameTaken, type Users } from '../../plugins/users.ts'
 import { actorName, type Role, type Session } from '../../types.ts'
-import { createAuthRepository, usernameTaken } from './auth.repository.ts'
+import type { CheckpointsService } from '../checkpoints/index.ts'
+import type { GridsService } from '../grids/index.ts'
+import type { PeopleService } from '../people/index.ts'
+import type { AuthRepository } from './auth.repository.ts'
 
 export const OTP_TTL_MS = 5 * 60_000
 export const OTP_WINDOW_MS = 15 * 60_000
@@ -19,15 +26,21 @@ export const STAFF_SESSION_SECONDS = 12 * 3600
 // Compared against when the username is unknown, so both paths cost one scrypt.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
 
-export function createAuthService (app: FastifyInstance) {
-  const { store, pii, audit, config } = app
-  const repo = createAuthRepository({ store })
-  const people = createPeopleRepository({ store })
+interface Deps {
+  repo: AuthRepository
+  store: GridpassDb
+  users: Users
+  people: PeopleService
+  grids: GridsService
+  checkpoints: CheckpointsService
+  audit: AuditLog
+  pii: Pii
+  config: Config
+  log: FastifyBaseLogger
+  session: FastifyInstance['signSession']
+}
 
-  const session = (s: Session, seconds: number): { accessToken: string, expiresIn: number } => {
-    const iat = Math.floor(config.now() / 1000)
-    return { accessToken: app.jwt.sign({ ...s, iat, exp: iat + seconds } as Session), expiresIn: seconds }
-  }
+export function createAuthService ({ repo, store, users, people, grids, checkpoints, audit, pii, config, log, session }: Deps) {
 
   return {
     async requestOtp (rawPhone: string): Promise<{ sent: true, devCode?: string }> {
@@ -43,7 +56,7 @@ export function createAuthService (app: FastifyInstance) {
       })
       if (config.devOtp) return { sent: true, devCode: code }
       // No SMS gateway is wired in yet: production deployments must add one here.
-      app.log.warn('OTP requested but no SMS gateway is configured')
+      log.warn('OTP requested but no SMS gateway is configured')
       return { sent: true }
     },
 
@@ -63,21 +76,14 @@ export function createAuthService (app: FastifyInstance) {
           return null
         }
         await repo.updateOtp(db, otp.id, { usedAt: now })
-        const existing = await people.byPhoneIdx(db, phoneIdx)
-        if (existing !== undefined) return existing.id
-        const id = randomId()
-        await people.insert(db, {
-          id, nameEnc: null, idNumberEnc: null, idNumberIdx: null, phoneEnc: pii.encrypt(phone), phoneIdx,
-          gridId: null, createdBy: 'self', createdAt: now, updatedAt: now
-        })
-        return id
+        return people.residentOf(db, phone, phoneIdx)
       })
       if (personId === null) throw new Unauthenticated('code: wrong or expired code; request a new one')
       return { ...session({ sub: personId, role: 'resident' }, RESIDENT_SESSION_SECONDS), personId }
     },
 
     async login (username: string, password: string): Promise<{ accessToken: string, expiresIn: number, role: Role }> {
-      const user = await repo.userByName(store.db, username)
+      const user = await users.byName(store.db, username)
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
       if (user === undefined || !ok) throw new Unauthenticated('username or password is wrong')
       const role = user.role as Role
@@ -92,13 +98,13 @@ export function createAuthService (app: FastifyInstance) {
       const id = randomId()
       const taken = `username: ${input.username} is taken`
       await store.tx(async (db) => {
-        if (await repo.userByName(db, input.username) !== undefined) throw new Conflict(taken)
-        for (const [field, table, ids] of [['checkpointIds', 'checkpoints', checkpointIds], ['gridIds', 'grids', gridIds]] as const) {
-          const found = await repo.existingIds(db, table, ids)
+        if (await users.byName(db, input.username) !== undefined) throw new Conflict(taken)
+        for (const [field, table, ids, known] of [['checkpointIds', 'checkpoints', checkpointIds, checkpoints.existing], ['gridIds', 'grids', gridIds, grids.existing]] as const) {
+          const found = await known(db, ids)
           const missing = ids.filter((x) => !found.has(x))
           if (missing.length > 0) throw new Validation(`body.${field}: unknown ${table}: ${missing.slice(0, 5).join(', ')}`)
         }
-        await repo.insertUser(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now() })
+        await users.insert(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now() })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'user.create', target: id })
       }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
       return { id, username: input.username, role: input.role, checkpointIds, gridIds }
@@ -108,23 +114,18 @@ export function createAuthService (app: FastifyInstance) {
     async ensureAdmin (): Promise<void> {
       const given = config.adminPassword
       await store.tx(async (db) => {
-        const admin = await repo.userByName(db, 'admin')
+        const admin = await users.byName(db, 'admin')
         if (admin !== undefined) return
-        if (given === undefined && await repo.countAdmins(db) > 0) return
+        if (given === undefined && await users.countAdmins(db) > 0) return
         const password = given ?? randomBytes(12).toString('base64url')
-        await repo.insertUser(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', createdAt: config.now() })
+        await users.insert(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', createdAt: config.now() })
         await audit.append(db, { actor: 'system', role: 'system', action: 'user.bootstrap_admin', target: 'admin' })
         if (given === undefined) {
           // Deliberately printed once, outside the structured log: it is the only way in.
           console.warn(`\n  gridpass: created user "admin" with password ${password}\n  Change it by setting GRIDPASS_ADMIN_PASSWORD before the first start next time.\n`)
         }
       })
-    },
-
-    async userScope (userId: string): Promise<{ checkpointIds: string[], gridIds: string[] } | undefined> {
-      const user = await repo.userById(store.db, userId)
-      if (user === undefined) return undefined
-      return { checkpointIds: JSON.parse(user.checkpointIds) as string[], gridIds: JSON.parse(user.gridIds) as string[] }
     }
   }
 }
+export type AuthService = ReturnType<typeof createAuthService>

@@ -1,12 +1,12 @@
-// SQL for cases, their marked contacts, and the status entries they own.
-import { and, eq, gt, inArray, isNull, or } from 'drizzle-orm'
+// SQL of cases and their marked contacts (the status entries they start are the status module's).
+import { and, eq, inArray, isNull } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
 type T = GridpassDb['t']
 export type CaseRow = T['cases']['$inferSelect']
 export type CaseContactRow = T['caseContacts']['$inferSelect']
 
-export function createCasesRepository ({ store }: { store: GridpassDb }) {
+export function createCasesRepository (store: GridpassDb) {
   const { t } = store
   return {
     async byId (db: Db, id: string): Promise<CaseRow | undefined> {
@@ -36,24 +36,7 @@ export function createCasesRepository ({ store }: { store: GridpassDb }) {
     },
     async updateContact (db: Db, caseId: string, personId: string, values: Partial<CaseContactRow>): Promise<void> {
       await db.update(t.caseContacts).set(values).where(and(eq(t.caseContacts.caseId, caseId), eq(t.caseContacts.personId, personId)))
-    },
-    /** Which of these people exist. */
-    async existingPeople (db: Db, ids: string[]): Promise<Set<string>> {
-      const rows = await db.select({ id: t.people.id }).from(t.people).where(inArray(t.people.id, ids))
-      return new Set(rows.map((r) => r.id))
-    },
-    /** Ends, at `now`, the status entries still running that a source (a case, a contact mark) started. */
-    async endEntries (db: Db, where: { personId: string, rule: string, sourceId?: string, entryId?: string }, now: number, endedBy: string): Promise<void> {
-      const e = t.statusEntries
-      await db.update(e).set({ endedAt: now, endedBy })
-        .where(and(
-          eq(e.personId, where.personId),
-          eq(e.rule, where.rule),
-          where.sourceId !== undefined ? eq(e.sourceId, where.sourceId) : undefined,
-          where.entryId !== undefined ? eq(e.id, where.entryId) : undefined,
-          or(isNull(e.until), gt(e.until, now)),
-          or(isNull(e.endedAt), gt(e.endedAt, now))
-        ))
     }
   }
 }
+export type CasesRepository = ReturnType<typeof createCasesRepository>

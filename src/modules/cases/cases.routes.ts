@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { bearer, errors, iso } from '../common.schemas.ts'
-import { createCasesService, type CaseDetail } from './cases.service.ts'
+import type { CaseDetail, CasesService } from './cases.service.ts'
 import { CaseCreated, CaseParams, CaseView, CloseCaseBody, MarkContactsBody, MarkContactsReply, OpenCaseBody } from './cases.schemas.ts'
 
 const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
@@ -22,9 +22,8 @@ function caseView (d: CaseDetail) {
   }
 }
 
-export default async function casesRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function casesRoutes (fastify: FastifyInstance, cases: CasesService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const cases = createCasesService(fastify)
   // Opening, marking and closing change colours: officers and admins only. Tracers may read a case.
   const officer = [app.authenticate, app.requireRole('officer', 'admin')]
   const reader = [app.authenticate, app.requireRole('tracer', 'officer', 'admin')]

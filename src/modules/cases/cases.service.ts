@@ -1,15 +1,16 @@
 // Cases: opening one turns its person red (case_confirmed); marking contacts applies close_contact / secondary_contact;
 // closing ends the case's entry, so the person's colour follows the remaining rules.
-import type { FastifyInstance } from 'fastify'
-import { uniqueViolation, type Db } from '../../db/index.ts'
+import type { Config } from '../../config.ts'
+import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 import { Conflict, NotFound, Validation } from '../../errors.ts'
 import { randomId } from '../../lib/ids.ts'
+import type { Pii } from '../../lib/pii.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
-import { createStatusRepository, type EntryRow } from '../status/status.repository.ts'
-import { ruleDuration } from '../status/status.rules.ts'
-import { createStatusService } from '../status/status.service.ts'
-import { createTracingService } from '../tracing/tracing.service.ts'
-import { createCasesRepository, type CaseContactRow, type CaseRow } from './cases.repository.ts'
+import type { PeopleService } from '../people/index.ts'
+import type { EntryRow, StatusService } from '../status/index.ts'
+import type { TracingService } from '../tracing/index.ts'
+import type { CaseContactRow, CaseRow, CasesRepository } from './cases.repository.ts'
 
 const DAY = 86_400_000
 /** The window used to find a degree-1 contact's last encounter with the case person (the tracing default). */
@@ -18,12 +19,9 @@ export const CONTACT_WINDOW_MINUTES = 15
 export interface CaseDetail { row: CaseRow, note: string, closeNote: string | null, contacts: CaseContactRow[] }
 export interface Marked { personId: string, color: string, until: number | null }
 
-export function createCasesService (app: FastifyInstance) {
-  const { store, audit, config, pii } = app
-  const repo = createCasesRepository({ store })
-  const statusRepo = createStatusRepository({ store })
-  const status = createStatusService(app)
-  const tracing = createTracingService(app)
+interface Deps { repo: CasesRepository, store: GridpassDb, people: PeopleService, status: StatusService, tracing: TracingService, audit: AuditLog, pii: Pii, config: Config }
+
+export function createCasesService ({ repo, store, people, status, tracing, audit, pii, config }: Deps) {
 
   const purposeOf = (caseId: string): string => `case ${caseId}`
 
@@ -42,9 +40,6 @@ export function createCasesService (app: FastifyInstance) {
       contacts: (await repo.contacts(db, row.id)).sort((a, b) => a.markedAt - b.markedAt || (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
     }
   }
-
-  const entry = (personId: string, rule: string, color: string, since: number, until: number | null, actor: string, reason: string, sourceId: string): EntryRow =>
-    ({ id: randomId(), personId, rule, color, since, until, endedAt: null, endedBy: null, actor, reason, sourceId, createdAt: since })
 
   /**
    * The latest encounter of each of `personIds` with the case person, from the tracing service (window 15 minutes,
@@ -68,12 +63,12 @@ export function createCasesService (app: FastifyInstance) {
       const caseId = randomId()
       try {
         await store.tx(async (db) => {
-          if ((await repo.existingPeople(db, [personId])).size === 0) throw new NotFound(`personId: no person ${personId}`)
+          if ((await people.existing(db, [personId])).size === 0) throw new NotFound(`personId: no person ${personId}`)
           await store.lock(db, `case-person:${personId}`)
           const open = await repo.openOf(db, personId)
           if (open !== undefined) throw new Conflict(`personId: person ${personId} already has an open case ${open.id}`)
           await repo.insert(db, { id: caseId, personId, noteEnc: pii.encrypt(note), openedBy: by, openedAt: now, closedBy: null, closedAt: null, closeNoteEnc: null })
-          await statusRepo.insertEntries(db, [entry(personId, 'case_confirmed', 'red', now, null, by, `case ${caseId} opened`, caseId)])
+          await status.addEntries(db, [status.entry(personId, 'case_confirmed', 'red', now, null, by, `case ${caseId} opened`, caseId)])
           await audit.append(db, { actor: by, role: actor.role, action: 'case.opened', target: personId, purpose: purposeOf(caseId) })
         })
       } catch (err) {
@@ -91,7 +86,7 @@ export function createCasesService (app: FastifyInstance) {
         const row = await caseOr404(db, caseId)
         if (row.closedAt !== null) throw new Conflict(`caseId: case ${caseId} is closed`)
         if (personIds.includes(row.personId)) throw new Validation(`body.personIds: ${row.personId} is the case person`)
-        const known = await repo.existingPeople(db, personIds)
+        const known = await people.existing(db, personIds)
         const unknown = personIds.find((id) => !known.has(id))
         if (unknown !== undefined) throw new NotFound(`personIds: no person ${unknown}`)
         return row
@@ -109,23 +104,23 @@ export function createCasesService (app: FastifyInstance) {
         const entries: EntryRow[] = []
         for (const personId of personIds) {
           const lastAt = last.get(personId)
-          const until = degree === 1 ? (lastAt ?? now) + ruleDuration('close_contact') : now + ruleDuration('secondary_contact')
+          const until = degree === 1 ? (lastAt ?? now) + status.ruleDuration('close_contact') : now + status.ruleDuration('secondary_contact')
           const reason = degree === 1
             ? (lastAt !== undefined ? `close contact of case ${caseId}; last encounter ${new Date(lastAt).toISOString()}` : `close contact of case ${caseId}; no encounter on record, counted from marking`)
             : `secondary contact of case ${caseId}`
-          const e = entry(personId, rule, color, now, until, by, reason, caseId)
+          const e = status.entry(personId, rule, color, now, until, by, reason, caseId)
           entries.push(e)
           const prev = previous.get(personId)
           if (prev !== undefined) {
             // Marked again: the earlier mark's entry stops now and the new one takes over (history keeps both).
-            await repo.endEntries(db, { personId, rule: prev.degree === 1 ? 'close_contact' : 'secondary_contact', entryId: prev.entryId }, now, by)
+            await status.endEntriesOf(db, { personId, rule: prev.degree === 1 ? 'close_contact' : 'secondary_contact', entryId: prev.entryId }, now, by)
             await repo.updateContact(db, caseId, personId, { degree, markedBy: by, markedAt: now, until, entryId: e.id })
           } else {
             await repo.insertContact(db, { caseId, personId, degree, markedBy: by, markedAt: now, until, entryId: e.id })
           }
           await audit.append(db, { actor: by, role: actor.role, action: 'case.contact_marked', target: personId, purpose: `${purposeOf(caseId)}, degree ${degree}` })
         }
-        await statusRepo.insertEntries(db, entries)
+        await status.addEntries(db, entries)
         // Finding the last encounters read the case person's contacts: that shows in their access log.
         if (degree === 1) await audit.append(db, { actor: by, role: actor.role, action: 'contacts.read', target: row.personId, purpose: `${purposeOf(caseId)}: marking ${personIds.length} close contact(s)` })
         const updated: Marked[] = []
@@ -145,7 +140,7 @@ export function createCasesService (app: FastifyInstance) {
         if (row.closedAt !== null) throw new Conflict(`caseId: case ${caseId} is already closed`)
         const values = { closedBy: by, closedAt: now, closeNoteEnc: note === undefined ? null : pii.encrypt(note) }
         if (!await repo.close(db, caseId, values)) throw new Conflict(`caseId: case ${caseId} is already closed`)
-        await repo.endEntries(db, { personId: row.personId, rule: 'case_confirmed', sourceId: caseId }, now, by)
+        await status.endEntriesOf(db, { personId: row.personId, rule: 'case_confirmed', sourceId: caseId }, now, by)
         await audit.append(db, { actor: by, role: actor.role, action: 'case.closed', target: row.personId, purpose: purposeOf(caseId) })
         return detail(db, { ...row, ...values })
       })

@@ -3,14 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Color, IsoTime, PersonId, bearer, errors, iso } from '../common.schemas.ts'
-import { createCodesService } from './codes.service.ts'
-import { paperCardSvg } from './paper-card.ts'
+import type { CodesService } from './codes.service.ts'
 
 const Jwk = Type.Object({ kty: Type.String(), crv: Type.String(), x: Type.String(), y: Type.String(), kid: Type.String(), alg: Type.String(), use: Type.String() })
 
-export default async function codesRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function codesRoutes (fastify: FastifyInstance, codes: CodesService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const codes = createCodesService(fastify)
   const resident = [app.authenticate, app.requireRole('resident')]
   const printers = [app.authenticate, app.requireRole('gridworker', 'officer', 'admin')]
   const image = (summary: string) => ({ tags: ['codes'], summary, security: bearer, response: errors(401, 403, 404, 409) })
@@ -20,7 +18,7 @@ export default async function codesRoutes (fastify: FastifyInstance): Promise<vo
     schema: { tags: ['codes'], summary: 'Public keys that verify health codes (public, CORS, cacheable)', response: { 200: Type.Object({ keys: Type.Array(Jwk) }) } }
   }, async (_request, reply) => {
     reply.header('cache-control', 'public, max-age=300')
-    return { keys: [...app.keyring.verifiers.values()].map((k) => k.publicJwk) }
+    return codes.jwks()
   })
 
   app.get('/v1/me/code', {
@@ -62,7 +60,7 @@ export default async function codesRoutes (fastify: FastifyInstance): Promise<vo
     onRequest: printers,
     schema: { tags: ['codes'], summary: 'A printable paper-code card, SVG (audited)', security: bearer, params: personParams, response: errors(401, 403, 404, 409) }
   }, async (request, reply) => {
-    const code = await codes.paper(request.user, request.params.personId, 'paper_code.print')
-    return reply.header('cache-control', 'no-store').type('image/svg+xml').send(paperCardSvg(code.token, code.displayName, code.expiresAt, app.config.issuer))
+    const card = await codes.paperCard(request.user, request.params.personId)
+    return reply.header('cache-control', 'no-store').type('image/svg+xml').send(card)
   })
 }

@@ -1,27 +1,24 @@
 // Health-code tokens exactly as API.md defines them: compact JWS, ES256, typ gp-code+jwt, signed off the event loop.
-import type { FastifyInstance } from 'fastify'
 import QRCode from 'qrcode'
+import type { Config } from '../../config.ts'
 import { Forbidden, NotFound, ProfileRequired } from '../../errors.ts'
+import { CODE_TYP, COLOR_CLAIM } from '../../lib/code-verifier.ts'
 import { randomId } from '../../lib/ids.ts'
 import { signCompact } from '../../lib/jws.ts'
-import { PAPER_CODE_SECONDS } from '../../lib/keyring.ts'
+import { PAPER_CODE_SECONDS, type Keyring } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
+import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
-import { createAuthService } from '../auth/auth.service.ts'
-import { createPeopleRepository } from '../people/people.repository.ts'
-import { createStatusService } from '../status/status.service.ts'
-import type { ColorName } from '../status/status.rules.ts'
-
-export const COLOR_CLAIM: Record<ColorName, 'g' | 'y' | 'r'> = { green: 'g', yellow: 'y', red: 'r' }
-export const CODE_TYP = 'gp-code+jwt'
+import type { PeopleService } from '../people/index.ts'
+import type { ColorName, StatusService } from '../status/index.ts'
+import { paperCardSvg } from './paper-card.ts'
 
 export interface IssuedCode { token: string, color: ColorName, issuedAt: number, expiresAt: number }
 
-export function createCodesService (app: FastifyInstance) {
-  const { store, keyring, config, audit, pii } = app
-  const people = createPeopleRepository({ store })
-  const status = createStatusService(app)
-  const auth = createAuthService(app)
+interface Deps { people: PeopleService, status: StatusService, users: Users, audit: AuditLog, keyring: Keyring, config: Config }
+
+export function createCodesService ({ people, status, users, audit, keyring, config }: Deps) {
 
   async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode> {
     const iat = Math.floor(config.now() / 1000)
@@ -37,16 +34,25 @@ export function createCodesService (app: FastifyInstance) {
   }
 
   async function personWithProfile (personId: string) {
-    const person = await people.byId(store.db, personId)
+    const person = await people.get(personId)
     if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
-    if (person.nameEnc === null || person.idNumberEnc === null) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
+    if (!people.hasProfile(person)) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
     return person
   }
 
   async function checkScope (actor: Session, gridId: string | null): Promise<void> {
     if (actor.role !== 'gridworker') return
-    const scope = await auth.userScope(actor.sub)
-    if (scope === undefined || gridId === null || !scope.gridIds.includes(gridId)) throw new Forbidden('personId: this person is not in one of your grids')
+    if (gridId === null || !(await users.scope(actor.sub)).gridIds.has(gridId)) throw new Forbidden('personId: this person is not in one of your grids')
+  }
+
+  /** A 28-day code for someone without a phone; verifiers always take its colour from the server. */
+  async function paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null }> {
+    const person = await personWithProfile(personId)
+    await checkScope(actor, person.gridId)
+    const { color } = await status.evaluate(personId)
+    const code = await sign(personId, color, 'paper')
+    await audit.record({ actor: actorName(actor), role: actor.role, action, target: personId })
+    return { ...code, displayName: maskName(people.name(person) as string) }
   }
 
   return {
@@ -56,17 +62,19 @@ export function createCodesService (app: FastifyInstance) {
       return sign(personId, color, 'live')
     },
 
-    /** A 28-day code for someone without a phone; verifiers always take its colour from the server. */
-    async paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null }> {
-      const person = await personWithProfile(personId)
-      await checkScope(actor, person.gridId)
-      const { color } = await status.evaluate(personId)
-      const code = await sign(personId, color, 'paper')
-      await audit.record({ actor: actorName(actor), role: actor.role, action, target: personId })
-      return { ...code, displayName: maskName(pii.decrypt(person.nameEnc as string)) }
+    paper,
+
+    /** The printable card of a fresh paper code (audited as paper_code.print). */
+    async paperCard (actor: Session, personId: string): Promise<string> {
+      const code = await paper(actor, personId, 'paper_code.print')
+      return paperCardSvg(code.token, code.displayName, code.expiresAt, config.issuer)
     },
+
+    /** Every public key that may still verify an unexpired code. */
+    jwks: () => ({ keys: [...keyring.verifiers.values()].map((k) => k.publicJwk) }),
 
     qrSvg: async (token: string): Promise<string> => QRCode.toString(token, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
     qrPng: async (token: string): Promise<Buffer> => QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6 })
   }
 }
+export type CodesService = ReturnType<typeof createCodesService>

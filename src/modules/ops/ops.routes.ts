@@ -1,12 +1,11 @@
 // Liveness, readiness and the OpenAPI document.
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'drizzle-orm'
 
 export default async function opsRoutes (app: FastifyInstance): Promise<void> {
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process answers' } }, async () => ({ status: 'ok' }))
   app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness: the database answers' } }, async (request, reply) => {
     try {
-      await app.store.rows(app.store.db, sql`SELECT 1 AS ok`)
+      await app.store.ping()
       return { status: 'ready', database: app.store.dialect }
     } catch (err) {
       request.log.error({ err }, 'database not reachable')

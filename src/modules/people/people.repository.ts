@@ -1,10 +1,12 @@
 // SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
-import { eq } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type PersonRow = GridpassDb['t']['people']['$inferSelect']
 
-export function createPeopleRepository ({ store }: { store: GridpassDb }) {
+const CHUNK = 500
+
+export function createPeopleRepository (store: GridpassDb) {
   const { t } = store
   return {
     async byId (db: Db, id: string): Promise<PersonRow | undefined> {
@@ -25,9 +27,17 @@ export function createPeopleRepository ({ store }: { store: GridpassDb }) {
     async update (db: Db, id: string, values: Partial<PersonRow>): Promise<void> {
       await db.update(t.people).set(values).where(eq(t.people.id, id))
     },
-    async gridExists (db: Db, gridId: string): Promise<boolean> {
-      const [row] = await db.select({ id: t.grids.id }).from(t.grids).where(eq(t.grids.id, gridId)).limit(1)
-      return row !== undefined
+    /** Which of these people exist. */
+    async existing (db: Db, ids: string[]): Promise<Set<string>> {
+      const out = new Set<string>()
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        for (const r of await db.select({ id: t.people.id }).from(t.people).where(inArray(t.people.id, ids.slice(i, i + CHUNK)))) out.add(r.id)
+      }
+      return out
+    },
+    /** The stored (encrypted) names of these people (the service asks a few hundred at a time). */
+    async encryptedNames (ids: string[]): Promise<Array<{ id: string, nameEnc: string | null }>> {
+      return store.db.select({ id: t.people.id, nameEnc: t.people.nameEnc }).from(t.people).where(inArray(t.people.id, ids))
     }
   }
 }

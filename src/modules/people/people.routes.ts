@@ -1,19 +1,18 @@
-// HTTP for resident profiles, registering people without phones, and identity lookups.
+// HTTP for resident profiles and registering people without phones. The identity lookup (GET /v1/people) answers a
+// colour, so it is served by the status module, which depends on this one.
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { PHONE_PATTERN } from '../../lib/phone.ts'
-import { Color, bearer, errors, Nullable } from '../common.schemas.ts'
-import { createPeopleService } from './people.service.ts'
+import { IdNumber, bearer, errors, Nullable } from '../common.schemas.ts'
+import type { PeopleService } from './people.service.ts'
 
 const Name = Type.String({ minLength: 1, maxLength: 50, description: 'Full name; stored encrypted' })
-const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER' })
 const GridId = Type.String({ minLength: 1, maxLength: 64 })
 const Profile = Type.Object({ personId: Type.String(), name: Type.String(), gridId: Nullable(Type.String()) })
 
-export default async function peopleRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function peopleRoutes (fastify: FastifyInstance, people: PeopleService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const people = createPeopleService(fastify)
 
   app.put('/v1/me/profile', {
     onRequest: [app.authenticate, app.requireRole('resident')],
@@ -33,13 +32,4 @@ export default async function peopleRoutes (fastify: FastifyInstance): Promise<v
       response: { 201: Profile, ...errors(400, 401, 403, 409, 415) }
     }
   }, async (request, reply) => reply.code(201).send(await people.register(request.user, request.body)))
-
-  app.get('/v1/people', {
-    onRequest: [app.authenticate, app.requireRole('gridworker', 'tracer', 'officer', 'admin')],
-    schema: {
-      tags: ['people'], summary: 'Find a person by ID number (audited)', security: bearer,
-      querystring: Type.Object({ idNumber: IdNumber, purpose: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ people: Type.Array(Type.Object({ personId: Type.String(), name: Nullable(Type.String()), gridId: Nullable(Type.String()), color: Color })) }), ...errors(400, 401, 403) }
-    }
-  }, async (request) => ({ people: await people.lookup(request.user, request.query.idNumber, request.query.purpose) }))
 }

@@ -1,28 +1,33 @@
-// People rules: profiles, registration without a phone, identity lookups (audited).
-import type { FastifyInstance } from 'fastify'
-import type { Db } from '../../db/index.ts'
+// People rules: profiles, residents created at their first login, registration without a phone, identity lookups (audited).
+import { setImmediate as nextTurn } from 'node:timers/promises'
+import type { Config } from '../../config.ts'
+import type { Db, GridpassDb } from '../../db/index.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { validateIdNumber } from '../../lib/id-number.ts'
 import { randomId } from '../../lib/ids.ts'
 import { normalizePhone } from '../../lib/phone.ts'
+import type { Pii } from '../../lib/pii.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
+import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
-import { createAuthService } from '../auth/auth.service.ts'
-import { createStatusService } from '../status/status.service.ts'
-import { createPeopleRepository, uniqueColumn, type PersonRow } from './people.repository.ts'
+import type { GridsService } from '../grids/index.ts'
+import { uniqueColumn, type PeopleRepository, type PersonRow } from './people.repository.ts'
 
-export function createPeopleService (app: FastifyInstance) {
-  const { store, pii, audit, config } = app
-  const repo = createPeopleRepository({ store })
-  const status = createStatusService(app)
-  const auth = createAuthService(app)
+export type { PersonRow }
 
+/** Names decrypted per turn of the event loop (an export may name tens of thousands of contacts). */
+const NAMES_PER_TURN = 500
+
+interface Deps { repo: PeopleRepository, store: GridpassDb, pii: Pii, audit: AuditLog, config: Config, grids: GridsService, users: Users }
+
+export function createPeopleService ({ repo, store, pii, audit, config, grids, users }: Deps) {
   const checkIdNumber = (raw: string): string => {
     const result = validateIdNumber(raw, config.now())
     if (!result.ok) throw new InvalidIdNumber(`idNumber: ${result.why}`)
     return result.value
   }
   const checkGrid = async (db: Db, gridId: string | undefined): Promise<void> => {
-    if (gridId !== undefined && !(await repo.gridExists(db, gridId))) throw new Validation(`body.gridId: unknown grid ${gridId}`)
+    if (gridId !== undefined && !(await grids.exists(db, gridId))) throw new Validation(`body.gridId: unknown grid ${gridId}`)
   }
   /** Turns a lost race on a unique index into the same 409 the check before it gives. */
   const conflictOnRace = async <T>(work: Promise<T>, messages: { idNumber: string, phone: string }): Promise<T> => {
@@ -40,7 +45,43 @@ export function createPeopleService (app: FastifyInstance) {
   const name = (p: PersonRow): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
 
   return {
+    /** The decrypted full name, or null before the profile is set. */
     name,
+    hasProfile: (p: PersonRow): boolean => p.nameEnc !== null && p.idNumberEnc !== null,
+    async get (personId: string): Promise<PersonRow | undefined> {
+      return repo.byId(store.db, personId)
+    },
+    /** The person inside the caller's transaction. */
+    getIn: async (db: Db, personId: string): Promise<PersonRow | undefined> => repo.byId(db, personId),
+    async exists (personId: string): Promise<boolean> {
+      return (await repo.byId(store.db, personId)) !== undefined
+    },
+    /** Which of these people exist (inside the caller's transaction). */
+    existing: async (db: Db, ids: string[]): Promise<Set<string>> => repo.existing(db, ids),
+    /** Decrypted full names (null when the person has none); unknown ids are absent. */
+    async names (personIds: string[]): Promise<Map<string, string | null>> {
+      const out = new Map<string, string | null>()
+      const ids = [...new Set(personIds)]
+      for (let i = 0; i < ids.length; i += NAMES_PER_TURN) {
+        if (i > 0) await nextTurn()
+        for (const r of await repo.encryptedNames(ids.slice(i, i + NAMES_PER_TURN))) out.set(r.id, r.nameEnc === null ? null : pii.decrypt(r.nameEnc))
+      }
+      return out
+    },
+
+    /** At a resident's login by phone (inside the caller's transaction): their person id, a new person at the first. */
+    async residentOf (db: Db, phone: string, phoneIdx: string): Promise<string> {
+      const existing = await repo.byPhoneIdx(db, phoneIdx)
+      if (existing !== undefined) return existing.id
+      const id = randomId()
+      const now = config.now()
+      await repo.insert(db, {
+        id, nameEnc: null, idNumberEnc: null, idNumberIdx: null, phoneEnc: pii.encrypt(phone), phoneIdx,
+        gridId: null, createdBy: 'self', createdAt: now, updatedAt: now
+      })
+      return id
+    },
+
     async setProfile (personId: string, input: { name: string, idNumber: string, gridId?: string }) {
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
@@ -60,9 +101,8 @@ export function createPeopleService (app: FastifyInstance) {
     async register (actor: Session, input: { name: string, idNumber: string, gridId: string, phone?: string }) {
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
-      if (actor.role === 'gridworker') {
-        const scope = await auth.userScope(actor.sub)
-        if (scope === undefined || !scope.gridIds.includes(input.gridId)) throw new Forbidden(`gridId: you are not assigned to grid ${input.gridId}`)
+      if (actor.role === 'gridworker' && !(await users.scope(actor.sub)).gridIds.has(input.gridId)) {
+        throw new Forbidden(`gridId: you are not assigned to grid ${input.gridId}`)
       }
       const now = config.now()
       const phone = input.phone === undefined ? undefined : normalizePhone(input.phone)
@@ -81,13 +121,13 @@ export function createPeopleService (app: FastifyInstance) {
       }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
     },
 
-    async lookup (actor: Session, rawIdNumber: string, purpose: string | undefined) {
+    /** The person with this ID number, if any; every call is audited (identity.lookup), found or not. */
+    async findByIdNumber (actor: Session, rawIdNumber: string, purpose: string | undefined): Promise<PersonRow | undefined> {
       const idNumber = checkIdNumber(rawIdNumber)
       const person = await repo.byIdNumberIdx(store.db, pii.index('idNumber', idNumber))
       await audit.record({ actor: actorName(actor), role: actor.role, action: 'identity.lookup', target: person?.id ?? null, purpose: purpose ?? null })
-      if (person === undefined) return []
-      const ev = await status.evaluate(person.id)
-      return [{ personId: person.id, name: name(person), gridId: person.gridId, color: ev.color }]
+      return person
     }
   }
 }
+export type PeopleService = ReturnType<typeof createPeopleService>

@@ -1,6 +1,6 @@
 // Verifies a place-code token (场所码): the same canonical pre-check as health codes, then ES256, then exactly its claims.
 import { verifyEs256 } from '../../lib/jws.ts'
-import { precheck, type VerifyOptions } from '../scans/code-verifier.ts'
+import { precheck, type VerifyOptions } from '../../lib/code-verifier.ts'
 
 export const PLACE_TYP = 'gp-place+jwt'
 

@@ -3,15 +3,12 @@ import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { Color, IsoTime, bearer, errors, iso } from '../common.schemas.ts'
-import type { ScansService } from '../scans/scans.service.ts'
-import { placeCardSvg } from './place-card.ts'
-import { createPlacesService } from './places.service.ts'
+import type { PlacesService } from './places.service.ts'
 
 const LIFETIME = 'Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.'
 
-export default async function placesRoutes (fastify: FastifyInstance, scans: ScansService): Promise<void> {
+export default async function placesRoutes (fastify: FastifyInstance, places: PlacesService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const places = createPlacesService(fastify, scans)
   const printers = [app.authenticate, app.requireRole('gridworker', 'admin')]
   const params = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, description: 'Checkpoint id' }) })
 
@@ -36,8 +33,7 @@ export default async function placesRoutes (fastify: FastifyInstance, scans: Sca
       params, response: errors(401, 403, 404)
     }
   }, async (request, reply) => {
-    const code = await places.placeCode(request.user, request.params.id, 'place_code.print')
-    const card = placeCardSvg(code.token, code.checkpoint.name, code.checkpoint.kind, code.expiresAt, app.config.issuer)
+    const card = await places.placeCard(request.user, request.params.id)
     return reply.header('cache-control', 'no-store').type('image/svg+xml').send(card)
   })
 

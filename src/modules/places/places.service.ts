@@ -1,15 +1,17 @@
 // Place codes (场所码, "scan, not show") and the residents' check-ins they lead to, recorded in the same trail as scans.
-import type { FastifyInstance } from 'fastify'
-import { eq } from 'drizzle-orm'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../../config.ts'
 import { Conflict, Forbidden, NotFound, ProfileRequired, Validation } from '../../errors.ts'
 import { signCompact } from '../../lib/jws.ts'
+import type { Keyring } from '../../lib/keyring.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
+import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
-import { createAuthService } from '../auth/auth.service.ts'
-import { createPeopleRepository } from '../people/people.repository.ts'
-import { createStatusRepository } from '../status/status.repository.ts'
-import { colorAt, type ColorName } from '../status/status.rules.ts'
-import { requestHashOf, type ScansService } from '../scans/scans.service.ts'
-import type { ScanRow } from '../scans/scan-writer.ts'
+import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
+import type { PeopleService } from '../people/index.ts'
+import type { ScanRow, ScansService } from '../scans/index.ts'
+import type { ColorName, StatusService } from '../status/index.ts'
+import { placeCardSvg } from './place-card.ts'
 import { PLACE_TYP, unverifiedCheckpointOf, verifyPlace } from './place-verifier.ts'
 
 /**
@@ -20,7 +22,6 @@ import { PLACE_TYP, unverifiedCheckpointOf, verifyPlace } from './place-verifier
  */
 export const PLACE_CODE_SECONDS = 365 * 24 * 3600
 
-export interface Checkpoint { id: string, name: string, kind: string, gridId: string | null }
 export interface CheckinInput { id: string, placeToken: string, direction?: 'in' | 'out' | 'pass' }
 export interface CheckinAnswer {
   id: string
@@ -35,29 +36,28 @@ export interface CheckinAnswer {
 
 const reasonOf = (color: ColorName): CheckinAnswer['reason'] => color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
 
-export function createPlacesService (app: FastifyInstance, scans: ScansService) {
-  const { store, keyring, config, audit, log } = app
-  const { t } = store
-  const people = createPeopleRepository({ store })
-  const statusRepo = createStatusRepository({ store })
-  const auth = createAuthService(app)
+interface Deps {
+  checkpoints: CheckpointsService
+  people: PeopleService
+  status: StatusService
+  scans: ScansService
+  users: Users
+  audit: AuditLog
+  keyring: Keyring
+  config: Config
+  log: FastifyBaseLogger
+}
 
-  async function checkpoint (id: string): Promise<Checkpoint | undefined> {
-    const [row] = await store.db.select({ id: t.checkpoints.id, name: t.checkpoints.name, kind: t.checkpoints.kind, gridId: t.checkpoints.gridId })
-      .from(t.checkpoints).where(eq(t.checkpoints.id, id)).limit(1)
-    return row
-  }
-
+export function createPlacesService ({ checkpoints, people, status, scans, users, audit, keyring, config, log }: Deps) {
   /** The answer already given for this id, when it is this resident's check-in with the same token. */
   async function previous (actor: Session, id: string, requestHash: string): Promise<CheckinAnswer | null> {
-    const [scan] = await store.db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1)
+    const { scan, refused } = await scans.stored(id)
     if (scan === undefined) {
-      const [event] = await store.db.select({ id: t.securityEvents.id }).from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1)
-      if (event !== undefined) throw new Conflict(`id: ${id} was already used for another request`)
+      if (refused) throw new Conflict(`id: ${id} was already used for another request`)
       return null
     }
     if (scan.requestHash !== requestHash || scan.actorId !== actor.sub || scan.source !== 'checkin') throw new Conflict(`id: check-in ${id} was already recorded with another placeToken`)
-    const cp = await checkpoint(scan.checkpointId)
+    const cp = await checkpoints.get(scan.checkpointId)
     const color = scan.color as ColorName
     return {
       id, decision: scan.decision as 'allow' | 'deny', color, reason: reasonOf(color), checkpointId: scan.checkpointId,
@@ -65,33 +65,40 @@ export function createPlacesService (app: FastifyInstance, scans: ScansService) 
     }
   }
 
+  /** Signs a place code for a checkpoint: admins for any, grid workers only for checkpoints in their grids. Audited. */
+  async function placeCode (actor: Session, checkpointId: string, action: 'place_code.issue' | 'place_code.print'): Promise<{ token: string, expiresAt: number, checkpoint: Checkpoint }> {
+    const cp = await checkpoints.get(checkpointId)
+    if (cp === undefined) throw new NotFound(`id: no checkpoint ${checkpointId}`)
+    if (actor.role === 'gridworker') {
+      if (cp.gridId === null || !(await users.scope(actor.sub)).gridIds.has(cp.gridId)) throw new Forbidden(`id: checkpoint ${checkpointId} is not in one of your grids`)
+    }
+    const iat = Math.floor(config.now() / 1000)
+    const exp = iat + PLACE_CODE_SECONDS
+    const key = keyring.active
+    // Member order is fixed: verifiers re-serialise and compare byte for byte.
+    const token = await signCompact({ alg: 'ES256', kid: key.kid, typ: PLACE_TYP }, { iss: config.issuer, cp: cp.id, iat, exp }, key.privateKey)
+    await audit.record({ actor: actorName(actor), role: actor.role, action, target: cp.id })
+    return { token, expiresAt: exp * 1000, checkpoint: cp }
+  }
+
   return {
-    /** Signs a place code for a checkpoint: admins for any, grid workers only for checkpoints in their grids. Audited. */
-    async placeCode (actor: Session, checkpointId: string, action: 'place_code.issue' | 'place_code.print'): Promise<{ token: string, expiresAt: number, checkpoint: Checkpoint }> {
-      const cp = await checkpoint(checkpointId)
-      if (cp === undefined) throw new NotFound(`id: no checkpoint ${checkpointId}`)
-      if (actor.role === 'gridworker') {
-        const scope = await auth.userScope(actor.sub)
-        if (scope === undefined || cp.gridId === null || !scope.gridIds.includes(cp.gridId)) throw new Forbidden(`id: checkpoint ${checkpointId} is not in one of your grids`)
-      }
-      const iat = Math.floor(config.now() / 1000)
-      const exp = iat + PLACE_CODE_SECONDS
-      const key = keyring.active
-      // Member order is fixed: verifiers re-serialise and compare byte for byte.
-      const token = await signCompact({ alg: 'ES256', kid: key.kid, typ: PLACE_TYP }, { iss: config.issuer, cp: cp.id, iat, exp }, key.privateKey)
-      await audit.record({ actor: actorName(actor), role: actor.role, action, target: cp.id })
-      return { token, expiresAt: exp * 1000, checkpoint: cp }
+    placeCode,
+
+    /** The printable card of a fresh place code (audited as place_code.print). */
+    async placeCard (actor: Session, checkpointId: string): Promise<string> {
+      const code = await placeCode(actor, checkpointId, 'place_code.print')
+      return placeCardSvg(code.token, code.checkpoint.name, code.checkpoint.kind, code.expiresAt, config.issuer)
     },
 
     /** A resident scanned a place code: judged by their colour now, recorded in their trail like a volunteer's scan. */
     async checkin (actor: Session, input: CheckinInput): Promise<CheckinAnswer> {
       const now = config.now()
-      const person = await people.byId(store.db, actor.sub)
-      if (person === undefined || person.nameEnc === null || person.idNumberEnc === null) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
+      const person = await people.get(actor.sub)
+      if (person === undefined || !people.hasProfile(person)) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
 
       // Idempotency first: a retry of an answered check-in gets the first answer even if the code has expired since.
       const claimedCp = unverifiedCheckpointOf(input.placeToken)
-      const requestHash = requestHashOf(input.placeToken, claimedCp ?? '')
+      const requestHash = scans.requestHash(input.placeToken, claimedCp ?? '')
       const before = await previous(actor, input.id, requestHash)
       if (before !== null) return before
 
@@ -100,10 +107,10 @@ export function createPlacesService (app: FastifyInstance, scans: ScansService) 
         log.info({ checkinId: input.id, reason: verified.reason }, 'place token refused')
         throw new Validation(`body.placeToken: not a valid place code (${verified.reason})`)
       }
-      const cp = await checkpoint(verified.claims.cp)
+      const cp = await checkpoints.get(verified.claims.cp)
       if (cp === undefined) throw new NotFound(`body.placeToken: no checkpoint ${verified.claims.cp}`)
 
-      const color = colorAt(await statusRepo.entries(store.db, person.id), now)
+      const color = await status.colorOf(person.id, now)
       const decision = color === 'green' ? 'allow' : 'deny'
       const reason = reasonOf(color)
       const row: ScanRow = {
@@ -112,7 +119,7 @@ export function createPlacesService (app: FastifyInstance, scans: ScansService) 
         color, decision, reason, jti: null, offline: false, requestHash, flags: null
       }
       // Answered only after the commit, like every scan.
-      const inserted = await scans.writer.write({ kind: 'scan', row })
+      const inserted = await scans.record(row)
       if (!inserted) {
         const raced = await previous(actor, input.id, requestHash)
         if (raced === null) throw new Conflict(`id: ${input.id} was already used for another request`)

@@ -1,9 +1,13 @@
 // The retention purge: scans, security events and declarations older than GRIDPASS_RETENTION_DAYS, in short chunks.
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import type { FastifyInstance } from 'fastify'
-import { Counter } from 'prom-client'
-import type { Db } from '../../db/index.ts'
-import { createRetentionRepository } from './retention.repository.ts'
+import type { FastifyBaseLogger } from 'fastify'
+import { Counter, type Registry } from 'prom-client'
+import type { Config } from '../../config.ts'
+import type { Db, GridpassDb } from '../../db/index.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
+import type { CheckpointsService } from '../checkpoints/index.ts'
+import type { ScansService } from '../scans/index.ts'
+import type { StatusService } from '../status/index.ts'
 
 const DAY = 86_400_000
 /**
@@ -24,10 +28,19 @@ export interface PurgeReport {
   complete: boolean
 }
 
-export function createRetentionService (app: FastifyInstance) {
-  const { store, config, audit, log } = app
-  const repo = createRetentionRepository({ store })
-  const purged = new Counter({ name: 'gridpass_retention_purged_rows_total', help: 'Rows deleted by the retention purge, by kind', labelNames: ['kind'], registers: [app.metrics] })
+interface Deps {
+  store: GridpassDb
+  scans: ScansService
+  status: StatusService
+  checkpoints: CheckpointsService
+  audit: AuditLog
+  config: Config
+  log: FastifyBaseLogger
+  metrics: Registry
+}
+
+export function createRetentionService ({ store, scans, status, checkpoints, audit, config, log, metrics }: Deps) {
+  const purged = new Counter({ name: 'gridpass_retention_purged_rows_total', help: 'Rows deleted by the retention purge, by kind', labelNames: ['kind'], registers: [metrics] })
   for (const kind of Object.values(METRIC_KIND)) purged.inc({ kind }, 0)
 
   let stopping = false
@@ -57,12 +70,12 @@ export function createRetentionService (app: FastifyInstance) {
     let complete = true
     let failure: unknown
     try {
-      for (const checkpointId of await repo.checkpointIds()) {
-        complete = await drain(report, 'scans', async () => repo.oldScans(checkpointId, cutoff, CHUNK), async (db, ids) => repo.deleteScans(db, ids, cutoff))
+      for (const checkpointId of await checkpoints.ids()) {
+        complete = await drain(report, 'scans', async () => scans.oldScans(checkpointId, cutoff, CHUNK), async (db, ids) => scans.deleteScans(db, ids, cutoff))
         if (!complete) break
       }
-      complete &&= await drain(report, 'securityEvents', async () => repo.oldSecurityEvents(cutoff, CHUNK), async (db, ids) => repo.deleteSecurityEvents(db, ids, cutoff))
-      complete &&= await drain(report, 'declarations', async () => repo.oldDeclarations(cutoff, CHUNK), async (db, ids) => repo.deleteDeclarations(db, ids, cutoff))
+      complete &&= await drain(report, 'securityEvents', async () => scans.oldSecurityEvents(cutoff, CHUNK), async (db, ids) => scans.deleteSecurityEvents(db, ids, cutoff))
+      complete &&= await drain(report, 'declarations', async () => status.oldDeclarations(cutoff, CHUNK), async (db, ids) => status.deleteDeclarations(db, ids, cutoff))
     } catch (err) {
       failure = err
       complete = false

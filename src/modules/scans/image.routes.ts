@@ -84,6 +84,7 @@ async function readUpload (request: FastifyRequest): Promise<Upload> {
 }
 
 export default async function imageRoutes (app: FastifyInstance, scans: ScansService): Promise<void> {
+  // The decode threads serve this route only: they start and stop with it.
   const decoder = createDecodePool()
   app.addHook('onClose', async () => { await decoder.close() })
   // Own scope: the multipart parser and its hooks serve this route only; every other route stays JSON-only.

@@ -1,24 +1,29 @@
 // Checkpoint verification: judge a scanned code by the server's colour now (or at the offline scan time), record it once.
 import { createHash } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
-import { eq } from 'drizzle-orm'
-import { Counter } from 'prom-client'
+import type { FastifyBaseLogger } from 'fastify'
+import { Counter, type Registry } from 'prom-client'
+import type { Config } from '../../config.ts'
+import type { ScanQueries, StoredScan, Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
+import type { Keyring } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
 import { labelledSeries } from '../../lib/metric-series.ts'
+import type { Pii } from '../../lib/pii.ts'
+import type { Users } from '../../plugins/users.ts'
 import type { Session } from '../../types.ts'
-import { createAuthService } from '../auth/auth.service.ts'
-import { CODE_TYP } from '../codes/codes.service.ts'
-import { createScanQueries, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
-import { colorAt, type ColorName } from '../status/status.rules.ts'
-import { openCode, type DenyReason } from './code-verifier.ts'
+import type { CheckpointsService } from '../checkpoints/index.ts'
+import type { ColorName, StatusService } from '../status/index.ts'
+import { judgeBatch } from './scans.batch.ts'
+import type { ScansRepository } from './scans.repository.ts'
 import { createScanWriter, type ScanRow } from './scan-writer.ts'
 import { impossible, type FraudFlag, type Sighting } from './fraud.ts'
+
+export type { ScanRow, StoredScan }
 
 export const OFFLINE_WINDOW_MS = 7 * 86_400_000
 /** How far around a scan to look for the same person or code elsewhere. */
 const FRAUD_WINDOW_MS = 6 * 3_600_000
-const SCOPE_TTL_MS = 30_000
 /** Masked names kept in memory, by the stored ciphertext (a changed name is a new ciphertext, so never stale). */
 const MASKED_NAMES_MAX = 100_000
 
@@ -53,23 +58,29 @@ export type Source = 'scan' | 'batch' | 'image'
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url')
 export const requestHashOf = (token: string, checkpointId: string): string => sha256(JSON.stringify([token, checkpointId]))
 
-export function createScansService (app: FastifyInstance) {
-  const { store, config, keyring, pii, log } = app
-  const { t } = store
-  const queries = createScanQueries(store)
+interface Deps {
+  queries: ScanQueries
+  repo: ScansRepository
+  checkpoints: CheckpointsService
+  status: StatusService
+  users: Users
+  keyring: Keyring
+  pii: Pii
+  config: Config
+  log: FastifyBaseLogger
+  metrics: Registry
+}
+
+export function createScansService ({ queries, repo, checkpoints, status, users, keyring, pii, config, log, metrics }: Deps) {
   // An offline scan older than the retention horizon is refused, not recorded: its first copy may already have been
   // purged, and recording a re-sent copy would put it in the trail twice over its life. Equal to the 7-day window
   // unless GRIDPASS_RETENTION_DAYS is shorter.
   const offlineWindowMs = Math.min(OFFLINE_WINDOW_MS, config.retentionDays * 86_400_000)
-  const auth = createAuthService(app)
   const writer = createScanWriter(queries)
-  // The scan thread (SQLite) starts with the service: a schema it cannot prepare its statements on stops the start.
-  app.addHook('onReady', async () => { await queries.ready() })
-  app.addHook('onClose', async () => { await writer.drain(); await queries.close() })
 
-  const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [app.metrics] })
+  const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [metrics] })
   const scanSeries = labelledSeries(scanCount)
-  const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [app.metrics] })
+  const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [metrics] })
 
   // The masked name shown at the gate. Decrypting it was ~3 % of the event loop's time per scan; the masked form
   // ('张*') is what every scanner of this person sees anyway, and the full name never enters this cache.
@@ -85,29 +96,10 @@ export function createScansService (app: FastifyInstance) {
     return masked
   }
 
-  interface Place { id: string, name: string, lat: number | null, lon: number | null }
-  const checkpoints = new Map<string, Place>()
-  async function checkpoint (id: string): Promise<Place | undefined> {
-    const cached = checkpoints.get(id)
-    if (cached !== undefined) return cached
-    const [row] = await store.db.select({ id: t.checkpoints.id, name: t.checkpoints.name, lat: t.checkpoints.lat, lon: t.checkpoints.lon }).from(t.checkpoints).where(eq(t.checkpoints.id, id)).limit(1)
-    if (row !== undefined) checkpoints.set(id, row)
-    return row
-  }
-
-  // Volunteers' assignments, cached briefly: a scan must not cost a user lookup.
-  const scopes = new Map<string, { at: number, checkpointIds: Set<string> }>()
   async function mayScanAt (actor: Session, checkpointId: string): Promise<boolean> {
     if (actor.role === 'admin') return true
     if (actor.role !== 'volunteer') return false
-    const now = Date.now()
-    let scope = scopes.get(actor.sub)
-    if (scope === undefined || now - scope.at > SCOPE_TTL_MS) {
-      const s = await auth.userScope(actor.sub)
-      scope = { at: now, checkpointIds: new Set(s?.checkpointIds ?? []) }
-      scopes.set(actor.sub, scope)
-    }
-    return scope.checkpointIds.has(checkpointId)
+    return (await users.scope(actor.sub)).checkpointIds.has(checkpointId)
   }
 
   async function previous (id: string, requestHash: string): Promise<ScanAnswer | null> {
@@ -142,7 +134,7 @@ export function createScansService (app: FastifyInstance) {
     for (const r of around) {
       if (Math.abs(r.scannedAt - here.at) > FRAUD_WINDOW_MS) continue
       // Checkpoints are nearly always cached: only a miss costs an await.
-      const cp = checkpoints.get(r.checkpointId) ?? await checkpoint(r.checkpointId)
+      const cp = checkpoints.cached(r.checkpointId) ?? await checkpoints.get(r.checkpointId)
       if (!impossible(here, { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })) continue
       person = true
       if (r.jti === jti) code = true
@@ -160,7 +152,7 @@ export function createScansService (app: FastifyInstance) {
   async function judge (actor: Session, input: ScanInput, source: Source, stop?: AbortSignal): Promise<ScanAnswer> {
     const receivedAt = config.now()
     const requestHash = requestHashOf(input.token, input.checkpointId)
-    const cp = await checkpoint(input.checkpointId)
+    const cp = await checkpoints.get(input.checkpointId)
     if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${input.checkpointId}`)
     if (!(await mayScanAt(actor, input.checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${input.checkpointId}`)
     // No look-up of the id first: the scan is judged, and the write tells whether the id was free. Only a
@@ -197,7 +189,7 @@ export function createScansService (app: FastifyInstance) {
     if (person === undefined) return deny('unknown_person')
 
     // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
-    const color = colorAt(entries, at)
+    const color = status.colorAt(entries, at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
     const flags = await fraudFlags(around, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
@@ -221,10 +213,31 @@ export function createScansService (app: FastifyInstance) {
 
   /** judge's checkpoint and assignment checks alone: the image path refuses with them before its costly decode. */
   async function checkScanner (actor: Session, checkpointId: string): Promise<void> {
-    if ((await checkpoint(checkpointId)) === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
+    if ((await checkpoints.get(checkpointId)) === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
     if (!(await mayScanAt(actor, checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${checkpointId}`)
   }
 
-  return { judge, writer, checkScanner }
+  return {
+    /** Starts the scan thread (SQLite): a schema it cannot prepare its statements on stops the start. */
+    ready: queries.ready,
+    /** Waits for every queued write, then stops the scan thread. */
+    async close (): Promise<void> { await writer.drain(); await queries.close() },
+    judge,
+    judgeBatch: async (actor: Session, items: unknown[]) => judgeBatch(judge, actor, items),
+    checkScanner,
+    /** Records a row in the trail (a resident's check-in); resolves after the commit, false when its id was taken. */
+    record: async (row: ScanRow): Promise<boolean> => writer.write({ kind: 'scan', row }),
+    /** What is stored under a scan id: the scan, or whether a refused scan (a security event) holds it. */
+    async stored (id: string): Promise<{ scan: StoredScan | undefined, refused: boolean }> {
+      const scan = await queries.scanById(id)
+      return { scan, refused: scan === undefined && (await queries.securityById(id)) !== undefined }
+    },
+    requestHash: requestHashOf,
+    /** Retention: scans and refused scans older than the cutoff, a chunk of ids at a time. */
+    oldScans: repo.oldScans,
+    deleteScans: repo.deleteScans,
+    oldSecurityEvents: repo.oldSecurityEvents,
+    deleteSecurityEvents: repo.deleteSecurityEvents
+  }
 }
 export type ScansService = ReturnType<typeof createScansService>

@@ -1,5 +1,5 @@
-// SQL for status entries, manual changes, declarations and appeals.
-import { and, asc, eq, gt, isNull, lte, or, desc } from 'drizzle-orm'
+// SQL of status entries, manual changes, declarations and appeals.
+import { and, asc, eq, gt, inArray, isNull, lt, lte, or, desc } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
 type T = GridpassDb['t']
@@ -8,7 +8,7 @@ export type ChangeRow = T['statusChanges']['$inferSelect']
 export type AppealRow = T['appeals']['$inferSelect']
 export type DeclarationRow = T['declarations']['$inferSelect']
 
-export function createStatusRepository ({ store }: { store: GridpassDb }) {
+export function createStatusRepository (store: GridpassDb) {
   const { t } = store
   return {
     async entries (db: Db, personId: string): Promise<EntryRow[]> {
@@ -27,8 +27,37 @@ export function createStatusRepository ({ store }: { store: GridpassDb }) {
           or(isNull(t.statusEntries.endedAt), gt(t.statusEntries.endedAt, now))
         ))
     },
+    /**
+     * Every entry that may be active at `at` (begun by then, not ended or run out before it): what the status list
+     * judges by status.rules.ts. Read outside any transaction.
+     */
+    async entriesAround (at: number): Promise<Array<EntryRow>> {
+      const e = t.statusEntries
+      return store.db.select().from(e)
+        .where(and(lte(e.since, at), or(isNull(e.until), gt(e.until, at)), or(isNull(e.endedAt), gt(e.endedAt, at))))
+    },
+    /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
+    async endEntriesOf (db: Db, where: { personId: string, rule: string, sourceId?: string, entryId?: string }, now: number, endedBy: string): Promise<void> {
+      const e = t.statusEntries
+      await db.update(e).set({ endedAt: now, endedBy })
+        .where(and(
+          eq(e.personId, where.personId),
+          eq(e.rule, where.rule),
+          where.sourceId !== undefined ? eq(e.sourceId, where.sourceId) : undefined,
+          where.entryId !== undefined ? eq(e.id, where.entryId) : undefined,
+          or(isNull(e.until), gt(e.until, now)),
+          or(isNull(e.endedAt), gt(e.endedAt, now))
+        ))
+    },
     async insertDeclaration (db: Db, row: DeclarationRow): Promise<void> {
       await db.insert(t.declarations).values(row)
+    },
+    /** Through declarations_at_ix. */
+    async oldDeclarations (cutoff: number, limit: number): Promise<string[]> {
+      return (await store.db.select({ id: t.declarations.id }).from(t.declarations).where(lt(t.declarations.at, cutoff)).limit(limit)).map((r) => r.id)
+    },
+    async deleteDeclarations (db: Db, ids: string[], cutoff: number): Promise<number> {
+      return (await db.delete(t.declarations).where(and(inArray(t.declarations.id, ids), lt(t.declarations.at, cutoff))).returning({ id: t.declarations.id })).length
     },
     async insertChange (db: Db, row: ChangeRow): Promise<void> {
       await db.insert(t.statusChanges).values(row)
@@ -64,3 +93,4 @@ export function createStatusRepository ({ store }: { store: GridpassDb }) {
     }
   }
 }
+export type StatusRepository = ReturnType<typeof createStatusRepository>

@@ -1,17 +1,17 @@
-// HTTP for declarations, the resident's status, manual changes and appeals.
+// HTTP for declarations, the resident's status, manual changes, appeals, and finding a person by ID number with their
+// colour (GET /v1/people: it answers a colour, so it lives here; the people module cannot ask status, status asks it).
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
-import { bearer, errors } from '../common.schemas.ts'
-import { appealView, createStatusService, statusView } from './status.service.ts'
+import { Color, IdNumber, Nullable, bearer, errors } from '../common.schemas.ts'
+import { appealView, statusView, type StatusService } from './status.service.ts'
 import {
   AppealBody, AppealCreated, AppealsQuery, AppealView, ChangeBody, DeclarationBody, DeclarationReply, PendingChange,
   PersonParams, ResolveBody, StatusReply
 } from './status.schemas.ts'
 
-export default async function statusRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function statusRoutes (fastify: FastifyInstance, status: StatusService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const status = createStatusService(fastify)
   const resident = [app.authenticate, app.requireRole('resident')]
   const officer = [app.authenticate, app.requireRole('officer', 'admin')]
 
@@ -78,4 +78,13 @@ export default async function statusRoutes (fastify: FastifyInstance): Promise<v
       response: { 200: AppealView, ...errors(400, 401, 403, 404, 409, 415) }
     }
   }, async (request) => appealView(await status.resolveAppeal(request.user, request.params.appealId, request.body.outcome, request.body.note)))
+
+  app.get('/v1/people', {
+    onRequest: [app.authenticate, app.requireRole('gridworker', 'tracer', 'officer', 'admin')],
+    schema: {
+      tags: ['people'], summary: 'Find a person by ID number (audited)', security: bearer,
+      querystring: Type.Object({ idNumber: IdNumber, purpose: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ people: Type.Array(Type.Object({ personId: Type.String(), name: Nullable(Type.String()), gridId: Nullable(Type.String()), color: Color })) }), ...errors(400, 401, 403) }
+    }
+  }, async (request) => ({ people: await status.lookup(request.user, request.query.idNumber, request.query.purpose) }))
 }

@@ -1,12 +1,16 @@
-// Status rules at work: declarations, the derived colour, manual changes with a second confirmation, appeals.
-import type { FastifyInstance } from 'fastify'
-import type { Db } from '../../db/index.ts'
+// Status rules at work: declarations, the derived colour, manual changes with a second confirmation, appeals, and the
+// colours every other module asks for (the rules themselves are status.rules.ts, and nowhere else).
+import type { Config } from '../../config.ts'
+import type { Db, GridpassDb } from '../../db/index.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
 import { randomId } from '../../lib/ids.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
-import { createPeopleRepository } from '../people/people.repository.ts'
-import { createStatusRepository, type AppealRow, type EntryRow } from './status.repository.ts'
-import { evaluate, ruleDuration, type ColorName, type Evaluation } from './status.rules.ts'
+import type { PeopleService } from '../people/index.ts'
+import type { AppealRow, EntryRow, StatusRepository } from './status.repository.ts'
+import { colorAt, evaluate, ruleDuration, type ColorName, type Entry, type Evaluation } from './status.rules.ts'
+
+export type { AppealRow, ColorName, Entry, EntryRow, Evaluation }
 
 export const APPEAL_DUE_MS = 48 * 3600_000
 export const FEVER_CELSIUS = 37.3
@@ -31,18 +35,16 @@ export function appealView (a: AppealRow) {
   }
 }
 
-export function createStatusService (app: FastifyInstance) {
-  const { store, audit, config } = app
-  const repo = createStatusRepository({ store })
-  const people = createPeopleRepository({ store })
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
+export function createStatusService ({ repo, store, audit, config, people }: { repo: StatusRepository, store: GridpassDb, audit: AuditLog, config: Config, people: PeopleService }) {
   async function evaluateIn (db: Db, personId: string, at: number): Promise<Evaluation> {
-    const person = await people.byId(db, personId)
+    const person = await people.getIn(db, personId)
     if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
     return evaluate(await repo.entries(db, personId), at, person.createdAt)
   }
 
-  const entry = (personId: string, rule: string, color: ColorName, since: number, until: number | null, actor: string, reason: string | null, sourceId: string | null = null): EntryRow =>
+  const entry = (personId: string, rule: string, color: string, since: number, until: number | null, actor: string, reason: string | null, sourceId: string | null = null): EntryRow =>
     ({ id: randomId(), personId, rule, color, since, until, endedAt: null, endedBy: null, actor, reason, sourceId, createdAt: since })
 
   async function applyChange (db: Db, personId: string, color: ColorName, reason: string, actor: string, changeId: string, now: number): Promise<void> {
@@ -56,6 +58,48 @@ export function createStatusService (app: FastifyInstance) {
     async evaluate (personId: string, at = config.now()): Promise<Evaluation> {
       return evaluateIn(store.db, personId, at)
     },
+    /** The colour of these entries at `at`: for the scan path, which reads a person's entries itself. */
+    colorAt: (entries: Entry[], at: number): ColorName => colorAt(entries, at),
+    /** A person's colour at `at`, read outside any transaction (no check that the person exists). */
+    async colorOf (personId: string, at: number): Promise<ColorName> {
+      return colorAt(await repo.entries(store.db, personId), at)
+    },
+    /** Everyone whose colour at `at` is not green, by personId (code-unit order). */
+    async nonGreen (at: number): Promise<Array<{ personId: string, color: 'yellow' | 'red' }>> {
+      const byPerson = new Map<string, Entry[]>()
+      for (const e of await repo.entriesAround(at)) {
+        const list = byPerson.get(e.personId)
+        if (list === undefined) byPerson.set(e.personId, [e])
+        else list.push(e)
+      }
+      const out: Array<{ personId: string, color: 'yellow' | 'red' }> = []
+      for (const [personId, entries] of byPerson) {
+        const color = colorAt(entries, at)
+        if (color !== 'green') out.push({ personId, color })
+      }
+      return out.sort((a, b) => byCodeUnit(a.personId, b.personId))
+    },
+
+    /** How long an entry of a timed rule lasts. */
+    ruleDuration,
+    /** A new entry (not yet written): cases and contact marks build theirs here. */
+    entry,
+    /** Writes entries inside the caller's transaction. */
+    addEntries: async (db: Db, rows: EntryRow[]): Promise<void> => repo.insertEntries(db, rows),
+    /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
+    endEntriesOf: repo.endEntriesOf,
+
+    /** Finds a person by ID number (audited, found or not) with their colour now. */
+    async lookup (actor: Session, idNumber: string, purpose: string | undefined) {
+      const person = await people.findByIdNumber(actor, idNumber, purpose)
+      if (person === undefined) return []
+      const ev = await evaluateIn(store.db, person.id, config.now())
+      return [{ personId: person.id, name: people.name(person), gridId: person.gridId, color: ev.color }]
+    },
+
+    /** Retention: declarations older than the cutoff, a chunk of ids at a time. */
+    oldDeclarations: repo.oldDeclarations,
+    deleteDeclarations: repo.deleteDeclarations,
 
     async declare (personId: string, d: { temperature: number, symptoms: string[], visitedHighRiskArea: boolean, contactWithConfirmed: boolean }): Promise<Evaluation> {
       const now = config.now()

@@ -4,12 +4,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
 import { STAFF_ROLES } from '../../types.ts'
 import { IsoTime, bearer, errors, iso } from '../common.schemas.ts'
-import { createStatusListService } from './statuslist.service.ts'
+import type { StatusListService } from './statuslist.service.ts'
 
-
-export default async function statusListRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function statusListRoutes (fastify: FastifyInstance, statusList: StatusListService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const statusList = createStatusListService(fastify)
 
   app.get('/v1/status-list', {
     onRequest: [app.authenticate, app.requireRole(...STAFF_ROLES)],

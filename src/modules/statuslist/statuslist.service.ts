@@ -1,7 +1,8 @@
 // The signed list of non-green people that offline scanners judge paper codes and stale live codes by.
-import type { FastifyInstance } from 'fastify'
+import type { Config } from '../../config.ts'
 import { signCompact } from '../../lib/jws.ts'
-import { createStatusListRepository } from './statuslist.repository.ts'
+import type { Keyring } from '../../lib/keyring.ts'
+import type { StatusService } from '../status/index.ts'
 
 export const STATUS_LIST_TYP = 'gp-status+jwt'
 /** A scanner may judge by a list for 10 minutes after it was signed; past that it must fetch a new one. */
@@ -11,17 +12,14 @@ export const STATUS_LIST_CACHE_MS = 60_000
 
 export interface SignedList { token: string, issuedAt: number, expiresAt: number, count: number }
 
-export function createStatusListService (app: FastifyInstance) {
-  const { store, keyring, config } = app
-  const repo = createStatusListRepository({ store })
+export function createStatusListService ({ status, keyring, config }: { status: StatusService, keyring: Keyring, config: Config }) {
   let cached: { at: number, list: Promise<SignedList> } | null = null
 
   async function build (now: number): Promise<SignedList> {
-    const rows = await repo.nonGreen(store.db, now)
-    // Sorted: the same statuses give the same payload bytes.
-    rows.sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
+    // Sorted by personId: the same statuses give the same payload bytes.
+    const rows = await status.nonGreen(now)
     const nonGreen: Record<string, 'y' | 'r'> = {}
-    for (const r of rows) nonGreen[r.personId] = r.severity >= 2 ? 'r' : 'y'
+    for (const r of rows) nonGreen[r.personId] = r.color === 'red' ? 'r' : 'y'
     const iat = Math.floor(now / 1000)
     const exp = iat + STATUS_LIST_SECONDS
     const key = keyring.active
@@ -45,3 +43,4 @@ export function createStatusListService (app: FastifyInstance) {
     }
   }
 }
+export type StatusListService = ReturnType<typeof createStatusListService>

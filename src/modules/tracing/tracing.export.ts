@@ -1,7 +1,7 @@
 // Trails and contacts as files: CSV (UTF-8 with BOM, RFC 4180, formula-guarded) and GeoJSON, written as streams.
 import { Readable } from 'node:stream'
 import { iso } from '../common.schemas.ts'
-import type { CheckpointInfo } from './tracing.queries.ts'
+import type { Checkpoint as CheckpointInfo } from '../checkpoints/index.ts'
 import type { Contact, TrailScan } from './tracing.service.ts'
 
 type Cell = string | number | boolean | null

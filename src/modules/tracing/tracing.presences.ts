@@ -1,18 +1,10 @@
 // Pure rules of docs/tracing.md: scans → presences (points and stays), the gap between two presences, and the
 // checkpoint time ranges whose scans can meet a presence.
-
-/** The longest stay: an "in" followed by an "out" later than this is a forgotten "out", not a stay. */
-export const MAX_STAY_MS = 4 * 3600_000
+import { MAX_STAY_MS } from '../../db/stays.ts'
+import { normalizePlate } from '../../lib/plate.ts'
 
 export interface ScanPoint { id: string, scannedAt: number, direction: string | null, plate: string | null }
 export interface Presence { start: number, end: number, plate: string | null }
-
-/** Plates compare without spaces, upper case; an empty plate is no plate. */
-export function normalizePlate (plate: string | null): string | null {
-  if (plate === null) return null
-  const p = plate.replace(/\s+/g, '').toUpperCase()
-  return p === '' ? null : p
-}
 
 export const byTimeThenId = (a: ScanPoint, b: ScanPoint): number => a.scannedAt - b.scannedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 

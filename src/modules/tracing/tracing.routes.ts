@@ -2,22 +2,20 @@
 // or refused, against the person asked about (so it shows in their access log).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { NotFound, PurposeRequired, Validation } from '../../errors.ts'
+import { PurposeRequired } from '../../errors.ts'
+import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
 import { bearer, errors, iso } from '../common.schemas.ts'
 import { contactsCsv, trailCsv, trailGeoJson } from './tracing.export.ts'
-import { ContactsQuery, ContactsReply, DEFAULT_DAYS, DESCRIPTIONS, PURPOSE, PersonParams, TrailQuery, TrailReply } from './tracing.schemas.ts'
-import { createTracingService, type Contact, type TrailScan } from './tracing.service.ts'
+import { ContactsQuery, ContactsReply, DESCRIPTIONS, PURPOSE, PersonParams, TrailQuery, TrailReply } from './tracing.schemas.ts'
+import type { Contact, TracingService, TrailScan } from './tracing.service.ts'
 
-const DAY = 86_400_000
 type Action = 'trail.read' | 'contacts.read' | 'trail.export' | 'contacts.export'
 
 const trailView = (s: TrailScan) => ({ ...s, scannedAt: iso(s.scannedAt) })
 
-export default async function tracingRoutes (fastify: FastifyInstance): Promise<void> {
+export default async function tracingRoutes (fastify: FastifyInstance, { tracing, audit }: { tracing: TracingService, audit: AuditLog }): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
-  const tracing = createTracingService(fastify)
-  const { audit, config } = app
   const audited = new WeakSet<FastifyRequest>()
 
   const purposeOf = (request: FastifyRequest): string | null => {
@@ -53,27 +51,11 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     onError: auditRefusal(action)
   })
 
-  /** The checked range, and a 404 for an unknown person. */
-  const prepare = async (personId: string, query: { from?: string, to?: string }): Promise<{ from: number, to: number }> => {
-    const maxMs = config.retentionDays * DAY
-    const to = query.to === undefined ? config.now() : Date.parse(query.to)
-    const from = query.from === undefined ? to - Math.min(DEFAULT_DAYS * DAY, maxMs) : Date.parse(query.from)
-    if (Number.isNaN(from) || Number.isNaN(to)) throw new Validation('query.from/to: not a valid ISO 8601 time')
-    if (from >= to) throw new Validation('query.from: must be before query.to')
-    if (to - from > maxMs) throw new Validation(`query.from: the range may not exceed ${config.retentionDays} days (GRIDPASS_RETENTION_DAYS)`)
-    if (!(await tracing.personExists(personId))) throw new NotFound(`personId: no person ${personId}`)
-    return { from, to }
-  }
   const attachment = (kind: string, personId: string, from: number, to: number, ext: string): string =>
     `attachment; filename="${kind}-${personId}-${iso(from).slice(0, 10)}-${iso(to).slice(0, 10)}.${ext}"`
   /** An export: never cached, saved under its name. */
   const download = (reply: FastifyReply, disposition: string): FastifyReply =>
     reply.header('cache-control', 'no-store').header('content-disposition', disposition)
-  const contactsOf = async (personId: string, q: { from?: string, to?: string, windowMinutes: number, depth: number }) => {
-    const range = await prepare(personId, q)
-    const contacts = await tracing.contacts(personId, { ...range, windowMinutes: q.windowMinutes, depth: q.depth === 2 ? 2 : 1 })
-    return { range, contacts, names: await tracing.names(contacts.map((c) => c.personId)) }
-  }
   const contactView = (c: Contact, names: Map<string, string | null>) => ({
     ...c,
     displayName: names.get(c.personId) ?? null,
@@ -90,8 +72,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { from, to } = await prepare(personId, request.query)
-    const scans = await tracing.trail(personId, from, to)
+    const { scans } = await tracing.readTrail(personId, request.query)
     await record(request, 'trail.read')
     reply.header('cache-control', 'no-store')
     return { personId, scans: scans.map(trailView) }
@@ -105,7 +86,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { contacts, names } = await contactsOf(personId, request.query)
+    const { contacts, names } = await tracing.readContacts(personId, request.query)
     await record(request, 'contacts.read')
     reply.header('cache-control', 'no-store')
     return { personId, windowMinutes: request.query.windowMinutes, depth: request.query.depth, contacts: contacts.map((c) => contactView(c, names)) }
@@ -116,8 +97,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     schema: { tags: ['tracing'], summary: 'The trail as CSV (audited as an export)', security: bearer, description: DESCRIPTIONS.trailCsv, params: PersonParams, querystring: TrailQuery, response: fileErrors }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { from, to } = await prepare(personId, request.query)
-    const scans = await tracing.trail(personId, from, to)
+    const { from, to, scans } = await tracing.readTrail(personId, request.query)
     await record(request, 'trail.export')
     return download(reply, attachment('trail', personId, from, to, 'csv'))
       .type('text/csv; charset=utf-8').send(trailCsv(scans))
@@ -128,9 +108,7 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     schema: { tags: ['tracing'], summary: 'The trail as GeoJSON (audited as an export)', security: bearer, description: DESCRIPTIONS.trailGeojson, params: PersonParams, querystring: TrailQuery, response: fileErrors }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { from, to } = await prepare(personId, request.query)
-    const scans = await tracing.trail(personId, from, to)
-    const checkpoints = await tracing.checkpoints(scans.map((s) => s.checkpointId))
+    const { from, to, scans, checkpoints } = await tracing.readTrail(personId, request.query, true)
     await record(request, 'trail.export')
     return download(reply, attachment('trail', personId, from, to, 'geojson'))
       .type('application/geo+json; charset=utf-8').send(trailGeoJson(personId, scans, checkpoints, from, to))
@@ -141,10 +119,9 @@ export default async function tracingRoutes (fastify: FastifyInstance): Promise<
     schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsQuery, response: errors(400, 401, 403, 404, 422) }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { range, contacts, names } = await contactsOf(personId, request.query)
-    const checkpoints = await tracing.checkpoints(contacts.flatMap((c) => c.encounters.map((e) => e.checkpointId)))
+    const { from, to, contacts, names, checkpoints } = await tracing.readContacts(personId, request.query, true)
     await record(request, 'contacts.export')
-    return download(reply, attachment('contacts', personId, range.from, range.to, 'csv'))
+    return download(reply, attachment('contacts', personId, from, to, 'csv'))
       .type('text/csv; charset=utf-8').send(contactsCsv(contacts, (id) => names.get(id) ?? null, (id) => checkpoints.get(id)?.name ?? null))
   })
 }

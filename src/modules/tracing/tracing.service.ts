@@ -1,11 +1,17 @@
 // Trails and contacts by the definitions of docs/tracing.md. Reads only: the routes audit every call.
-import type { FastifyInstance } from 'fastify'
-import { TraceTooLarge } from '../../errors.ts'
-import { createTracingQueries, slicer as newSlicer, type CheckpointInfo, type PresenceRow, type ScanRow } from './tracing.queries.ts'
-import { MAX_STAY_MS, byTimeThenId, gapMs, groupBy, mergeRangesByHour, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
+import type { Config } from '../../config.ts'
+import { MAX_STAY_MS } from '../../db/stays.ts'
+import { slicer as newSlicer, type PresenceRow, type ScanRow, type TracingQueries } from '../../db/tracing-queries.ts'
+import { NotFound, TraceTooLarge, Validation } from '../../errors.ts'
+import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
+import type { PeopleService } from '../people/index.ts'
+import { byTimeThenId, gapMs, groupBy, mergeRangesByHour, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
+import { DEFAULT_DAYS } from './tracing.schemas.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
 export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
+/** A range as asked over HTTP: ISO times, either may be left out. */
+export interface RangeQuery { from?: string, to?: string }
 export interface Encounter { checkpointId: string, at: number, indexAt: number, gapSeconds: number, sameVehicle: boolean, withPersonId: string }
 export interface Contact { personId: string, depth: 1 | 2, via: string, firstEncounterAt: number, encounters: Encounter[] }
 
@@ -57,14 +63,14 @@ const byEncounter = (a: Encounter, b: Encounter): number =>
   a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-export function createTracingService (app: FastifyInstance, options: { sliceMs?: number } = {}) {
+const DAY = 86_400_000
+
+interface Deps { queries: TracingQueries, people: PeopleService, checkpoints: CheckpointsService, config: Config }
+
+export function createTracingService ({ queries: q, people, checkpoints, config }: Deps, options: { sliceMs?: number } = {}) {
   // Every long loop gives the event loop back after this many milliseconds (tests: 0 = at every step).
   const slicer = (): (() => Promise<void>) => newSlicer(options.sliceMs)
-  const q = createTracingQueries(app.store)
-  // SQLite answers range by range (a few ms each), so small calls let the loop run between them; PostgreSQL gets
-  // many ranges per round trip.
-  const rangesPerCall = app.store.sqlite !== undefined ? 4 : 500
-  const peoplePerCall = app.store.sqlite !== undefined ? 25 : 500
+  const { rangesPerCall, peoplePerCall } = q
 
   /**
    * The presences of these people in [from, to], by checkpoint, read and built a slice of people at a time; `keep`
@@ -154,44 +160,67 @@ export function createTracingService (app: FastifyInstance, options: { sliceMs?:
     return { personId, depth, via, firstEncounterAt: first, encounters }
   }
 
+  /**
+   * The range a request asks for, checked: at most GRIDPASS_RETENTION_DAYS long (older scans are purged anyway), by
+   * default the DEFAULT_DAYS before `to` (now); and a 404 for an unknown person.
+   */
+  async function range (personId: string, query: RangeQuery): Promise<{ from: number, to: number }> {
+    const maxMs = config.retentionDays * DAY
+    const to = query.to === undefined ? config.now() : Date.parse(query.to)
+    const from = query.from === undefined ? to - Math.min(DEFAULT_DAYS * DAY, maxMs) : Date.parse(query.from)
+    if (Number.isNaN(from) || Number.isNaN(to)) throw new Validation('query.from/to: not a valid ISO 8601 time')
+    if (from >= to) throw new Validation('query.from: must be before query.to')
+    if (to - from > maxMs) throw new Validation(`query.from: the range may not exceed ${config.retentionDays} days (GRIDPASS_RETENTION_DAYS)`)
+    if (!(await people.exists(personId))) throw new NotFound(`personId: no person ${personId}`)
+    return { from, to }
+  }
+
+  async function trail (personId: string, from: number, to: number): Promise<TrailScan[]> {
+    return await q.trail(personId, from, to) as TrailScan[]
+  }
+
+  async function contacts (personId: string, query: ContactsQuery): Promise<Contact[]> {
+    const { from, to, depth } = query
+    const windowMs = query.windowMinutes * 60_000
+    const budget = new Budget(config.tracingMaxRows)
+    const index = await presencesOfPeople([personId], from, to, budget)
+    const level1 = [...await meet(index, new Set([personId]), from, to, windowMs, budget)]
+      .map(([id, encounters]) => contact(id, 1, encounters))
+    if (depth === 1) return sortContacts(level1)
+
+    // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
+    const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
+    const forward = await presencesOfPeople([...firstAt.keys()], from, to, budget, (p) => p.start >= (firstAt.get(p.personId) as number))
+    const exclude = new Set([personId, ...firstAt.keys()])
+    const level2 = [...await meet(forward, exclude, from, to, windowMs, budget)].map(([id, encounters]) => contact(id, 2, encounters))
+    return sortContacts([...level1, ...level2])
+  }
+
   return {
-    personExists: q.personExists,
-
     /** Scans of the person with from ≤ scannedAt ≤ to, oldest first. No audit (the routes audit). */
-    async trail (personId: string, from: number, to: number): Promise<TrailScan[]> {
-      return await q.trail(personId, from, to) as TrailScan[]
-    },
-
+    trail,
     /** Contacts by the definitions of docs/tracing.md, sorted as it says. No audit. */
-    async contacts (personId: string, query: ContactsQuery): Promise<Contact[]> {
-      const { from, to, depth } = query
-      const windowMs = query.windowMinutes * 60_000
-      const budget = new Budget(app.config.tracingMaxRows)
-      const index = await presencesOfPeople([personId], from, to, budget)
-      const level1 = [...await meet(index, new Set([personId]), from, to, windowMs, budget)]
-        .map(([id, encounters]) => contact(id, 1, encounters))
-      if (depth === 1) return sortContacts(level1)
+    contacts,
 
-      // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
-      const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
-      const forward = await presencesOfPeople([...firstAt.keys()], from, to, budget, (p) => p.start >= (firstAt.get(p.personId) as number))
-      const exclude = new Set([personId, ...firstAt.keys()])
-      const level2 = [...await meet(forward, exclude, from, to, windowMs, budget)].map(([id, encounters]) => contact(id, 2, encounters))
-      return sortContacts([...level1, ...level2])
+    /** A person's trail over the range asked (checked as `range` says); with `places`, the checkpoints it passed. */
+    async readTrail (personId: string, query: RangeQuery, places = false): Promise<{ from: number, to: number, scans: TrailScan[], checkpoints: Map<string, Checkpoint> }> {
+      const { from, to } = await range(personId, query)
+      const scans = await trail(personId, from, to)
+      return { from, to, scans, checkpoints: places ? await checkpoints.many(scans.map((s) => s.checkpointId)) : new Map() }
     },
 
-    /** Decrypted full names (null when the person has none). */
-    async names (personIds: string[]): Promise<Map<string, string | null>> {
-      const pause = slicer()
-      const out = new Map<string, string | null>()
-      for (let i = 0; i < personIds.length; i += peoplePerCall) {
-        for (const [id, enc] of await q.encryptedNames(personIds.slice(i, i + peoplePerCall))) out.set(id, enc === null ? null : app.pii.decrypt(enc))
-        await pause()
+    /** A person's contacts over the range asked, with their names; with `places`, the checkpoints of the encounters. */
+    async readContacts (personId: string, query: RangeQuery & { windowMinutes: number, depth: number }, places = false) {
+      const { from, to } = await range(personId, query)
+      const found = await contacts(personId, { from, to, windowMinutes: query.windowMinutes, depth: query.depth === 2 ? 2 : 1 })
+      return {
+        from,
+        to,
+        contacts: found,
+        names: await people.names(found.map((c) => c.personId)),
+        checkpoints: places ? await checkpoints.many(found.flatMap((c) => c.encounters.map((e) => e.checkpointId))) : new Map<string, Checkpoint>()
       }
-      return out
-    },
-
-    checkpoints: async (ids: string[]): Promise<Map<string, CheckpointInfo>> => q.checkpoints(ids)
+    }
   }
 }
 

@@ -1,8 +1,13 @@
-// Verifies a scanned health-code token: a strict canonical pre-check before any crypto, then ES256, then the claims.
+// The health-code token format (shared/API.md) and its verifier: a strict canonical pre-check before any crypto, then
+// ES256, then the claims. The same pre-check serves place codes.
 import { isUtf8 } from 'node:buffer'
 import type { KeyObject } from 'node:crypto'
-import { verifyEs256 } from '../../lib/jws.ts'
+import { verifyEs256 } from './jws.ts'
 
+/** The `typ` of a health code's protected header. */
+export const CODE_TYP = 'gp-code+jwt'
+/** A colour as the token's `col` claim carries it. */
+export const COLOR_CLAIM = { green: 'g', yellow: 'y', red: 'r' } as const
 export const MAX_TOKEN_BYTES = 1024
 export type DenyReason = 'malformed' | 'alg_not_allowed' | 'unknown_key' | 'bad_signature' | 'wrong_type' | 'wrong_issuer' | 'expired' | 'not_yet_valid'
 

@@ -1,11 +1,17 @@
-// Runs the retention purge once the app is ready and then daily; app.retention.run() purges on demand.
+// The retention module's one door: the purge runs once the app is ready and then daily; app.retention.run() purges
+// on demand.
 import fp from 'fastify-plugin'
-import { createRetentionService } from './retention.service.ts'
+import { createRetentionService, type PurgeReport } from './retention.service.ts'
+
+export type { PurgeReport }
+declare module 'fastify' { interface FastifyInstance { retention: { run: () => Promise<PurgeReport> } } }
 
 const DAILY_MS = 24 * 3_600_000
 
 export default fp(async (app) => {
-  const retention = createRetentionService(app)
+  const retention = createRetentionService({
+    store: app.store, scans: app.scans, status: app.status, checkpoints: app.checkpoints, audit: app.audit, config: app.config, log: app.log, metrics: app.metrics
+  })
   app.decorate('retention', { run: retention.run })
 
   const background = (): void => {
@@ -24,4 +30,4 @@ export default fp(async (app) => {
     clearInterval(timer)
     await retention.stop()
   })
-}, { name: 'gp-retention', dependencies: ['gp-db', 'gp-audit', 'gp-metrics'] })
+}, { name: 'retention', dependencies: ['gp-db', 'gp-audit', 'gp-metrics', 'checkpoints', 'status', 'scans'] })

@@ -1,13 +1,11 @@
-// SQL of the retention purge: reads pick a chunk of ids through an index, writes delete exactly those ids.
+// SQL of scans and security events off the hot path: the retention purge (reads pick a chunk of ids through an index,
+// writes delete exactly those ids). The scan path's own reads and writes are src/db/scan-queries.ts.
 import { and, eq, inArray, lt } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
-export function createRetentionRepository ({ store }: { store: GridpassDb }) {
+export function createScansRepository (store: GridpassDb) {
   const { t } = store
   return {
-    async checkpointIds (): Promise<string[]> {
-      return (await store.db.select({ id: t.checkpoints.id }).from(t.checkpoints)).map((r) => r.id)
-    },
     /** Through scans_checkpoint_scanned_ix: scans have no index on time alone (it would cost every insert). */
     async oldScans (checkpointId: string, cutoff: number, limit: number): Promise<string[]> {
       const rows = await store.db.select({ id: t.scans.id }).from(t.scans)
@@ -16,13 +14,6 @@ export function createRetentionRepository ({ store }: { store: GridpassDb }) {
     },
     async deleteScans (db: Db, ids: string[], cutoff: number): Promise<number> {
       return (await db.delete(t.scans).where(and(inArray(t.scans.id, ids), lt(t.scans.scannedAt, cutoff))).returning({ id: t.scans.id })).length
-    },
-    /** Through declarations_at_ix. */
-    async oldDeclarations (cutoff: number, limit: number): Promise<string[]> {
-      return (await store.db.select({ id: t.declarations.id }).from(t.declarations).where(lt(t.declarations.at, cutoff)).limit(limit)).map((r) => r.id)
-    },
-    async deleteDeclarations (db: Db, ids: string[], cutoff: number): Promise<number> {
-      return (await db.delete(t.declarations).where(and(inArray(t.declarations.id, ids), lt(t.declarations.at, cutoff))).returning({ id: t.declarations.id })).length
     },
     /** Through security_events_at_ix. */
     async oldSecurityEvents (cutoff: number, limit: number): Promise<string[]> {
@@ -33,3 +24,4 @@ export function createRetentionRepository ({ store }: { store: GridpassDb }) {
     }
   }
 }
+export type ScansRepository = ReturnType<typeof createScansRepository>

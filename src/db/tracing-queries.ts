@@ -1,16 +1,16 @@
-// Tracing's reads, as index range queries: on SQLite raw prepared statements (prepared once per database), on
-// PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
+// Contact tracing's reads of the scans, as index range queries: on SQLite raw prepared statements (prepared once per
+// database), on PostgreSQL one round trip per batch. scans(person_id, scanned_at) serves trails, scans(checkpoint_id, scanned_at)
 // the people met at a checkpoint, and the partial scans_checkpoint_stay_ix the stays that span a range (stay_start is
 // kept by the database: migration 0005).
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { and, between, eq, inArray } from 'drizzle-orm'
-import type { GridpassDb } from '../../db/index.ts'
-import { MAX_STAY_MS, normalizePlate } from './tracing.presences.ts'
+import { and, between, inArray } from 'drizzle-orm'
+import type { GridpassDb } from './index.ts'
+import { normalizePlate } from '../lib/plate.ts'
+import { MAX_STAY_MS } from './stays.ts'
 
 export interface TrailRow { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: string | null, color: string, decision: string, plate: string | null }
 /** A scan as the contact search needs it. */
 export interface ScanRow { id: string, personId: string, checkpointId: string, scannedAt: number, direction: string | null, plate: string | null }
-export interface CheckpointInfo { id: string, name: string, kind: string, lat: number | null, lon: number | null }
 export interface CheckpointRange {
   checkpointId: string
   lo: number
@@ -26,7 +26,12 @@ export interface CheckpointRange {
 export interface PresenceRow { personId: string, start: number, end: number, plate: string | null }
 
 export interface TracingQueries {
-  personExists: (personId: string) => Promise<boolean>
+  /**
+   * How much one call asks for: SQLite answers range by range (a few ms each), so small calls let the event loop run
+   * between them; PostgreSQL gets many ranges and people per round trip.
+   */
+  rangesPerCall: number
+  peoplePerCall: number
   trail: (personId: string, from: number, to: number) => Promise<TrailRow[]>
   /** The scans of these people with from ≤ scannedAt ≤ to. */
   scansOf: (personIds: string[], from: number, to: number) => Promise<ScanRow[]>
@@ -35,9 +40,6 @@ export interface TracingQueries {
    * the scans within [from, to] only, exactly as presencesOf builds them from a person's scans there.
    */
   presencesAt: (ranges: CheckpointRange[], from: number, to: number, pause?: () => Promise<void>) => Promise<PresenceRow[][]>
-  /** The stored (encrypted) names. */
-  encryptedNames: (personIds: string[]) => Promise<Map<string, string | null>>
-  checkpoints: (ids: string[]) => Promise<Map<string, CheckpointInfo>>
 }
 
 const CHUNK = 500
@@ -134,7 +136,6 @@ export function createTracingQueries (store: GridpassDb): TracingQueries {
 }
 
 function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueries {
-  const exists = client.prepare('SELECT 1 FROM people WHERE id = ?').pluck()
   const trail = client.prepare(`SELECT s.id, s.checkpoint_id AS checkpointId, c.name AS checkpointName, s.scanned_at AS scannedAt, s.direction, s.color, s.decision, s.plate
     FROM scans s JOIN checkpoints c ON c.id = s.checkpoint_id WHERE s.person_id = ? AND s.scanned_at BETWEEN ? AND ? ORDER BY s.scanned_at, s.id`)
   const byPerson = client.prepare(`SELECT id, person_id, checkpoint_id, scanned_at, direction, plate
@@ -159,12 +160,11 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
   // One person's scans of one time here, in id order (presencesOfRange's ties).
   const tie = client.prepare(`SELECT s.person_id, s.scanned_at, ${DIRECTION_CODE}, CASE WHEN @plates THEN s.plate END, s.id, s.stay_start, ${inPlate}
     FROM scans s WHERE s.checkpoint_id = @cp AND s.scanned_at = @at AND s.person_id = @person ORDER BY s.id`).raw()
-  const name = client.prepare('SELECT name_enc FROM people WHERE id = ?').pluck()
-  const checkpoint = client.prepare('SELECT id, name, kind, lat, lon FROM checkpoints WHERE id = ?')
   type Raw = [string, string, string, number, string | null, string | null]
   const row = (r: Raw): ScanRow => ({ id: r[0], personId: r[1], checkpointId: r[2], scannedAt: r[3], direction: r[4], plate: r[5] })
   return {
-    personExists: async (id) => exists.get(id) !== undefined,
+    rangesPerCall: 4,
+    peoplePerCall: 25,
     trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
     scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
     presencesAt: async (ranges, from, to, pause = slicer()) => {
@@ -183,15 +183,6 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
         all.push(presencesOfRange(rows, r.lo, r.hi, from, ties))
       }
       return all
-    },
-    encryptedNames: async (ids) => new Map(ids.map((id) => [id, (name.get(id) as string | null | undefined) ?? null])),
-    checkpoints: async (ids) => {
-      const out = new Map<string, CheckpointInfo>()
-      for (const id of new Set(ids)) {
-        const c = checkpoint.get(id) as CheckpointInfo | undefined
-        if (c !== undefined) out.set(id, c)
-      }
-      return out
     }
   }
 }
@@ -222,9 +213,10 @@ function pgQueries (store: GridpassDb): TracingQueries {
   const pool = store.pg as NonNullable<GridpassDb['pg']>
   const scanCols = { id: t.scans.id, personId: t.scans.personId, checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, direction: t.scans.direction, plate: t.scans.plate }
   return {
-    personExists: async (id) => (await db.select({ id: t.people.id }).from(t.people).where(eq(t.people.id, id)).limit(1)).length > 0,
+    rangesPerCall: 500,
+    peoplePerCall: 500,
     // A named prepared statement: planned once per connection. Through drizzle the trail was planned at every call,
-    // 2.4 times the time of the same SQL prepared (county benchmark, session 3).
+    // 2.4 times the time of the same SQL prepared (county benchmark).
     trail: async (personId, from, to) => {
       const { rows } = await pool.query<TrailRow & { scannedAt: string }>({ name: 'gp_tracing_trail', text: TRAIL_SQL_PG, values: [personId, from, to] })
       return rows.map((r) => ({ ...r, scannedAt: Number(r.scannedAt) }))
@@ -247,20 +239,6 @@ function pgQueries (store: GridpassDb): TracingQueries {
         const byRange: StayRow[][] = chunk.map(() => [])
         for (const x of rows) (byRange[x[0]] as StayRow[]).push([x[1], Number(x[2]), x[3], x[4], x[5], x[6] === null ? null : Number(x[6]), x[7]])
         chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from)) })
-      }
-      return out
-    },
-    encryptedNames: async (ids) => {
-      const out = new Map<string, string | null>()
-      for (const part of chunks([...new Set(ids)])) {
-        for (const r of await db.select({ id: t.people.id, nameEnc: t.people.nameEnc }).from(t.people).where(inArray(t.people.id, part))) out.set(r.id, r.nameEnc)
-      }
-      return out
-    },
-    checkpoints: async (ids) => {
-      const out = new Map<string, CheckpointInfo>()
-      for (const part of chunks([...new Set(ids)])) {
-        for (const c of await db.select({ id: t.checkpoints.id, name: t.checkpoints.name, kind: t.checkpoints.kind, lat: t.checkpoints.lat, lon: t.checkpoints.lon }).from(t.checkpoints).where(inArray(t.checkpoints.id, part))) out.set(c.id, c)
       }
       return out
     }

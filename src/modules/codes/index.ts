@@ -1,0 +1,13 @@
+// The codes module's one door: live codes, paper codes, the public key set; app.codes, its routes.
+import fp from 'fastify-plugin'
+import { createCodesService, type CodesService } from './codes.service.ts'
+import codesRoutes from './codes.routes.ts'
+
+export type { CodesService }
+declare module 'fastify' { interface FastifyInstance { codes: CodesService } }
+
+export default fp(async (app) => {
+  const codes = createCodesService({ people: app.people, status: app.status, users: app.users, audit: app.audit, keyring: app.keyring, config: app.config })
+  app.decorate('codes', codes)
+  await codesRoutes(app, codes)
+}, { name: 'codes', dependencies: ['gp-keys', 'gp-audit', 'gp-auth', 'people', 'status'] })

@@ -1,0 +1,14 @@
+// The status module's one door: colours and their reasons, declarations, manual changes, appeals; app.status, its routes.
+import fp from 'fastify-plugin'
+import { createStatusRepository } from './status.repository.ts'
+import { createStatusService, type ColorName, type Entry, type EntryRow, type StatusService } from './status.service.ts'
+import statusRoutes from './status.routes.ts'
+
+export type { ColorName, Entry, EntryRow, StatusService }
+declare module 'fastify' { interface FastifyInstance { status: StatusService } }
+
+export default fp(async (app) => {
+  const status = createStatusService({ repo: createStatusRepository(app.store), store: app.store, audit: app.audit, config: app.config, people: app.people })
+  app.decorate('status', status)
+  await statusRoutes(app, status)
+}, { name: 'status', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'people'] })
