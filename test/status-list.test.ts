@@ -1,6 +1,7 @@
 // GET /v1/status-list: the signed list of non-green people for offline scanners, checked from the JWKS alone and against each person's own status.
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
-import { bearerOf, eachDb, DAY, type Ctx } from './helper.ts'
+import { colorAt, type Entry } from '../src/modules/status/status.rules.ts'
+import { bearerOf, eachDb, DAY, T0, type Ctx } from './helper.ts'
 
 const LIST_SECONDS = 600
 
@@ -104,4 +105,46 @@ eachDb('status list: volunteer and above only', async (t, ctx) => {
   }
   const admin = await fetchList(ctx, await ctx.admin())
   t.same(admin.payload.nonGreen, {}, 'nobody is non-green in an empty city')
+})
+
+// The list's SQL only narrows the entries read (begun by then, not ended or run out): status.rules.ts colorAt decides.
+// Row for row, on random entries whose times collide with the moments asked about, the list must say exactly what
+// colorAt says of each person's entries.
+eachDb('status list: the non-green people are exactly those colorAt finds non-green, at every boundary', async (t, ctx) => {
+  const { db, t: tables } = ctx.app.store
+  // mulberry32: a small, well-mixed generator, so that every run draws the same entries.
+  let seed = 7
+  const rand = (n: number): number => {
+    seed = (seed + 0x6D2B79F5) | 0
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x
+    return (((x ^ (x >>> 14)) >>> 0) % n)
+  }
+  const HOUR = 3_600_000
+  const moment = (): number => T0 + rand(12) * HOUR
+  const colours = ['green', 'yellow', 'red'] as const
+  const people: string[] = []
+  const entries: Entry[] = []
+  for (let p = 0; p < 40; p++) {
+    const personId = `person-${String(p).padStart(2, '0')}-${'x'.repeat(10)}`
+    people.push(personId)
+    await db.insert(tables.people).values({ id: personId, nameEnc: null, idNumberEnc: null, idNumberIdx: null, phoneEnc: null, phoneIdx: null, gridId: null, createdBy: 'test', createdAt: T0 - DAY, updatedAt: T0 - DAY })
+    for (let k = rand(4); k > 0; k--) {
+      const since = moment()
+      const until = rand(3) === 0 ? null : since + rand(6) * HOUR
+      const endedAt = rand(3) === 0 ? since + rand(6) * HOUR : null
+      const e: Entry = { id: `e-${p}-${k}`, rule: 'manual', color: colours[rand(3)] as string, since, until, endedAt, endedBy: endedAt === null ? null : 'test', actor: 'test', reason: null }
+      entries.push(e)
+      await db.insert(tables.statusEntries).values({ ...e, personId, sourceId: null, createdAt: since })
+    }
+  }
+  const entriesOf = new Map(people.map((id, i) => [id, entries.filter((e) => e.id.startsWith(`e-${i}-`))]))
+  let nonGreenSeen = 0
+  for (let h = -1; h <= 18; h++) {
+    const at = T0 + h * HOUR
+    const expected = people.map((id) => ({ personId: id, color: colorAt(entriesOf.get(id) as Entry[], at) })).filter((x) => x.color !== 'green')
+    nonGreenSeen += expected.length
+    t.same(await ctx.app.status.nonGreen(at), expected, `at T0${h >= 0 ? '+' : ''}${h} h`)
+  }
+  t.ok(nonGreenSeen > 20, `the worlds held non-green people (${nonGreenSeen} person-moments)`)
 })
