@@ -1,5 +1,5 @@
 // Staff accounts and their scope: the checkpoints a volunteer may scan at, the grids a grid worker keeps.
-import type { Db, GridpassDb } from '../db/index.ts'
+import type { GridpassDb } from '../db/index.ts'
 import { createUsersRepository, usernameTaken, type UserRow } from './users.repository.ts'
 
 export type { UserRow }
@@ -9,9 +9,8 @@ export interface Scope { checkpointIds: ReadonlySet<string>, gridIds: ReadonlySe
 const NO_SCOPE: Scope = { checkpointIds: new Set(), gridIds: new Set() }
 
 /**
- * How long a user's scope is served from memory. The invalidation rule: a change made through this copy calls
- * forget(userId) and takes effect at once; a change made through another copy (PostgreSQL) or straight in the database
- * takes effect here within this time. A scan must not cost a user look-up.
+ * How long a user's scope is served from memory: the invalidation rule. A changed assignment (in the database: the API
+ * has no way to change one yet) takes effect on every copy within this time. A scan must not cost a user look-up.
  */
 export const SCOPE_TTL_MS = 30_000
 
@@ -24,7 +23,7 @@ export function createUsers (store: GridpassDb) {
   })
   return {
     byName: repo.byName,
-    insert: async (db: Db, row: UserRow): Promise<void> => { await repo.insert(db, row); scopes.delete(row.id) },
+    insert: repo.insert,
     countAdmins: repo.countAdmins,
     /** The user's checkpoints and grids; an unknown user has none. Cached (SCOPE_TTL_MS). */
     async scope (userId: string): Promise<Scope> {
@@ -36,9 +35,7 @@ export function createUsers (store: GridpassDb) {
       const scope = user === undefined ? NO_SCOPE : parse(user)
       scopes.set(userId, { at: now, scope })
       return scope
-    },
-    /** Drops a cached scope: call it after changing a user's assignments. */
-    forget (userId: string): void { scopes.delete(userId) }
+    }
   }
 }
 export type Users = ReturnType<typeof createUsers>

@@ -43,19 +43,16 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
   const REGISTERED = 'idNumber: a person with this ID number is already registered'
   const PHONE_TAKEN = 'phone: this phone already has an account'
   const name = (p: PersonRow): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
+  const get = async (personId: string): Promise<PersonRow | undefined> => repo.byId(store.db, personId)
 
   return {
     /** The decrypted full name, or null before the profile is set. */
     name,
     hasProfile: (p: PersonRow): boolean => p.nameEnc !== null && p.idNumberEnc !== null,
-    async get (personId: string): Promise<PersonRow | undefined> {
-      return repo.byId(store.db, personId)
-    },
+    get,
     /** The person inside the caller's transaction. */
     getIn: async (db: Db, personId: string): Promise<PersonRow | undefined> => repo.byId(db, personId),
-    async exists (personId: string): Promise<boolean> {
-      return (await repo.byId(store.db, personId)) !== undefined
-    },
+    exists: async (personId: string): Promise<boolean> => (await get(personId)) !== undefined,
     /** Which of these people exist (inside the caller's transaction). */
     existing: async (db: Db, ids: string[]): Promise<Set<string>> => repo.existing(db, ids),
     /** Decrypted full names (null when the person has none); unknown ids are absent. */

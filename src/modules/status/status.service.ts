@@ -59,7 +59,7 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
       return evaluateIn(store.db, personId, at)
     },
     /** The colour of these entries at `at`: for the scan path, which reads a person's entries itself. */
-    colorAt: (entries: Entry[], at: number): ColorName => colorAt(entries, at),
+    colorAt,
     /** A person's colour at `at`, read outside any transaction (no check that the person exists). */
     async colorOf (personId: string, at: number): Promise<ColorName> {
       return colorAt(await repo.entries(store.db, personId), at)

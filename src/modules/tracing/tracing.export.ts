@@ -1,7 +1,7 @@
 // Trails and contacts as files: CSV (UTF-8 with BOM, RFC 4180, formula-guarded) and GeoJSON, written as streams.
 import { Readable } from 'node:stream'
 import { iso } from '../common.schemas.ts'
-import type { Checkpoint as CheckpointInfo } from '../checkpoints/index.ts'
+import type { Checkpoint } from '../checkpoints/index.ts'
 import type { Contact, TrailScan } from './tracing.service.ts'
 
 type Cell = string | number | boolean | null
@@ -56,8 +56,8 @@ export function contactsCsv (contacts: Contact[], nameOf: (personId: string) => 
  * A FeatureCollection: one Point per checkpoint visited that has coordinates (in order of first visit), then the
  * route as one LineString in time order (repeated positions in a row collapsed; left out under 2 positions).
  */
-export function trailGeoJson (personId: string, scans: TrailScan[], checkpoints: Map<string, CheckpointInfo>, from: number, to: number): Readable {
-  const located = (id: string): CheckpointInfo | undefined => {
+export function trailGeoJson (personId: string, scans: TrailScan[], checkpoints: Map<string, Checkpoint>, from: number, to: number): Readable {
+  const located = (id: string): Checkpoint | undefined => {
     const c = checkpoints.get(id)
     return c !== undefined && c.lat !== null && c.lon !== null ? c : undefined
   }
@@ -76,7 +76,7 @@ export function trailGeoJson (personId: string, scans: TrailScan[], checkpoints:
     yield '{"type":"FeatureCollection","features":['
     let first = true
     for (const [id, times] of visits) {
-      const c = located(id) as CheckpointInfo
+      const c = located(id) as Checkpoint
       const feature = { type: 'Feature', geometry: { type: 'Point', coordinates: [c.lon, c.lat] }, properties: { checkpointId: id, name: c.name, kind: c.kind, scans: times } }
       yield (first ? '' : ',') + JSON.stringify(feature)
       first = false
