@@ -12,7 +12,7 @@ export async function signCompact (header: Record<string, unknown>, payload: Rec
 }
 
 /** Verifies an r||s (IEEE P1363) ES256 signature over `input`. Never throws for a bad signature. */
-export async function verifyEs256 (input: Buffer, signature: Buffer, key: KeyObject): Promise<boolean> {
+export async function verifyEs256 (input: Uint8Array, signature: Uint8Array, key: KeyObject): Promise<boolean> {
   if (signature.length !== 64) return false
   return new Promise<boolean>((resolve) => {
     verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { resolve(err === null && ok) })
