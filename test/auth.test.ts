@@ -381,3 +381,39 @@ eachDb('the same username created twice at once: one 201, one 409', async (t, ct
   t.same(both.map((r) => r.statusCode).sort(), [201, 409, 409], both.map((r) => r.body).join('\n'))
   t.ok(both.filter((r) => r.statusCode === 409).every((r) => r.json().code === 'GP_CONFLICT'))
 })
+
+eachDb('GET /v1/me/account: the signed-in staff user with their checkpoints by name and their grids; admins see every checkpoint', async (t, ctx) => {
+  const g1 = await ctx.grid()
+  const g2 = await ctx.grid()
+  const gate = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic' })
+  const square = await ctx.checkpoint({ name: '清江广场', kind: 'venue', gridId: g1 })
+  const village = await ctx.checkpoint({ name: '高坝洲村口', kind: 'village' })
+  const account = (token: string) => ctx.inject({ method: 'GET', url: '/v1/me/account', headers: bearerOf(token) })
+
+  const volunteer = await ctx.staff('volunteer', { username: 'gate-keeper', checkpointIds: [square, gate] })
+  const res = await account(volunteer)
+  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.headers['cache-control'], 'no-store')
+  const body = res.json() as { id: string }
+  t.match(body.id, /^[A-Za-z0-9_-]{16,}$/)
+  const byName = [{ id: square, name: '清江广场', kind: 'venue' }, { id: gate, name: '陆城卡口', kind: 'traffic' }].sort((a, b) => (a.name < b.name ? -1 : 1))
+  t.same(res.json(), { id: body.id, username: 'gate-keeper', role: 'volunteer', checkpoints: byName, gridIds: [] }, 'exactly the assigned checkpoints, by name')
+
+  const worker = await ctx.staff('gridworker', { username: 'grid-keeper', gridIds: [g1, g2] })
+  t.match((await account(worker)).json(), { username: 'grid-keeper', role: 'gridworker', checkpoints: [], gridIds: [g1, g2] })
+  t.match((await account(await ctx.staff('tracer'))).json(), { role: 'tracer', checkpoints: [], gridIds: [] })
+  t.match((await account(await ctx.staff('officer'))).json(), { role: 'officer', checkpoints: [], gridIds: [] })
+
+  const admin = (await account(await ctx.admin())).json() as { username: string, role: string, checkpoints: Array<{ id: string }> }
+  t.equal(admin.username, 'admin')
+  t.equal(admin.role, 'admin')
+  t.same(admin.checkpoints.map((c) => c.id).sort(), [gate, square, village].sort(), 'an admin may scan anywhere: every checkpoint')
+
+  const r = await ctx.resident()
+  const refused = await account(r.token)
+  t.equal(refused.statusCode, 403)
+  t.equal(refused.json().code, 'GP_FORBIDDEN')
+  const anon = await ctx.inject({ method: 'GET', url: '/v1/me/account' })
+  t.equal(anon.statusCode, 401)
+  t.equal(anon.json().code, 'GP_UNAUTHENTICATED')
+})

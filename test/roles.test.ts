@@ -28,6 +28,7 @@ const notACodePng = await QRCode.toBuffer('not-a-code', { type: 'png' })
 
 const ROWS: Row[] = [
   { method: 'POST', path: '/v1/users', allowed: ['admin'], body: (r) => ({ username: `made-by-${r}`, password: 'long-enough-pw', role: 'officer' }), expect: [201] },
+  { method: 'GET', path: '/v1/me/account', allowed: STAFF, expect: [200] },
   { method: 'POST', path: '/v1/grids', allowed: ['admin'], body: (r) => ({ id: `grid-by-${r}`, name: '网格' }), expect: [201] },
   { method: 'GET', path: '/v1/grids', allowed: STAFF, expect: [200] },
   { method: 'POST', path: '/v1/checkpoints', allowed: ['admin'], body: (r) => ({ name: `卡口 ${r}`, kind: 'venue' }), expect: [201] },

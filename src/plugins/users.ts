@@ -23,6 +23,8 @@ export function createUsers (store: GridpassDb) {
   })
   return {
     byName: repo.byName,
+    /** The account as stored now (not the cached scope): what GET /v1/me/account shows. */
+    byId: async (userId: string): Promise<UserRow | undefined> => repo.byId(store.db, userId),
     insert: repo.insert,
     countAdmins: repo.countAdmins,
     /** The user's checkpoints and grids; an unknown user has none. Cached (SCOPE_TTL_MS). */

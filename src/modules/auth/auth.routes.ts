@@ -2,8 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { bearer, errors } from '../common.schemas.ts'
-import type { Role } from '../../types.ts'
-import { CreateUserBody, LoginBody, OtpBody, OtpReply, OtpVerifyBody, SessionReply, UserReply } from './auth.schemas.ts'
+import { STAFF_ROLES, type Role } from '../../types.ts'
+import { AccountReply, CreateUserBody, LoginBody, OtpBody, OtpReply, OtpVerifyBody, SessionReply, UserReply } from './auth.schemas.ts'
 import type { AuthService } from './auth.service.ts'
 
 export default async function authRoutes (fastify: FastifyInstance, auth: AuthService): Promise<void> {
@@ -40,4 +40,16 @@ export default async function authRoutes (fastify: FastifyInstance, auth: AuthSe
       body: CreateUserBody, response: { 201: UserReply, ...errors(400, 401, 403, 409, 415) }
     }
   }, async (request, reply) => reply.code(201).send(await auth.createUser(request.user, { ...request.body, role: request.body.role as Role })))
+
+  app.get('/v1/me/account', {
+    onRequest: [app.authenticate, app.requireRole(...STAFF_ROLES)],
+    schema: {
+      tags: ['auth'], summary: 'The signed-in staff user: role, checkpoints and grids (any staff role)', security: bearer,
+      description: 'Read from the account as stored now. checkpoints are those assigned to the user, by name; an admin gets every checkpoint, since an admin may scan at any.',
+      response: { 200: AccountReply, ...errors(401, 403, 404) }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    return auth.account(request.user)
+  })
 }

@@ -29,3 +29,14 @@ export const UserReply = Type.Object({
   checkpointIds: Type.Array(Type.String()),
   gridIds: Type.Array(Type.String())
 })
+export const AccountReply = Type.Object({
+  id: Type.String({ description: 'The user id' }),
+  username: Type.String(),
+  role: StaffRole,
+  checkpoints: Type.Array(Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    kind: Type.String({ description: 'traffic, community, village or venue' })
+  }), { description: 'Where this user may scan (POST /v1/scans, POST /v1/scans/id), by name: the checkpoints assigned to them; for an admin, every checkpoint (an admin may scan anywhere)' }),
+  gridIds: Type.Array(Type.String(), { description: 'The grids assigned to this user' })
+}, { description: 'What a page needs to know about the signed-in staff user' })

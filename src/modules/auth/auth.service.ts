@@ -3,7 +3,7 @@ import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { GridpassDb } from '../../db/index.ts'
-import { Conflict, RateLimited, Unauthenticated, Validation } from '../../errors.ts'
+import { Conflict, NotFound, RateLimited, Unauthenticated, Validation } from '../../errors.ts'
 import { randomId, uuid } from '../../lib/ids.ts'
 import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
@@ -108,6 +108,23 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'user.create', target: id })
       }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
       return { id, username: input.username, role: input.role, checkpointIds, gridIds }
+    },
+
+    /** The signed-in staff user as stored now; an admin's checkpoints are all of them (an admin may scan anywhere). */
+    async account (actor: Session) {
+      const user = await users.byId(actor.sub)
+      if (user === undefined) throw new NotFound('user: your account no longer exists')
+      const role = user.role as Role
+      const assigned = JSON.parse(user.checkpointIds) as string[]
+      const list = role === 'admin' ? await checkpoints.list() : [...(await checkpoints.many(assigned)).values()]
+      list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      return {
+        id: user.id,
+        username: user.username,
+        role,
+        checkpoints: list.map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
+        gridIds: JSON.parse(user.gridIds) as string[]
+      }
     },
 
     /** At start: make sure an admin can log in (GRIDPASS_ADMIN_PASSWORD, or a generated password logged once). */
