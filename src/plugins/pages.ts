@@ -1,12 +1,26 @@
-// Serves the H5 pages from src/h5 (everything local: no CDN, nothing from outside the service).
+// Serves the pages built by Vite (dist/h5, made by `npm ci` through `prepare`, or `npm run build:web`) under /h5/:
+// everything local, no CDN, nothing from outside the service.
 import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
+import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const H5_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../h5')
+export const H5_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/h5')
 
 export default fp(async (app) => {
-  await app.register(fastifyStatic, { root: H5_DIR, prefix: '/h5/', decorateReply: false, index: ['index.html'] })
+  if (!existsSync(resolve(H5_DIR, 'index.html'))) {
+    app.log.warn({ dir: H5_DIR }, 'the pages are not built: run `npm run build:web` (npm ci does it) to serve /h5/')
+  }
+  await app.register(fastifyStatic, {
+    root: H5_DIR,
+    prefix: '/h5/',
+    decorateReply: false,
+    index: ['index.html'],
+    // Hashed assets never change; pages and the service worker must always be asked again.
+    setHeaders (res, path) {
+      res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache')
+    }
+  })
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/h5/'))
 }, { name: 'gp-pages' })

@@ -1,4 +1,5 @@
 // Real Chromium for page tests (Debian's package, driven by playwright-core). Missing: fail in CI, skip on a laptop.
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { chromium, type Browser } from 'playwright-core'
 
@@ -17,11 +18,42 @@ export function browserSkipReason (): string | undefined {
   return why
 }
 
-export async function launch (): Promise<Browser> {
+export interface LaunchOptions {
+  /** A .y4m (or .mjpeg) file Chromium's fake camera plays in a loop, as the rear camera a page asks for. */
+  fakeCamera?: string
+}
+
+export async function launch (opts: LaunchOptions = {}): Promise<Browser> {
+  const camera = opts.fakeCamera === undefined
+    ? []
+    : ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeCamera}`]
   return chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     // The machine has no network beyond localhost: keep Chromium from trying.
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...camera]
   })
+}
+
+/**
+ * Turns a PNG (a screenshot of a code) into a .y4m video Chromium's fake camera can play: the image centred on a
+ * grey 640x480 frame, for `seconds`, with ffmpeg from Debian. Returns the file's path.
+ */
+export async function pngToY4m (png: string, out: string, seconds = 2): Promise<string> {
+  const { execFile } = await import('node:child_process')
+  await new Promise<void>((resolve, reject) => {
+    execFile('ffmpeg', ['-y', '-loglevel', 'error', '-loop', '1', '-i', png, '-t', String(seconds), '-r', '10',
+      '-vf', 'scale=400:400:force_original_aspect_ratio=decrease,pad=640:480:(ow-iw)/2:(oh-ih)/2:color=gray', '-pix_fmt', 'yuv420p', out],
+    (err, _stdout, stderr) => { if (err !== null) reject(new Error(`ffmpeg: ${stderr || err.message}`)); else resolve() })
+  })
+  return out
+}
+
+/** ffmpeg is needed for the camera tests: missing, they fail in CI and skip on a laptop. */
+export function ffmpegSkipReason (): string | undefined {
+  const { status } = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' })
+  if (status === 0) return undefined
+  const why = 'no ffmpeg found (apt-get install ffmpeg): the fake camera needs a .y4m video'
+  if (IN_CI) throw new Error(`camera tests must run in CI: ${why}`)
+  return why
 }

@@ -1,0 +1,52 @@
+// The pages: one Vite build, one entry per page, served by the service under /h5/ (npm ci builds it: `prepare`).
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { defineConfig, type Plugin } from 'vite'
+import vue from '@vitejs/plugin-vue'
+
+const root = resolve(import.meta.dirname, 'src/web')
+const PAGES = ['index', 'scanner', 'resident', 'checkin'] as const
+
+/**
+ * Emits sw.js, the service worker that lets a page load with no network: every file of the build is cached on
+ * install, under a cache name derived from the build, and served cache first; pages are tried on the network first.
+ * Written here instead of workbox because it is 40 lines and workbox-build brings Babel and Rollup into every install.
+ */
+function serviceWorker (): Plugin {
+  return {
+    name: 'gridpass-service-worker',
+    apply: 'build',
+    generateBundle (_options, bundle) {
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map')).sort()
+      let hash = 0
+      for (const f of files) for (let i = 0; i < f.length; i++) hash = (Math.imul(hash, 31) + f.charCodeAt(i)) | 0
+      const source = readFileSync(resolve(root, 'shared/sw-template.js'), 'utf8')
+        .replace('__CACHE__', `gridpass-h5-${(hash >>> 0).toString(36)}`)
+        .replace('__FILES__', JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
+      this.emitFile({ type: 'asset', fileName: 'sw.js', source })
+    }
+  }
+}
+
+export default defineConfig({
+  root,
+  base: '/h5/',
+  publicDir: resolve(root, 'public'),
+  plugins: [vue(), serviceWorker()],
+  worker: { format: 'es' },
+  build: {
+    outDir: resolve(import.meta.dirname, 'dist/h5'),
+    emptyOutDir: true,
+    target: 'es2020',
+    // A volunteer's phone on a weak network: no source maps shipped, assets hashed and cached for good.
+    sourcemap: false,
+    reportCompressedSize: false,
+    rollupOptions: {
+      input: Object.fromEntries(PAGES.map((p) => [p, resolve(root, p === 'index' ? 'index.html' : `${p}/index.html`)]))
+    }
+  },
+  server: {
+    // npm run dev:web: hot reload against a running service (npm start) on its default port.
+    proxy: { '/v1': 'http://127.0.0.1:3000', '/.well-known': 'http://127.0.0.1:3000' }
+  }
+})
