@@ -67,6 +67,8 @@ const ROWS: Row[] = [
   // A token that does not verify is still a 200 (deny) for a role that may scan.
   { method: 'POST', path: '/v1/scans', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }), expect: [200] },
   { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] },
+  // An unknown ID number is a 200 deny for a role that may scan.
+  { method: 'POST', path: '/v1/scans/id', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), idNumber: idNumberFor(++serial), checkpointId: '{checkpointId}' }), expect: [200] },
   { method: 'POST', path: '/v1/scans/image', allowed: ['volunteer', 'admin'], form: () => ({ id: randomUUID(), checkpointId: '{checkpointId}', image: new Blob([new Uint8Array(notACodePng)], { type: 'image/png' }) }), expect: [200] },
   // The fixture checkpoint is in the grid worker's grid.
   { method: 'GET', path: '/v1/checkpoints/{id}/place-code', allowed: ['gridworker', 'admin'], expect: [200] },

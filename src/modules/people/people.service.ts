@@ -118,11 +118,15 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
       }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
     },
 
-    /** The person with this ID number, if any; every call is audited (identity.lookup), found or not. */
-    async findByIdNumber (actor: Session, rawIdNumber: string, purpose: string | undefined): Promise<PersonRow | undefined> {
+    /**
+     * The person with this ID number, if any; every call is audited, found or not, with the person as target (it shows
+     * in their access log): identity.lookup for a search, identity.scan for an ID card typed in at a checkpoint.
+     * An invalid number throws GP_INVALID_ID_NUMBER and is not audited (it names nobody).
+     */
+    async findByIdNumber (actor: Session, rawIdNumber: string, purpose: string | undefined, action: 'identity.lookup' | 'identity.scan' = 'identity.lookup'): Promise<PersonRow | undefined> {
       const idNumber = checkIdNumber(rawIdNumber)
       const person = await repo.byIdNumberIdx(store.db, pii.index('idNumber', idNumber))
-      await audit.record({ actor: actorName(actor), role: actor.role, action: 'identity.lookup', target: person?.id ?? null, purpose: purpose ?? null })
+      await audit.record({ actor: actorName(actor), role: actor.role, action, target: person?.id ?? null, purpose: purpose ?? null })
       return person
     }
   }

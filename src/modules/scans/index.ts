@@ -1,4 +1,4 @@
-// The scans module's one door: checkpoint scans (one, a batch, a photo) judged and recorded in the trail; app.scans,
+// The scans module's one door: checkpoint scans (one, a batch, a photo, an ID card typed in) judged and recorded in the trail; app.scans,
 // its routes, and the scan thread started and stopped with the app.
 import fp from 'fastify-plugin'
 import { createScanQueries } from '../../db/scan-queries.ts'
@@ -12,7 +12,7 @@ declare module 'fastify' { interface FastifyInstance { scans: ScansService } }
 
 export default fp(async (app) => {
   const scans = createScansService({
-    queries: createScanQueries(app.store), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, users: app.users,
+    queries: createScanQueries(app.store), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
     keyring: app.keyring, pii: app.pii, config: app.config, log: app.log, metrics: app.metrics
   })
   app.decorate('scans', scans)
@@ -20,4 +20,4 @@ export default fp(async (app) => {
   app.addHook('onClose', async () => { await scans.close() })
   await scansRoutes(app, scans)
   await imageRoutes(app, scans)
-}, { name: 'scans', dependencies: ['gp-db', 'gp-keys', 'gp-auth', 'gp-metrics', 'checkpoints', 'status'] })
+}, { name: 'scans', dependencies: ['gp-db', 'gp-keys', 'gp-auth', 'gp-metrics', 'checkpoints', 'people', 'status'] })

@@ -19,6 +19,14 @@ export type ScanBodyT = Static<typeof ScanBody>
 /** Batch items are checked one by one, with the same rules as a single scan's body. */
 export const checkScanItem = createBodyAjv().compile<ScanBodyT>(ScanBody)
 
+export const IdScanBody = Type.Object({
+  id: ScanId,
+  idNumber: Type.String({ minLength: 1, maxLength: 32, description: 'The number on the ID card, typed in by the volunteer (18-character GB 11643). Unknown or invalid → 200 deny unknown_person, not 400.' }),
+  checkpointId: ScanFields.checkpointId,
+  direction: ScanFields.direction,
+  plate: ScanFields.plate
+}, { additionalProperties: false })
+
 export const Reason = Type.Union([
   'malformed', 'alg_not_allowed', 'unknown_key', 'bad_signature', 'wrong_type', 'wrong_issuer', 'expired', 'not_yet_valid',
   'unknown_person', 'color_yellow', 'color_red', 'clock_out_of_range'
@@ -34,7 +42,9 @@ export const ScanAnswer = Type.Object({
   recorded: Type.Boolean({ description: 'true: in the person\'s trail' }),
   duplicate: Type.Boolean({ description: 'true: this id was answered before; this is the first answer again' }),
   offline: Type.Boolean({ description: 'true: judged as of scannedAt (offline batch item)' }),
-  kind: Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Null()]),
+  kind: Type.Union([Type.Literal('live'), Type.Literal('paper'), Type.Literal('id'), Type.Null()], {
+    description: 'What was scanned: a live or paper code, or an ID card typed in (POST /v1/scans/id); null when a token did not verify'
+  }),
   flags: Type.Optional(Type.Array(Type.Union([Type.Literal('code_impossible_travel'), Type.Literal('person_impossible_travel')]), {
     description: 'Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics.'
   }))

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { Config } from '../../config.ts'
-import type { ScanQueries, StoredScan, Sighting as StoredSighting } from '../../db/scan-queries.ts'
-import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import type { EntryBrief, PersonBrief, ScanQueries, StoredScan, Sighting as StoredSighting } from '../../db/scan-queries.ts'
+import { Conflict, Forbidden, InvalidIdNumber, NotFound } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Keyring } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
@@ -12,7 +12,8 @@ import { labelledSeries } from '../../lib/metric-series.ts'
 import type { Pii } from '../../lib/pii.ts'
 import type { Users } from '../../plugins/users.ts'
 import type { Session } from '../../types.ts'
-import type { CheckpointsService } from '../checkpoints/index.ts'
+import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
+import type { PeopleService } from '../people/index.ts'
 import type { ColorName, StatusService } from '../status/index.ts'
 import { judgeBatch } from './scans.batch.ts'
 import type { ScansRepository } from './scans.repository.ts'
@@ -38,6 +39,17 @@ export interface ScanInput {
   plate?: string
 }
 
+/** POST /v1/scans/id: a person without a code shows an ID card and the volunteer types the number. */
+export interface IdScanInput {
+  id: string
+  idNumber: string
+  checkpointId: string
+  direction?: 'in' | 'out' | 'pass'
+  plate?: string
+}
+
+export type ScanKind = 'live' | 'paper' | 'id'
+
 export interface ScanAnswer {
   id: string
   decision: 'allow' | 'deny'
@@ -48,12 +60,12 @@ export interface ScanAnswer {
   recorded: boolean
   duplicate: boolean
   offline: boolean
-  kind: 'live' | 'paper' | null
+  kind: ScanKind | null
   /** Fraud signals; the decision still follows the rules. */
   flags?: FraudFlag[]
 }
 
-export type Source = 'scan' | 'batch' | 'image'
+export type Source = 'scan' | 'batch' | 'image' | 'id'
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('base64url')
 export const requestHashOf = (token: string, checkpointId: string): string => sha256(JSON.stringify([token, checkpointId]))
@@ -63,6 +75,7 @@ interface Deps {
   repo: ScansRepository
   checkpoints: CheckpointsService
   status: StatusService
+  people: PeopleService
   users: Users
   keyring: Keyring
   pii: Pii
@@ -71,7 +84,7 @@ interface Deps {
   metrics: Registry
 }
 
-export function createScansService ({ queries, repo, checkpoints, status, users, keyring, pii, config, log, metrics }: Deps) {
+export function createScansService ({ queries, repo, checkpoints, status, people, users, keyring, pii, config, log, metrics }: Deps) {
   // An offline scan older than the retention horizon is refused, not recorded: its first copy may already have been
   // purged, and recording a re-sent copy would put it in the trail twice over its life. Equal to the 7-day window
   // unless GRIDPASS_RETENTION_DAYS is shorter.
@@ -102,22 +115,25 @@ export function createScansService ({ queries, repo, checkpoints, status, users,
     return (await users.scope(actor.sub)).checkpointIds.has(checkpointId)
   }
 
-  async function previous (id: string, requestHash: string): Promise<ScanAnswer | null> {
+  /** The first answer under this id, when it was for the same request (by ID card: `byId`); another request's → 409. */
+  async function previous (id: string, requestHash: string, byId = false): Promise<ScanAnswer | null> {
     const scan = await queries.scanById(id)
     if (scan !== undefined) {
-      if (scan.requestHash !== requestHash || scan.source === 'checkin') throw new Conflict(`id: scan ${id} was already recorded with another token or checkpoint`)
+      if (scan.requestHash !== requestHash || scan.source === 'checkin' || (scan.source === 'id') !== byId) {
+        throw new Conflict(`id: scan ${id} was already recorded with another ${byId ? 'ID number' : 'token'} or checkpoint`)
+      }
       const person = await queries.person(scan.personId)
       return {
         id, decision: scan.decision as 'allow' | 'deny', color: scan.color as ColorName, personId: scan.personId,
         displayName: maskedName(person?.nameEnc ?? null),
-        reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as 'live' | 'paper',
+        reason: scan.reason as Reason | null, recorded: true, duplicate: true, offline: scan.offline, kind: scan.kind as ScanKind,
         ...(scan.flags !== null ? { flags: JSON.parse(scan.flags) as FraudFlag[] } : {})
       }
     }
     const event = await queries.securityById(id)
     if (event !== undefined) {
-      if (event.requestHash !== requestHash) throw new Conflict(`id: scan ${id} was already answered for another token or checkpoint`)
-      return { id, decision: 'deny', color: null, personId: null, displayName: null, reason: event.reason as Reason, recorded: false, duplicate: true, offline: event.source === 'batch', kind: null }
+      if (event.requestHash !== requestHash || (event.source === 'id') !== byId) throw new Conflict(`id: scan ${id} was already answered for another ${byId ? 'ID number' : 'token'} or checkpoint`)
+      return { id, decision: 'deny', color: null, personId: null, displayName: null, reason: event.reason as Reason, recorded: false, duplicate: true, offline: event.source === 'batch', kind: byId ? 'id' : null }
     }
     return null
   }
@@ -127,7 +143,7 @@ export function createScansService ({ queries, repo, checkpoints, status, users,
    * this jti (a code belongs to one person). Only the nearest sightings before and after count: if a farther one
    * were impossible, some pair of neighbours between them would be, and was flagged when it was recorded.
    */
-  async function fraudFlags (around: StoredSighting[], jti: string, here: Sighting): Promise<FraudFlag[]> {
+  async function fraudFlags (around: StoredSighting[], jti: string | null, here: Sighting): Promise<FraudFlag[]> {
     if (here.lat === null || here.lon === null) return []
     let code = false
     let person = false
@@ -137,7 +153,7 @@ export function createScansService ({ queries, repo, checkpoints, status, users,
       const cp = checkpoints.cached(r.checkpointId) ?? await checkpoints.get(r.checkpointId)
       if (!impossible(here, { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })) continue
       person = true
-      if (r.jti === jti) code = true
+      if (jti !== null && r.jti === jti) code = true
     }
     const flags: FraudFlag[] = []
     if (code) flags.push('code_impossible_travel')
@@ -187,34 +203,84 @@ export function createScansService ({ queries, repo, checkpoints, status, users,
     const { claims } = verified
     const { person, entries, around } = await lookup
     if (person === undefined) return deny('unknown_person')
+    return recordKnown(actor, cp, input, { person, entries, around }, { source, kind: claims.knd, jti: claims.jti, at, scannedAt, receivedAt, offline, requestHash, stop })
+  }
 
-    // The server's colour decides; the token's `col` may be stale, and paper codes never carry a current one.
+  /**
+   * A scan of a known person: judged by the server's colour at `at` (the token's `col` may be stale, paper codes and ID
+   * cards carry none), flagged for impossible travel, recorded once in the trail, answered after the commit.
+   */
+  async function recordKnown (
+    actor: Session, cp: Checkpoint, input: { id: string, direction?: 'in' | 'out' | 'pass', plate?: string },
+    { person, entries, around }: { person: PersonBrief, entries: EntryBrief[], around: StoredSighting[] },
+    how: { source: Source, kind: ScanKind, jti: string | null, at: number, scannedAt: number, receivedAt: number, offline: boolean, requestHash: string, stop?: AbortSignal }
+  ): Promise<ScanAnswer> {
+    const { source, kind, jti, at, scannedAt, receivedAt, offline, requestHash, stop } = how
     const color = status.colorAt(entries, at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
-    const flags = await fraudFlags(around, claims.jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
+    const flags = await fraudFlags(around, jti, { checkpointId: cp.id, at: scannedAt, lat: cp.lat, lon: cp.lon })
     const row: ScanRow = {
-      id: input.id, personId: person.id, checkpointId: input.checkpointId, actorId: actor.sub, source, kind: claims.knd,
+      id: input.id, personId: person.id, checkpointId: cp.id, actorId: actor.sub, source, kind,
       scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,
-      color, decision, reason, jti: claims.jti, offline, requestHash, flags: flags.length > 0 ? JSON.stringify(flags) : null
+      color, decision, reason, jti, offline, requestHash, flags: flags.length > 0 ? JSON.stringify(flags) : null
     }
     stop?.throwIfAborted()
     const inserted = await writer.write({ kind: 'scan', row })
-    if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+    if (!inserted) return (await previous(input.id, requestHash, source === 'id')) as ScanAnswer
     scanSeries({ decision, reason: reason ?? 'none', source }).inc()
     for (const flag of flags) fraudCount.inc({ flag })
     if (flags.length > 0) log.warn({ scanId: input.id, checkpointId: cp.id, flags }, 'scan flagged')
     return {
       id: input.id, decision, color, personId: person.id,
       displayName: maskedName(person.nameEnc),
-      reason, recorded: true, duplicate: false, offline, kind: claims.knd, ...(flags.length > 0 ? { flags } : {})
+      reason, recorded: true, duplicate: false, offline, kind, ...(flags.length > 0 ? { flags } : {})
     }
   }
 
+  /**
+   * POST /v1/scans/id: the person is found by the ID number the volunteer typed (people.findByIdNumber, audited as
+   * identity.scan in the person's access log), then judged and recorded like a scan. An unknown or invalid number is
+   * a deny (unknown_person) kept only in the security log, like a token that fails verification. The ID number itself
+   * is stored nowhere and never logged: the request hash and the security event hold keyed MACs of it.
+   */
+  async function judgeId (actor: Session, input: IdScanInput): Promise<ScanAnswer> {
+    const receivedAt = config.now()
+    const cp = await checkScanner(actor, input.checkpointId)
+    const idMac = pii.mac(`id-scan:${input.idNumber}`)
+    const requestHash = sha256(JSON.stringify(['id', idMac, input.checkpointId, input.direction ?? null, input.plate ?? null]))
+    // A retry gets the first answer without a second look-up (nor a second audit entry).
+    const before = await previous(input.id, requestHash, true)
+    if (before !== null) return before
+
+    let found: Awaited<ReturnType<PeopleService['findByIdNumber']>>
+    try {
+      found = await people.findByIdNumber(actor, input.idNumber, `ID card at checkpoint ${cp.name} (${cp.id})`, 'identity.scan')
+    } catch (err) {
+      if (!(err instanceof InvalidIdNumber)) throw err
+      found = undefined
+    }
+    if (found === undefined) {
+      const inserted = await writer.write({
+        kind: 'security',
+        row: { id: input.id, at: receivedAt, checkpointId: cp.id, actorId: actor.sub, source: 'id', reason: 'unknown_person', requestHash, tokenHash: idMac, tokenLength: input.idNumber.length }
+      })
+      if (!inserted) return (await previous(input.id, requestHash, true)) as ScanAnswer
+      scanSeries({ decision: 'deny', reason: 'unknown_person', source: 'id' }).inc()
+      log.info({ scanId: input.id, checkpointId: cp.id, reason: 'unknown_person' }, 'scan refused')
+      return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason: 'unknown_person', recorded: false, duplicate: false, offline: false, kind: 'id' }
+    }
+    const { person, entries, around } = await queries.lookup(found.id, receivedAt)
+    if (person === undefined) throw new NotFound('idNumber: the person was removed while being looked up')
+    return recordKnown(actor, cp, input, { person, entries, around }, { source: 'id', kind: 'id', jti: null, at: receivedAt, scannedAt: receivedAt, receivedAt, offline: false, requestHash })
+  }
+
   /** judge's checkpoint and assignment checks alone: the image path refuses with them before its costly decode. */
-  async function checkScanner (actor: Session, checkpointId: string): Promise<void> {
-    if ((await checkpoints.get(checkpointId)) === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
+  async function checkScanner (actor: Session, checkpointId: string): Promise<Checkpoint> {
+    const cp = await checkpoints.get(checkpointId)
+    if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
     if (!(await mayScanAt(actor, checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${checkpointId}`)
+    return cp
   }
 
   return {
@@ -224,7 +290,8 @@ export function createScansService ({ queries, repo, checkpoints, status, users,
     async close (): Promise<void> { await writer.drain(); await queries.close() },
     judge,
     judgeBatch: async (actor: Session, items: unknown[]) => judgeBatch(judge, actor, items),
-    checkScanner,
+    judgeId,
+    checkScanner: async (actor: Session, checkpointId: string): Promise<void> => { await checkScanner(actor, checkpointId) },
     /** Records a row in the trail (a resident's check-in); resolves after the commit, false when its id was taken. */
     record: async (row: ScanRow): Promise<boolean> => writer.write({ kind: 'scan', row }),
     /** What is stored under a scan id: the scan, or whether a refused scan (a security event) holds it. */
