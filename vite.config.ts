@@ -5,7 +5,9 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const root = resolve(import.meta.dirname, 'src/web')
-const PAGES = ['index', 'scanner', 'resident', 'checkin'] as const
+const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin'] as const
+// GRIDPASS_PAGES=index,scanner builds only those entries (a quicker loop while working on one page).
+const PAGES = ALL_PAGES.filter((p) => process.env.GRIDPASS_PAGES === undefined || process.env.GRIDPASS_PAGES.split(',').includes(p))
 
 /**
  * Emits sw.js, the service worker that lets a page load with no network: every file of the build is cached on
@@ -21,8 +23,8 @@ function serviceWorker (): Plugin {
       let hash = 0
       for (const f of files) for (let i = 0; i < f.length; i++) hash = (Math.imul(hash, 31) + f.charCodeAt(i)) | 0
       const source = readFileSync(resolve(root, 'shared/sw-template.js'), 'utf8')
-        .replace('__CACHE__', `gridpass-h5-${(hash >>> 0).toString(36)}`)
-        .replace('__FILES__', JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
+        .replace("const CACHE = '__CACHE__'", 'const CACHE = ' + JSON.stringify(`gridpass-h5-${(hash >>> 0).toString(36)}`))
+        .replace('const FILES = __FILES__', 'const FILES = ' + JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
     }
   }
