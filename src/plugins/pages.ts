@@ -23,4 +23,5 @@ export default fp(async (app) => {
     }
   })
   app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/h5/'))
+  app.get('/h5/resident.html', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/h5/resident/', 301))
 }, { name: 'gp-pages' })

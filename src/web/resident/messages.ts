@@ -1,0 +1,148 @@
+// The resident page's words, zh-CN first. Rule ids, audit actions and roles from the server are shown only through
+// these words (rule.*, action.*, role.*), with a fallback in the page's language: never the raw id.
+export const SYMPTOMS = ['fever', 'cough', 'fatigue', 'sore_throat', 'shortness_of_breath', 'diarrhea', 'loss_of_taste_smell'] as const
+
+export const messages = {
+  'zh-CN': {
+    title: '健康码',
+    logout: '退出登录',
+    offlineLong: '离线：无法连接服务器',
+    profile: {
+      title: '完善个人信息',
+      why: '姓名和身份证号加密保存，只用于核验身份，不会出现在二维码中。',
+      name: '姓名', namePlaceholder: '与身份证一致',
+      id: '身份证号', idPlaceholder: '18 位身份证号',
+      save: '保存'
+    },
+    code: {
+      whose: '持码人：',
+      refresh: '二维码自动刷新，截图无效',
+      until: '有效至 {time}',
+      void: '二维码已失效',
+      voidHint: '无法刷新二维码（离线）。请连接网络后重新获取。',
+      none: '暂时无法获取健康码',
+      qr: '健康码二维码',
+      clock: '当前时间'
+    },
+    tab: { why: '为何此色', declare: '健康申报', access: '查阅记录', appeal: '申诉' },
+    why: {
+      title: '当前颜色的原因', none: '没有生效的规则：绿码。', history: '颜色变化记录',
+      since: '自 {time}', until: '至 {time}', open: '直至解除', by: '设定者：{who}'
+    },
+    rule: {
+      case_confirmed: '确诊病例（卫生健康人员已立案）',
+      close_contact: '密切接触者：最后一次接触后 14 天内为红码',
+      secondary_contact: '次密切接触者：标记后 7 天内为黄码',
+      declared_contact: '本人申报接触过确诊病例：14 天内为红码',
+      high_risk_travel: '去过中高风险地区：14 天内为红码',
+      symptoms: '本人申报体温 ≥ 37.3 °C 或有症状：最后一次此类申报后 7 天内为黄码',
+      site_exposure: '到过病例的涉疫场所：场所时段结束后 7 天内为黄码',
+      manual: '由卫生健康人员人工设定',
+      default: '没有生效的规则',
+      ended: '{rule}（已结束）',
+      other: '其他防疫规则'
+    },
+    actor: { system: '系统', 'self-declaration': '本人申报', staff: '工作人员' },
+    declare: {
+      title: '今日健康申报', temp: '体温（°C）', symptoms: '症状（可多选）',
+      travel: '14 天内是否去过中高风险地区', contact: '14 天内是否接触过确诊病例',
+      yes: '是', no: '否', submit: '提交申报', done: '已提交，当前为：{color}'
+    },
+    symptom: {
+      fever: '发热', cough: '咳嗽', fatigue: '乏力', sore_throat: '咽痛', shortness_of_breath: '气促', diarrhea: '腹泻', loss_of_taste_smell: '嗅觉或味觉减退'
+    },
+    access: {
+      title: '谁查阅过我的信息', none: '暂无工作人员查阅记录。', purpose: '事由：{purpose}', load: '刷新'
+    },
+    role: { resident: '居民本人', volunteer: '卡口志愿者', gridworker: '网格员', tracer: '流调人员', officer: '卫生健康人员', admin: '管理员', other: '工作人员' },
+    action: {
+      identity: { lookup: '按身份证号查询了您', scan: '在卡口核验了您的身份证号' },
+      trail: { read: '查看了您的行程记录', export: '导出了您的行程记录' },
+      contacts: { read: '查看了您的接触者', export: '导出了您的接触者' },
+      case: { opened: '为您立案', read: '查看了您的病例', closed: '结案', contact_marked: '将您标记为接触者' },
+      status: { changed: '更改了您的健康码颜色', change_requested: '申请更改您的健康码颜色', change_confirmed: '确认更改了您的健康码颜色' },
+      appeal: { resolved: '处理了您的申诉' },
+      person: { register: '为您登记了个人信息' },
+      paper_code: { issue: '为您签发了纸质健康码', print: '为您打印了纸质健康码' },
+      refused: '{action}（被拒绝）',
+      other: '查阅或处理了您的信息'
+    },
+    appeal: {
+      title: '对颜色有异议？', hint: '工作人员将在 48 小时内答复。', message: '申诉内容', messagePlaceholder: '请说明您认为颜色不对的原因',
+      submit: '提交申诉', sent: '申诉已提交', list: '我的申诉', due: '答复期限：{time}',
+      open: '处理中', upheld: '维持原颜色', changed: '已调整颜色', resolved: '已处理', note: '答复：{note}'
+    },
+    scan: { button: '扫场所码', title: '扫描场所码', cancel: '取消', denied: '没有摄像头权限，请在浏览器设置中允许使用摄像头。', unavailable: '此设备无法使用摄像头。' }
+  },
+  en: {
+    title: 'Health code',
+    logout: 'Log out',
+    offlineLong: 'Offline: the server cannot be reached',
+    profile: {
+      title: 'Your details',
+      why: 'Your name and ID number are stored encrypted, used only to check who you are, and never put in the QR code.',
+      name: 'Name', namePlaceholder: 'As on your ID card',
+      id: 'ID number', idPlaceholder: '18-character ID number',
+      save: 'Save'
+    },
+    code: {
+      whose: 'Holder: ',
+      refresh: 'Refreshes by itself; screenshots do not work',
+      until: 'Valid until {time}',
+      void: 'This QR code is no longer valid',
+      voidHint: 'The code cannot be refreshed (offline). Connect to the network to get a new one.',
+      none: 'The health code cannot be fetched now',
+      qr: 'Health code QR',
+      clock: 'Current time'
+    },
+    tab: { why: 'Why', declare: 'Declare', access: 'Who looked', appeal: 'Appeal' },
+    why: {
+      title: 'Why your code has this colour', none: 'No rule is active: green.', history: 'Colour history',
+      since: 'from {time}', until: 'until {time}', open: 'until lifted', by: 'set by: {who}'
+    },
+    rule: {
+      case_confirmed: 'Confirmed case (a health officer opened a case)',
+      close_contact: 'Close contact of a confirmed case: red for 14 days after the last encounter',
+      secondary_contact: 'Contact of a close contact: yellow for 7 days after marking',
+      declared_contact: 'You declared contact with a confirmed case: red for 14 days',
+      high_risk_travel: 'Visited a high-risk area: red for 14 days',
+      symptoms: 'You declared a temperature of 37.3 °C or more, or a symptom: yellow for 7 days after the last such declaration',
+      site_exposure: 'Present at a case\'s exposure site: yellow for 7 days after the site\'s window',
+      manual: 'Set by a health officer',
+      default: 'No rule active',
+      ended: '{rule} (ended)',
+      other: 'Another epidemic-control rule'
+    },
+    actor: { system: 'the system', 'self-declaration': 'your declaration', staff: 'a staff member' },
+    declare: {
+      title: 'Today\'s health declaration', temp: 'Temperature (°C)', symptoms: 'Symptoms (any)',
+      travel: 'Visited a medium- or high-risk area in the last 14 days', contact: 'Contact with a confirmed case in the last 14 days',
+      yes: 'Yes', no: 'No', submit: 'Submit', done: 'Submitted. Your code is now: {color}'
+    },
+    symptom: {
+      fever: 'Fever', cough: 'Cough', fatigue: 'Fatigue', sore_throat: 'Sore throat', shortness_of_breath: 'Short of breath', diarrhea: 'Diarrhoea', loss_of_taste_smell: 'Lost taste or smell'
+    },
+    access: {
+      title: 'Who looked at your data', none: 'No staff member has looked at your data.', purpose: 'Purpose: {purpose}', load: 'Refresh'
+    },
+    role: { resident: 'you', volunteer: 'Checkpoint volunteer', gridworker: 'Grid worker', tracer: 'Tracer', officer: 'Health officer', admin: 'Administrator', other: 'Staff member' },
+    action: {
+      identity: { lookup: 'looked you up by ID number', scan: 'checked your ID number at a checkpoint' },
+      trail: { read: 'read your movement trail', export: 'exported your movement trail' },
+      contacts: { read: 'read your contacts', export: 'exported your contacts' },
+      case: { opened: 'opened a case for you', read: 'read your case', closed: 'closed your case', contact_marked: 'marked you as a contact' },
+      status: { changed: 'changed your code\'s colour', change_requested: 'asked to change your code\'s colour', change_confirmed: 'confirmed a change of your code\'s colour' },
+      appeal: { resolved: 'answered your appeal' },
+      person: { register: 'registered your details' },
+      paper_code: { issue: 'issued you a paper code', print: 'printed you a paper code' },
+      refused: '{action} (refused)',
+      other: 'read or handled your data'
+    },
+    appeal: {
+      title: 'Disagree with your colour?', hint: 'Staff answer within 48 hours.', message: 'Your appeal', messagePlaceholder: 'Say why you think the colour is wrong',
+      submit: 'Send appeal', sent: 'Appeal sent', list: 'My appeals', due: 'Answer due: {time}',
+      open: 'In progress', upheld: 'Colour kept', changed: 'Colour changed', resolved: 'Answered', note: 'Answer: {note}'
+    },
+    scan: { button: 'Scan a place code', title: 'Scan a place code', cancel: 'Cancel', denied: 'No camera permission: allow the camera in the browser settings.', unavailable: 'This device has no usable camera.' }
+  }
+}
