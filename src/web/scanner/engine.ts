@@ -26,7 +26,7 @@ export type Direction = 'in' | 'out' | 'pass'
 
 /** What the volunteer sees after a scan. */
 export type Shown =
-  | { type: 'verdict', from: 'server' | 'local', decision: 'allow' | 'deny', color: 'green' | 'yellow' | 'red' | null, reason: string | null, displayName: string | null, at: number }
+  | { type: 'verdict', scanId?: string, from: 'server' | 'local', decision: 'allow' | 'deny', color: 'green' | 'yellow' | 'red' | null, reason: string | null, displayName: string | null, at: number }
   | { type: 'notcode' | 'place' | 'error', messageKey: string, at: number }
 
 export interface Mismatch { id: string, scannedAt: string, local: OfflineJudgement, server: ServerAnswer }
@@ -160,9 +160,9 @@ export function createEngine () {
     state.shown = shown
   }
 
-  function showLocal (local: OfflineJudgement | null): void {
+  function showLocal (local: OfflineJudgement | null, scanId: string): void {
     if (local === null) { show({ type: 'error', messageKey: 'scan.cannotJudge', at: Date.now() }); return }
-    show({ type: 'verdict', from: 'local', decision: local.decision, color: local.color, reason: local.reason, displayName: null, at: Date.now() })
+    show({ type: 'verdict', scanId, from: 'local', decision: local.decision, color: local.color, reason: local.reason, displayName: null, at: Date.now() })
   }
 
   function differs (local: OfflineJudgement | null, server: ServerAnswer): boolean {
@@ -203,7 +203,7 @@ export function createEngine () {
       if (!queued) { show({ type: 'error', messageKey: 'scan.cannotQueue', at: Date.now() }); return }
       scan.shownLocal = true
       await store.update(scan).catch(() => undefined)
-      showLocal(scan.local)
+      showLocal(scan.local, body.id)
       return
     }
     inFlight.add(body.id)
@@ -215,12 +215,14 @@ export function createEngine () {
       scan.shownLocal = true
       if (queued) await store.update(scan).catch(() => undefined)
       if (!queued && first === null) { show({ type: 'error', messageKey: 'scan.cannotQueue', at: Date.now() }); return }
-      showLocal(scan.local)
+      showLocal(scan.local, body.id)
     }
     const final = first === 'timeout' ? await request : first
     inFlight.delete(body.id)
     if (final !== null && 'decision' in final) {
-      if (first !== 'timeout') show({ type: 'verdict', from: 'server', decision: final.decision, color: final.color, reason: final.reason, displayName: final.displayName, at: Date.now() })
+      // On time, or late while the stand-in verdict of this scan is still on screen: the server's verdict is shown.
+      const standIn = state.shown?.type === 'verdict' && state.shown.scanId === body.id
+      if (first !== 'timeout' || standIn) show({ type: 'verdict', scanId: body.id, from: 'server', decision: final.decision, color: final.color, reason: final.reason, displayName: final.displayName, at: Date.now() })
       await answered(scan, final)
     } else if (final !== null && 'errorKey' in final) {
       if (first !== 'timeout') show({ type: 'error', messageKey: final.errorKey, at: Date.now() })

@@ -1,6 +1,5 @@
 // The pages' service worker (vite.config.ts fills in the cache name and the file list at build time): every page
 // and asset of this build is cached on install, so a page reloaded with no network still opens and says it is offline.
-/* eslint-disable no-undef -- __FILES__ is replaced at build time */
 const CACHE = '__CACHE__'
 const FILES = __FILES__
 
