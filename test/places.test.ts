@@ -1,12 +1,9 @@
 // Place codes (场所码) and residents' check-ins: the printed QR, its token checked from the JWKS alone, the trail row, idempotency, refusals.
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
-import jsQRModule from 'jsqr'
 import { signCompact } from '../src/lib/jws.ts'
 import { bearerOf, eachDb, DAY, type Ctx } from './helper.ts'
-
-type JsQR = typeof jsQRModule.default
-const jsQR: JsQR = typeof jsQRModule === 'function' ? jsQRModule as unknown as JsQR : jsQRModule.default
+import { qrOfCard } from './support/card-qr.ts'
 
 const PLACE_SECONDS = 365 * 24 * 3600
 
@@ -14,26 +11,6 @@ async function verifyWithJwks (ctx: Ctx, token: string) {
   const jwks = (await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json() as JSONWebKeySet
   const { payload, protectedHeader } = await compactVerify(token, createLocalJWKSet(jwks), { algorithms: ['ES256'] })
   return { header: protectedHeader as Record<string, unknown>, payload: JSON.parse(Buffer.from(payload).toString('utf8')) as Record<string, unknown> }
-}
-
-/** Reads the QR back out of the printed card: rasterise the module path, then jsQR, as a phone camera would. */
-function qrOfCard (svg: string): string | null {
-  const box = /viewBox="-(\d+) -\d+ (\d+) \d+" shape-rendering/.exec(svg)
-  const path = /<path d="([^"]+)"/.exec(svg)
-  if (box === null || path === null) return null
-  const quiet = Number(box[1])
-  const total = Number(box[2])
-  const scale = 4
-  const px = total * scale
-  const data = new Uint8ClampedArray(px * px * 4).fill(255)
-  for (const m of path[1]!.matchAll(/M(\d+) (\d+)h1v1h-1z/g)) {
-    const x0 = (Number(m[1]) + quiet) * scale
-    const y0 = (Number(m[2]) + quiet) * scale
-    for (let y = y0; y < y0 + scale; y++) {
-      for (let x = x0; x < x0 + scale; x++) data.fill(0, (y * px + x) * 4, (y * px + x) * 4 + 3)
-    }
-  }
-  return jsQR(data, px, px)?.data ?? null
 }
 
 const placeCode = async (ctx: Ctx, checkpointId: string, token?: string): Promise<string> => {

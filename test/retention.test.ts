@@ -1,4 +1,5 @@
-// The retention purge: old scans, security events and declarations go, young ones stay; one audit report per run.
+// The retention purge: old scans, security events and declarations go, young ones stay, expired paper cards go; one
+// audit report per run.
 import { randomUUID } from 'node:crypto'
 import { ADMIN_PASSWORD, eachDb, bearerOf, DAY, T0, type Ctx } from './helper.ts'
 
@@ -72,10 +73,10 @@ eachDb('the job runs once at start and reports even when it deletes nothing', as
   t.equal(entries.length, 1, 'one report from the startup run, without calling run()')
   t.match(entries[0], { actor: 'system', role: 'system', action: 'retention.purge', target: null })
   t.same(JSON.parse(entries[0]?.purpose ?? '{}'), {
-    cutoff: new Date(T0 - 28 * DAY).toISOString(), retentionDays: 28, deleted: { scans: 0, securityEvents: 0, declarations: 0 }, complete: true
+    cutoff: new Date(T0 - 28 * DAY).toISOString(), retentionDays: 28, deleted: { scans: 0, securityEvents: 0, declarations: 0, paperCards: 0 }, complete: true
   })
   const metrics = (await ctx.inject({ method: 'GET', url: '/metrics' })).body
-  for (const kind of ['scans', 'security_events', 'declarations']) t.match(metrics, new RegExp(`gridpass_retention_purged_rows_total\\{kind="${kind}"\\} 0\\n`), `${kind} counted from 0`)
+  for (const kind of ['scans', 'security_events', 'declarations', 'paper_cards']) t.match(metrics, new RegExp(`gridpass_retention_purged_rows_total\\{kind="${kind}"\\} 0\\n`), `${kind} counted from 0`)
 })
 
 eachDb('old scans, security events and declarations are purged; the cutoff itself and younger rows stay', async (t, ctx) => {
@@ -119,7 +120,7 @@ eachDb('old scans, security events and declarations are purged; the cutoff itsel
   t.equal(keptDeclarations.length, 2)
 
   const report = await ctx.app.retention.run()
-  t.same(report, { cutoff: new Date(cutoff).toISOString(), retentionDays: 28, deleted: { scans: 3, securityEvents: 2, declarations: 2 }, complete: true })
+  t.same(report, { cutoff: new Date(cutoff).toISOString(), retentionDays: 28, deleted: { scans: 3, securityEvents: 2, declarations: 2, paperCards: 0 }, complete: true })
   t.same(await ids(ctx, 'scans'), [edgeA, edgeB, youngA].sort(), 'only scans at or after the cutoff remain')
   t.same(await ids(ctx, 'securityEvents'), [edgeEvent], 'the event exactly at the cutoff remains')
   t.notOk((await ids(ctx, 'securityEvents')).includes(oldEvent))
@@ -142,7 +143,7 @@ eachDb('old scans, security events and declarations are purged; the cutoff itsel
 
   // Nothing left to purge: the run still reports.
   const again = await ctx.app.retention.run()
-  t.same(again.deleted, { scans: 0, securityEvents: 0, declarations: 0 })
+  t.same(again.deleted, { scans: 0, securityEvents: 0, declarations: 0, paperCards: 0 })
   t.equal((await purgeEntries(ctx)).length, 3)
 })
 
@@ -174,7 +175,7 @@ eachDb('a colour from a purged declaration holds while its rule does', async (t,
 
   ctx.clock.advance(3 * DAY)
   const report = await ctx.app.retention.run()
-  t.same(report.deleted, { scans: 0, securityEvents: 0, declarations: 1 }, 'the 3-day-old declaration is past a 2-day retention')
+  t.same(report.deleted, { scans: 0, securityEvents: 0, declarations: 1, paperCards: 0 }, 'the 3-day-old declaration is past a 2-day retention')
   t.equal(report.retentionDays, 2)
   t.same(await ids(ctx, 'declarations'), [])
   const after = await status()
@@ -221,3 +222,27 @@ eachDb('retention shorter than the offline window: a re-sent offline scan whose 
   t.match(await sync(), { decision: 'deny', reason: 'clock_out_of_range', recorded: false }, 'older than the retention: refused')
   t.same(await ids(ctx, 'scans'), [], 'and not recorded a second time')
 }, { config: { retentionDays: 2 } })
+
+eachDb('paper cards are purged once no verifier accepts them (past exp and the clock-skew tolerance), whatever the retention period', async (t, ctx) => {
+  await startupReport(ctx)
+  const r = await ctx.resident()
+  const issue = async (): Promise<string> => {
+    const res = await ctx.inject({ method: 'POST', url: `/v1/people/${r.personId}/paper-code`, headers: bearerOf(await adminNow(ctx)) })
+    if (res.statusCode !== 200) throw new Error(res.body)
+    return res.json().expiresAt as string
+  }
+  const cards = async (): Promise<number> => (await ctx.app.store.db.select().from(ctx.app.store.t.paperCards)).length
+  const firstExpiry = Date.parse(await issue())
+  ctx.clock.advance(DAY)
+  await issue()
+  t.equal(await cards(), 2)
+
+  const skewMs = ctx.config.clockSkewSeconds * 1000
+  ctx.clock.set(firstExpiry + skewMs - 1)
+  t.equal((await ctx.app.retention.run()).deleted.paperCards, 0, 'within the skew tolerance a verifier still accepts the first card')
+  ctx.clock.set(firstExpiry + skewMs)
+  const report = await ctx.app.retention.run()
+  t.equal(report.deleted.paperCards, 1, 'the first card is gone once it verifies nowhere')
+  t.equal(await cards(), 1, 'the younger card stays')
+  t.match((await ctx.inject({ method: 'GET', url: '/metrics' })).body, /gridpass_retention_purged_rows_total\{kind="paper_cards"\} 1\n/)
+})

@@ -198,3 +198,14 @@ export const caseContacts = pgTable('case_contacts', {
   until: bigint('until', { mode: 'number' }).notNull(),
   entryId: text('entry_id').notNull()
 }, (t) => [primaryKey({ columns: [t.caseId, t.personId] }), index('case_contacts_person_ix').on(t.personId)])
+
+/**
+ * Paper codes issued (the codes module): the status list names a non-green holder's unexpired cards by card id
+ * (base64url of the first 12 bytes of SHA-256 of the code's jti), never the person. A row past expires_at is purged.
+ */
+export const paperCards = pgTable('paper_cards', {
+  cardId: text('card_id').primaryKey(),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  issuedAt: bigint('issued_at', { mode: 'number' }).notNull(),
+  expiresAt: bigint('expires_at', { mode: 'number' }).notNull()
+}, (t) => [index('paper_cards_person_expires_ix').on(t.personId, t.expiresAt), index('paper_cards_expires_ix').on(t.expiresAt)])

@@ -1,8 +1,11 @@
-// Health-code tokens exactly as API.md defines them: compact JWS, ES256, typ gp-code+jwt, signed off the event loop.
+// Health-code tokens exactly as API.md defines them: compact JWS, ES256, typ gp-code+jwt, signed off the event loop;
+// the paper cards issued, which the status list names by card id.
 import QRCode from 'qrcode'
 import type { Config } from '../../config.ts'
+import type { Db, GridpassDb } from '../../db/index.ts'
 import { Forbidden, NotFound, ProfileRequired } from '../../errors.ts'
 import { CODE_TYP, COLOR_CLAIM } from '../../lib/code-verifier.ts'
+import { cardIdOf } from '../../lib/code-format.ts'
 import { randomId } from '../../lib/ids.ts'
 import { signCompact } from '../../lib/jws.ts'
 import { PAPER_CODE_SECONDS, type Keyring } from '../../lib/keyring.ts'
@@ -12,25 +15,27 @@ import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { ColorName, StatusService } from '../status/index.ts'
+import type { CodesRepository } from './codes.repository.ts'
 import { paperCardSvg } from './paper-card.ts'
 
 export interface IssuedCode { token: string, color: ColorName, issuedAt: number, expiresAt: number }
 
-interface Deps { people: PeopleService, status: StatusService, users: Users, audit: AuditLog, keyring: Keyring, config: Config }
+interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, users: Users, audit: AuditLog, keyring: Keyring, config: Config }
 
-export function createCodesService ({ people, status, users, audit, keyring, config }: Deps) {
+export function createCodesService ({ repo, store, people, status, users, audit, keyring, config }: Deps) {
 
-  async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode> {
+  async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode & { jti: string }> {
     const iat = Math.floor(config.now() / 1000)
     const exp = iat + (kind === 'live' ? config.codeTtlSeconds : PAPER_CODE_SECONDS)
     const key = keyring.active
+    const jti = randomId()
     // Member order is fixed: verifiers re-serialise and compare byte for byte.
     const token = await signCompact(
       { alg: 'ES256', kid: key.kid, typ: CODE_TYP },
-      { iss: config.issuer, sub: personId, col: COLOR_CLAIM[color], knd: kind, iat, exp, jti: randomId() },
+      { iss: config.issuer, sub: personId, col: COLOR_CLAIM[color], knd: kind, iat, exp, jti },
       key.privateKey
     )
-    return { token, color, issuedAt: iat * 1000, expiresAt: exp * 1000 }
+    return { token, color, issuedAt: iat * 1000, expiresAt: exp * 1000, jti }
   }
 
   async function personWithProfile (personId: string) {
@@ -45,13 +50,20 @@ export function createCodesService ({ people, status, users, audit, keyring, con
     if (gridId === null || !(await users.scope(actor.sub)).gridIds.has(gridId)) throw new Forbidden('personId: this person is not in one of your grids')
   }
 
-  /** A 28-day code for someone without a phone; verifiers always take its colour from the server. */
+  /**
+   * A 28-day code for someone without a phone; verifiers always take its colour from the server, offline scanners from
+   * the status list, which names the card by its id: the card is recorded with the audit entry, before it is handed out.
+   */
   async function paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null }> {
     const person = await personWithProfile(personId)
     await checkScope(actor, person.gridId)
     const { color } = await status.evaluate(personId)
-    const code = await sign(personId, color, 'paper')
-    await audit.record({ actor: actorName(actor), role: actor.role, action, target: personId })
+    const { jti, ...code } = await sign(personId, color, 'paper')
+    const cardId = await cardIdOf(jti)
+    await store.tx(async (db) => {
+      await repo.insertCard(db, { cardId, personId, issuedAt: code.issuedAt, expiresAt: code.expiresAt })
+      await audit.append(db, { actor: actorName(actor), role: actor.role, action, target: personId })
+    })
     return { ...code, displayName: maskName(people.name(person) as string) }
   }
 
@@ -69,6 +81,16 @@ export function createCodesService ({ people, status, users, audit, keyring, con
       const code = await paper(actor, personId, 'paper_code.print')
       return paperCardSvg(code.token, code.displayName, code.expiresAt, config.issuer)
     },
+
+    /**
+     * The paper cards of these people that a verifier still accepts at `at` (not past exp plus the clock-skew
+     * tolerance): the status list's entries.
+     */
+    cardsOf: async (personIds: string[], at: number): Promise<Array<{ cardId: string, personId: string }>> =>
+      repo.cardsOf(personIds, at - config.clockSkewSeconds * 1000),
+    /** Retention: cards no verifier accepts any more at `at`, a chunk of ids at a time, and their delete. */
+    expiredCards: async (at: number, limit: number): Promise<string[]> => repo.expiredCards(at - config.clockSkewSeconds * 1000, limit),
+    deleteCards: async (db: Db, cardIds: string[], at: number): Promise<number> => repo.deleteCards(db, cardIds, at - config.clockSkewSeconds * 1000),
 
     /** Every public key that may still verify an unexpired code. */
     jwks: () => ({ keys: [...keyring.verifiers.values()].map((k) => k.publicJwk) }),

@@ -1,4 +1,5 @@
-// The retention purge: scans, security events and declarations older than GRIDPASS_RETENTION_DAYS, in short chunks.
+// The retention purge: scans, security events and declarations older than GRIDPASS_RETENTION_DAYS, and paper cards past
+// their expiry, in short chunks.
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
@@ -6,6 +7,7 @@ import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
 import type { CheckpointsService } from '../checkpoints/index.ts'
+import type { CodesService } from '../codes/index.ts'
 import type { ScansService } from '../scans/index.ts'
 import type { StatusService } from '../status/index.ts'
 
@@ -16,11 +18,11 @@ const DAY = 86_400_000
  */
 export const CHUNK = 2000
 
-export type PurgeKind = 'scans' | 'securityEvents' | 'declarations'
-const METRIC_KIND: Record<PurgeKind, string> = { scans: 'scans', securityEvents: 'security_events', declarations: 'declarations' }
+export type PurgeKind = 'scans' | 'securityEvents' | 'declarations' | 'paperCards'
+const METRIC_KIND: Record<PurgeKind, string> = { scans: 'scans', securityEvents: 'security_events', declarations: 'declarations', paperCards: 'paper_cards' }
 
 export interface PurgeReport {
-  /** Rows older than this (ISO time) were deleted; a row exactly at it is kept. */
+  /** Rows older than this (ISO time) were deleted; a row exactly at it is kept. Paper cards go when they expire instead. */
   cutoff: string
   retentionDays: number
   deleted: Record<PurgeKind, number>
@@ -33,13 +35,14 @@ interface Deps {
   scans: ScansService
   status: StatusService
   checkpoints: CheckpointsService
+  codes: CodesService
   audit: AuditLog
   config: Config
   log: FastifyBaseLogger
   metrics: Registry
 }
 
-export function createRetentionService ({ store, scans, status, checkpoints, audit, config, log, metrics }: Deps) {
+export function createRetentionService ({ store, scans, status, checkpoints, codes, audit, config, log, metrics }: Deps) {
   const purged = new Counter({ name: 'gridpass_retention_purged_rows_total', help: 'Rows deleted by the retention purge, by kind', labelNames: ['kind'], registers: [metrics] })
   for (const kind of Object.values(METRIC_KIND)) purged.inc({ kind }, 0)
 
@@ -65,8 +68,9 @@ export function createRetentionService ({ store, scans, status, checkpoints, aud
 
   async function purge (): Promise<PurgeReport> {
     const retentionDays = config.retentionDays
-    const cutoff = config.now() - retentionDays * DAY
-    const report: PurgeReport = { cutoff: new Date(cutoff).toISOString(), retentionDays, deleted: { scans: 0, securityEvents: 0, declarations: 0 }, complete: false }
+    const now = config.now()
+    const cutoff = now - retentionDays * DAY
+    const report: PurgeReport = { cutoff: new Date(cutoff).toISOString(), retentionDays, deleted: { scans: 0, securityEvents: 0, declarations: 0, paperCards: 0 }, complete: false }
     let complete = true
     let failure: unknown
     try {
@@ -76,6 +80,8 @@ export function createRetentionService ({ store, scans, status, checkpoints, aud
       }
       complete &&= await drain(report, 'securityEvents', async () => scans.oldSecurityEvents(cutoff, CHUNK), async (db, ids) => scans.deleteSecurityEvents(db, ids, cutoff))
       complete &&= await drain(report, 'declarations', async () => status.oldDeclarations(cutoff, CHUNK), async (db, ids) => status.deleteDeclarations(db, ids, cutoff))
+      // A card past its expiry verifies nowhere: the status list has no use for it, whatever the retention period.
+      complete &&= await drain(report, 'paperCards', async () => codes.expiredCards(now, CHUNK), async (db, ids) => codes.deleteCards(db, ids, now))
     } catch (err) {
       failure = err
       complete = false

@@ -1,4 +1,4 @@
-// GET /v1/status-list: the signed list of non-green people for offline scanners.
+// GET /v1/status-list: the signed list of non-green paper cards for offline scanners.
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
@@ -12,16 +12,17 @@ export default async function statusListRoutes (fastify: FastifyInstance, status
   app.get('/v1/status-list', {
     onRequest: [app.authenticate, app.requireRole(...STAFF_ROLES)],
     schema: {
-      tags: ['scans'], summary: 'The signed list of everyone whose colour now is not green, for offline scanners (volunteer and above)', security: bearer,
-      description: 'token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-status+jwt"}, payload {"iss","iat","exp","nonGreen":{"<personId>":"y|r"}}; verify it with /.well-known/jwks.json. ' +
-        'Someone not in nonGreen was green when the list was signed. The list is rebuilt at most once a minute (cache-control says how long this copy stays current) and is valid 10 minutes after iat: ' +
-        'a scanner must not judge by a list past its exp.',
+      tags: ['scans'], summary: 'The signed list of paper cards whose holder is not green now, for offline scanners (volunteer and above)', security: bearer,
+      description: 'token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-status+jwt"}, payload {"iss","iat","exp","paper":{"<card id>":"y|r"}}; verify it with /.well-known/jwks.json. ' +
+        'paper lists every unexpired paper code (POST /v1/people/{personId}/paper-code) whose holder is not green now, keyed by the card id: base64url of the first 12 bytes of SHA-256 of the code\'s jti. ' +
+        'It names no person. An offline scanner judges a live code by its own signed col (at most one code lifetime old) and a paper code by this list: not listed, green. ' +
+        'The list is rebuilt at most once a minute (cache-control says how long this copy stays current) and is valid 10 minutes after iat: a scanner must not judge by a list past its exp.',
       response: {
         200: Type.Object({
           token: Type.String(),
           issuedAt: IsoTime,
           expiresAt: IsoTime,
-          count: Type.Integer({ description: 'How many people are in nonGreen' })
+          count: Type.Integer({ description: 'How many cards are in paper' })
         }),
         ...errors(401, 403)
       }
