@@ -13,6 +13,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10 })),
   GRIDPASS_DEV_OTP: Type.Optional(Type.Boolean()),
   GRIDPASS_RETENTION_DAYS: Type.Integer({ minimum: 1, maximum: 3650, default: 28 }),
+  GRIDPASS_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', maxLength: 200 })),
   GRIDPASS_TRACING_MAX_ROWS: Type.Integer({ minimum: 1000, maximum: 100_000_000, default: 2_000_000 }),
   GRIDPASS_DB_LOCK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
@@ -30,6 +31,8 @@ export interface Config {
   adminPassword?: string
   devOtp: boolean
   retentionDays: number
+  /** Where people reach the service (no trailing slash): printed into place codes as <publicUrl>/h5/checkin#<token>. */
+  publicUrl: string
   /** The most presences one contacts call may read plus encounters it may find; more is 422 GP_TRACE_TOO_LARGE. */
   tracingMaxRows: number
   /** How long a write waits for another connection's lock; then the request is answered 503 GP_UNAVAILABLE. */
@@ -75,6 +78,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: converted.GRIDPASS_ADMIN_PASSWORD,
     devOtp,
     retentionDays: converted.GRIDPASS_RETENTION_DAYS,
+    publicUrl: (converted.GRIDPASS_PUBLIC_URL ?? `http://${converted.HOST.includes(':') ? `[${converted.HOST}]` : converted.HOST}:${converted.PORT}`).replace(/\/+$/, ''),
     tracingMaxRows: converted.GRIDPASS_TRACING_MAX_ROWS,
     dbLockTimeoutMs: converted.GRIDPASS_DB_LOCK_TIMEOUT_MS,
     logLevel: converted.LOG_LEVEL,

@@ -2,6 +2,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto'
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from 'jose'
 import { signCompact } from '../src/lib/jws.ts'
+import t from 'tap'
+import { loadConfig } from '../src/config.ts'
 import { bearerOf, eachDb, DAY, type Ctx } from './helper.ts'
 import { qrOfCard } from './support/card-qr.ts'
 
@@ -21,12 +23,14 @@ const placeCode = async (ctx: Ctx, checkpointId: string, token?: string): Promis
 const checkin = (ctx: Ctx, token: string, payload: Record<string, unknown>) => ctx.inject({ method: 'POST', url: '/v1/me/checkins', headers: bearerOf(token), payload })
 const scanRows = async (ctx: Ctx) => ctx.app.store.db.select().from(ctx.app.store.t.scans)
 
-eachDb('place code: exact token verifiable from the JWKS, a printable card whose QR holds it, audited', async (t, ctx) => {
+eachDb('place code: exact token verifiable from the JWKS, a printable card whose QR holds the check-in page\'s URL with it, audited', async (t, ctx) => {
   const cp = await ctx.checkpoint({ name: '清江广场', kind: 'venue' })
   const res = await ctx.inject({ method: 'GET', url: `/v1/checkpoints/${cp}/place-code`, headers: bearerOf(await ctx.admin()) })
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.headers['cache-control'], 'no-store')
-  const { token, expiresAt } = res.json() as { token: string, expiresAt: string }
+  const { token, url, expiresAt } = res.json() as { token: string, url: string, expiresAt: string }
+  t.equal(ctx.config.publicUrl, `http://127.0.0.1:${ctx.config.port}`, 'GRIDPASS_PUBLIC_URL defaults to http://<HOST>:<PORT>')
+  t.equal(url, `${ctx.config.publicUrl}/h5/checkin#${token}`)
   const { header, payload } = await verifyWithJwks(ctx, token)
   t.same(Object.keys(header), ['alg', 'kid', 'typ'])
   t.match(header, { alg: 'ES256', typ: 'gp-place+jwt' })
@@ -44,15 +48,22 @@ eachDb('place code: exact token verifiable from the JWKS, a printable card whose
   t.match(svg.body, 'Venue')
   const printed = qrOfCard(svg.body)
   t.ok(printed !== null, 'the card holds a readable QR')
-  const fromCard = await verifyWithJwks(ctx, printed as string)
+  const prefix = `${ctx.config.publicUrl}/h5/checkin#`
+  t.ok(printed?.startsWith(prefix), `the QR is the check-in page's URL: ${printed?.slice(0, 60) ?? ''}`)
+  const printedToken = (printed as string).slice(prefix.length)
+  const fromCard = await verifyWithJwks(ctx, printedToken)
   t.equal(fromCard.header.typ, 'gp-place+jwt')
-  t.equal(fromCard.payload.cp, cp, 'the printed QR is this checkpoint\'s place code')
+  t.equal(fromCard.payload.cp, cp, 'after the # is this checkpoint\'s place code')
 
-  // The printed QR works: a resident checks in with it.
+  // The printed QR works: the page takes the token after the '#' and the resident checks in with it.
   const r = await ctx.resident()
-  const answer = await checkin(ctx, r.token, { id: randomUUID(), placeToken: printed })
+  const answer = await checkin(ctx, r.token, { id: randomUUID(), placeToken: printedToken })
   t.equal(answer.statusCode, 200, answer.body)
   t.match(answer.json(), { decision: 'allow', checkpointName: '清江广场' })
+  // The server takes the token only, not the URL around it.
+  const whole = await checkin(ctx, r.token, { id: randomUUID(), placeToken: printed })
+  t.equal(whole.statusCode, 400, 'the URL itself is not a placeToken')
+  t.match(whole.json(), { code: 'GP_VALIDATION', message: /placeToken/ })
 
   const audit = (await ctx.inject({ method: 'GET', url: '/v1/audit?limit=50', headers: bearerOf(await ctx.admin()) })).json().entries as Array<{ action: string, target: string }>
   t.ok(audit.some((e) => e.action === 'place_code.issue' && e.target === cp), 'issuing is audited')
@@ -204,4 +215,24 @@ eachDb('check-in: a resident without a profile gets 409 GP_PROFILE_REQUIRED; sta
   t.equal((await checkin(ctx, volunteer, { id: randomUUID(), placeToken: token })).statusCode, 403)
   t.equal((await ctx.inject({ method: 'POST', url: '/v1/me/checkins', payload: { id: randomUUID(), placeToken: token } })).statusCode, 401)
   t.equal((await scanRows(ctx)).length, 0)
+})
+
+eachDb('place code: the QR holds GRIDPASS_PUBLIC_URL when one is set', async (t, ctx) => {
+  const cp = await ctx.checkpoint({ name: '清江广场', kind: 'venue' })
+  const svg = await ctx.inject({ method: 'GET', url: `/v1/checkpoints/${cp}/place-code.svg`, headers: bearerOf(await ctx.admin()) })
+  t.equal(svg.statusCode, 200)
+  const printed = qrOfCard(svg.body) as string
+  t.match(printed, /^https:\/\/gridpass\.yidu\.example\.cn\/pass\/h5\/checkin#[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+  const { payload } = await verifyWithJwks(ctx, printed.split('#')[1] as string)
+  t.equal(payload.cp, cp)
+}, { config: { publicUrl: loadConfig({ GRIDPASS_PUBLIC_URL: 'https://gridpass.yidu.example.cn/pass/' }).publicUrl } })
+
+t.test('GRIDPASS_PUBLIC_URL: default http://<HOST>:<PORT>, no trailing slash, http(s) only', async (t) => {
+  t.equal(loadConfig({}).publicUrl, 'http://127.0.0.1:3000')
+  t.equal(loadConfig({ HOST: '0.0.0.0', PORT: '8080' }).publicUrl, 'http://0.0.0.0:8080')
+  t.equal(loadConfig({ HOST: '::1' }).publicUrl, 'http://[::1]:3000')
+  t.equal(loadConfig({ GRIDPASS_PUBLIC_URL: 'https://pass.example.cn/' }).publicUrl, 'https://pass.example.cn')
+  for (const bad of ['ftp://pass.example.cn', 'pass.example.cn', 'https://pass.example.cn/?x=1', 'https://pass.example.cn/#h']) {
+    t.throws(() => loadConfig({ GRIDPASS_PUBLIC_URL: bad }), { message: /GRIDPASS_PUBLIC_URL/ }, bad)
+  }
 })

@@ -8,7 +8,7 @@ export const KIND_LABEL: Record<string, string> = {
   venue: '公共场所 · Venue'
 }
 
-export function placeCardSvg (token: string, name: string, kind: string, expiresAt: number, issuer: string): string {
+export function placeCardSvg (qrText: string, name: string, kind: string, expiresAt: number, issuer: string): string {
   const until = new Date(expiresAt).toISOString().slice(0, 10)
   const size = 320
   return `<?xml version="1.0" encoding="UTF-8"?>
@@ -16,7 +16,7 @@ export function placeCardSvg (token: string, name: string, kind: string, expires
   <rect width="444" height="630" fill="#fff" stroke="#333" stroke-width="2" rx="12"/>
   <text x="222" y="56" text-anchor="middle" font-family="sans-serif" font-size="32" font-weight="bold">扫码登记 / Scan to check in</text>
   <text x="222" y="88" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#555">场所码 · Place code · ${escape(issuer)}</text>
-  ${qrSvgFragment(token, (444 - size) / 2, 104, size)}
+  ${qrSvgFragment(qrText, (444 - size) / 2, 104, size)}
   <text x="222" y="470" text-anchor="middle" font-family="sans-serif" font-size="30" font-weight="bold">${escape(name)}</text>
   <text x="222" y="506" text-anchor="middle" font-family="sans-serif" font-size="18">${escape(KIND_LABEL[kind] ?? kind)}</text>
   <text x="222" y="546" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#555">用手机扫码，向工作人员出示登记结果</text>

@@ -16,20 +16,29 @@ export default async function placesRoutes (fastify: FastifyInstance, places: Pl
     onRequest: printers,
     schema: {
       tags: ['checkpoints'], summary: 'Issue a place code for a checkpoint, as a token for printing systems (admin, grid worker of its grid; audited)', security: bearer,
-      description: `The token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-place+jwt"}, payload {"iss","cp","iat","exp"}. ${LIFETIME}`,
-      params, response: { 200: Type.Object({ token: Type.String(), expiresAt: IsoTime }), ...errors(401, 403, 404) }
+      description: `The token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-place+jwt"}, payload {"iss","cp","iat","exp"}; url is what a printed QR holds. ${LIFETIME}`,
+      params,
+      response: {
+        200: Type.Object({
+          token: Type.String({ description: 'The placeToken' }),
+          url: Type.String({ description: '<GRIDPASS_PUBLIC_URL>/h5/checkin#<placeToken>: what the printed QR holds' }),
+          expiresAt: IsoTime
+        }),
+        ...errors(401, 403, 404)
+      }
     }
   }, async (request, reply) => {
     const code = await places.placeCode(request.user, request.params.id, 'place_code.issue')
     reply.header('cache-control', 'no-store')
-    return { token: code.token, expiresAt: iso(code.expiresAt) }
+    return { token: code.token, url: code.url, expiresAt: iso(code.expiresAt) }
   })
 
   app.get('/v1/checkpoints/:id/place-code.svg', {
     onRequest: printers,
     schema: {
       tags: ['checkpoints'], summary: 'A printable place-code card, SVG (admin, grid worker of its grid; audited)', security: bearer,
-      description: `Residents scan it with their phone and check in (POST /v1/me/checkins). ${LIFETIME}`,
+      description: 'The QR holds <GRIDPASS_PUBLIC_URL>/h5/checkin#<placeToken>, so that any phone camera opens the check-in page, which checks in with the placeToken (POST /v1/me/checkins). ' +
+        `A long checkpoint name wraps onto several lines. ${LIFETIME}`,
       params, response: errors(401, 403, 404)
     }
   }, async (request, reply) => {
@@ -46,7 +55,7 @@ export default async function placesRoutes (fastify: FastifyInstance, places: Pl
         'A placeToken that is not a valid place code (forged, expired, another kind of token) → 400 GP_VALIDATION naming placeToken: it is the resident\'s own request, and nothing is recorded.',
       body: Type.Object({
         id: Type.String({ format: 'uuid', description: 'Chosen by the page (UUID); retries reuse it' }),
-        placeToken: Type.String({ minLength: 1, maxLength: 16384, description: 'The QR text of the place code' }),
+        placeToken: Type.String({ minLength: 1, maxLength: 16384, description: 'The place code\'s token: what follows "#" in the URL its QR holds (the page takes it from there); the URL itself is refused (400)' }),
         direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('pass')]))
       }, { additionalProperties: false }),
       response: {

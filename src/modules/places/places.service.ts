@@ -22,6 +22,9 @@ import { PLACE_TYP, unverifiedCheckpointOf, verifyPlace } from './place-verifier
  */
 export const PLACE_CODE_SECONDS = 365 * 24 * 3600
 
+/** What a place code's QR holds: the check-in page's address with the token after '#' (never sent to a server by a browser). */
+export const placeUrlOf = (publicUrl: string, token: string): string => `${publicUrl}/h5/checkin#${token}`
+
 export interface CheckinInput { id: string, placeToken: string, direction?: 'in' | 'out' | 'pass' }
 export interface CheckinAnswer {
   id: string
@@ -66,7 +69,7 @@ export function createPlacesService ({ checkpoints, people, status, scans, users
   }
 
   /** Signs a place code for a checkpoint: admins for any, grid workers only for checkpoints in their grids. Audited. */
-  async function placeCode (actor: Session, checkpointId: string, action: 'place_code.issue' | 'place_code.print'): Promise<{ token: string, expiresAt: number, checkpoint: Checkpoint }> {
+  async function placeCode (actor: Session, checkpointId: string, action: 'place_code.issue' | 'place_code.print'): Promise<{ token: string, url: string, expiresAt: number, checkpoint: Checkpoint }> {
     const cp = await checkpoints.get(checkpointId)
     if (cp === undefined) throw new NotFound(`id: no checkpoint ${checkpointId}`)
     if (actor.role === 'gridworker') {
@@ -78,16 +81,19 @@ export function createPlacesService ({ checkpoints, people, status, scans, users
     // Member order is fixed: verifiers re-serialise and compare byte for byte.
     const token = await signCompact({ alg: 'ES256', kid: key.kid, typ: PLACE_TYP }, { iss: config.issuer, cp: cp.id, iat, exp }, key.privateKey)
     await audit.record({ actor: actorName(actor), role: actor.role, action, target: cp.id })
-    return { token, expiresAt: exp * 1000, checkpoint: cp }
+    return { token, url: placeUrlOf(config.publicUrl, token), expiresAt: exp * 1000, checkpoint: cp }
   }
 
   return {
     placeCode,
 
-    /** The printable card of a fresh place code (audited as place_code.print). */
+    /**
+     * The printable card of a fresh place code (audited as place_code.print). Its QR holds the check-in page's URL with
+     * the token, so that any phone camera opens the page; the page passes the token on, the server takes only the token.
+     */
     async placeCard (actor: Session, checkpointId: string): Promise<string> {
       const code = await placeCode(actor, checkpointId, 'place_code.print')
-      return placeCardSvg(code.token, code.checkpoint.name, code.checkpoint.kind, code.expiresAt, config.issuer)
+      return placeCardSvg(code.url, code.checkpoint.name, code.checkpoint.kind, code.expiresAt, config.issuer)
     },
 
     /** A resident scanned a place code: judged by their colour now, recorded in their trail like a volunteer's scan. */
