@@ -7,7 +7,8 @@ import vue from '@vitejs/plugin-vue'
 const root = resolve(import.meta.dirname, 'src/web')
 const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin'] as const
 // GRIDPASS_PAGES=index,scanner builds only those entries (a quicker loop while working on one page).
-const PAGES = ALL_PAGES.filter((p) => process.env.GRIDPASS_PAGES === undefined || process.env.GRIDPASS_PAGES.split(',').includes(p))
+const only = process.env.GRIDPASS_PAGES ?? ''
+const PAGES = ALL_PAGES.filter((p) => only === '' || only.split(',').includes(p))
 
 /**
  * Emits sw.js, the service worker that lets a page load with no network: every file of the build is cached on
