@@ -1,19 +1,33 @@
-// The printable paper-code card: one SVG, the QR drawn as a path, text in Chinese and English.
-import { escapeXml as escape, qrSvgFragment } from '../../lib/qr-svg.ts'
+// The printable paper-code card: one SVG, the QR drawn as a path, text in Chinese and English; every line wrapped and
+// shrunk to the card's width (a long masked name takes up to two lines).
+import { cardContent } from '../../lib/qr-svg.ts'
+
+/** The card's size in user units (A6 at 4 units a millimetre) and the blank edge no text or module may enter. */
+export const PAPER_CARD = { width: 420, height: 592, margin: 22 }
 
 export function paperCardSvg (token: string, displayName: string | null, expiresAt: number, issuer: string): string {
   const until = new Date(expiresAt).toISOString().slice(0, 10)
-  const size = 300
+  const { width, height } = PAPER_CARD
+  const grey = '#555'
   return `<?xml version="1.0" encoding="UTF-8"?>
-<svg xmlns="http://www.w3.org/2000/svg" width="105mm" height="148mm" viewBox="0 0 420 592" role="img" aria-label="gridpass paper health code">
-  <rect width="420" height="592" fill="#fff" stroke="#333" stroke-width="2" rx="12"/>
-  <text x="210" y="52" text-anchor="middle" font-family="sans-serif" font-size="28" font-weight="bold">健康码 · 纸质码</text>
-  <text x="210" y="80" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#555">Paper health code · ${escape(issuer)}</text>
-  ${qrSvgFragment(token, (420 - size) / 2, 100, size)}
-  <text x="210" y="440" text-anchor="middle" font-family="sans-serif" font-size="30">${escape(displayName ?? '')}</text>
-  <text x="210" y="480" text-anchor="middle" font-family="sans-serif" font-size="18">有效期至 ${until} · valid until ${until}</text>
-  <text x="210" y="520" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#555">颜色以扫码时服务器状态为准</text>
-  <text x="210" y="544" text-anchor="middle" font-family="sans-serif" font-size="15" fill="#555">The colour is checked live at every scan</text>
+<svg xmlns="http://www.w3.org/2000/svg" width="105mm" height="148mm" viewBox="0 0 ${width} ${height}" role="img" aria-label="gridpass paper health code">
+  <rect width="${width}" height="${height}" fill="#fff" stroke="#333" stroke-width="2" rx="12"/>
+  ${cardContent({
+    ...PAPER_CARD,
+    qrText: token,
+    qrMaxSize: 300,
+    qrGap: 6,
+    above: [
+      { text: '健康码 · 纸质码', fontSize: 28, minFontSize: 18, maxLines: 1, bold: true },
+      { text: `Paper health code · ${issuer}`, fontSize: 15, minFontSize: 11, maxLines: 2, fill: grey, gap: 4 }
+    ],
+    below: [
+      { text: displayName ?? '', fontSize: 30, minFontSize: 18, maxLines: 2 },
+      { text: `有效期至 ${until} · valid until ${until}`, fontSize: 18, minFontSize: 11, maxLines: 1, gap: 6 },
+      { text: '颜色以扫码时服务器状态为准', fontSize: 15, minFontSize: 11, maxLines: 2, fill: grey, gap: 10 },
+      { text: 'The colour is checked live at every scan', fontSize: 15, minFontSize: 11, maxLines: 2, fill: grey }
+    ]
+  })}
 </svg>
 `
 }
