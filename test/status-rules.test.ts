@@ -21,7 +21,7 @@ t.test('no entries: green since birth, open-ended, no reasons, history is the de
   t.equal(ev.since, BORN)
   t.equal(ev.until, null)
   t.same(ev.reasons, [])
-  t.same(ev.history, [{ at: BORN, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active' }])
+  t.same(ev.history, [{ at: BORN, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active', reasonZh: '没有生效的规则' }])
 })
 
 t.test('rule durations are the documented ones', async (t) => {
@@ -127,11 +127,11 @@ t.test('history: every colour change with rule, actor and reason, starting with 
   const ev = evaluate(entries, T + 30 * DAY, BORN)
   t.equal(ev.color, 'green')
   t.same(ev.history, [
-    { at: BORN, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active' },
-    { at: T, color: 'yellow', rule: 'symptoms', actor: 'self-declaration', reason: 'declared cough' },
-    { at: T + 2 * DAY, color: 'red', rule: 'declared_contact', actor: 'self-declaration', reason: 'declared contact with a confirmed case' },
-    { at: T + 16 * DAY, color: 'yellow', rule: 'secondary_contact', actor: 'tracer-1', reason: RULES.secondary_contact.text },
-    { at: T + 17 * DAY, color: 'green', rule: 'secondary_contact', actor: 'system', reason: 'secondary_contact ended' }
+    { at: BORN, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active', reasonZh: '没有生效的规则' },
+    { at: T, color: 'yellow', rule: 'symptoms', actor: 'self-declaration', reason: 'declared cough', reasonZh: RULES.symptoms.textZh },
+    { at: T + 2 * DAY, color: 'red', rule: 'declared_contact', actor: 'self-declaration', reason: 'declared contact with a confirmed case', reasonZh: RULES.declared_contact.textZh },
+    { at: T + 16 * DAY, color: 'yellow', rule: 'secondary_contact', actor: 'tracer-1', reason: RULES.secondary_contact.text, reasonZh: RULES.secondary_contact.textZh },
+    { at: T + 17 * DAY, color: 'green', rule: 'secondary_contact', actor: 'system', reason: `ended: ${RULES.secondary_contact.text}`, reasonZh: `已到期解除：${RULES.secondary_contact.textZh}` }
   ])
   t.equal(ev.since, T + 17 * DAY)
 
@@ -148,8 +148,8 @@ t.test('history: an entry ended early by a manual change shows rule manual and t
   t.equal(ev.color, 'green', 'the entry no longer counts after endedAt')
   t.equal(colorAt(entries, endedAt - MS), 'red')
   t.same(ev.history.slice(1), [
-    { at: T, color: 'red', rule: 'declared_contact', actor: 'self-declaration', reason: 'declared_contact reason' },
-    { at: endedAt, color: 'green', rule: 'manual', actor: 'officer-1+officer-2', reason: 'ended by a health officer' }
+    { at: T, color: 'red', rule: 'declared_contact', actor: 'self-declaration', reason: 'declared_contact reason', reasonZh: RULES.declared_contact.textZh },
+    { at: endedAt, color: 'green', rule: 'manual', actor: 'officer-1+officer-2', reason: 'ended by a health officer', reasonZh: '由卫生健康人员解除' }
   ])
   t.same(ev.reasons, [])
 
@@ -158,7 +158,7 @@ t.test('history: an entry ended early by a manual change shows rule manual and t
   const ev2 = evaluate(replaced, T + 4 * DAY, BORN)
   t.equal(ev2.color, 'yellow')
   t.equal(ev2.until, null)
-  t.same(ev2.history[2], { at: endedAt, color: 'yellow', rule: 'manual', actor: 'officer-1+officer-2', reason: 'retested negative' })
+  t.same(ev2.history[2], { at: endedAt, color: 'yellow', rule: 'manual', actor: 'officer-1+officer-2', reason: 'retested negative', reasonZh: 'retested negative' }, 'an officer\'s words as written, in both')
   t.equal(ev2.reasons[0]?.rule, 'manual')
   t.ok(ev2.reasons[0]?.text.includes('retested negative'), 'the officer reason is shown to the person')
 })

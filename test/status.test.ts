@@ -149,7 +149,7 @@ eachDb('GET /v1/me/status: shape, reasons and the whole history', async (t, ctx)
     since: iso(T0),
     until: null,
     reasons: [],
-    history: [{ at: iso(T0), color: 'green', rule: 'default', actor: 'system', reason: 'no rule active' }],
+    history: [{ at: iso(T0), color: 'green', rule: 'default', actor: 'system', reason: 'no rule active', reasonZh: '没有生效的规则' }],
     appeals: []
   })
 

@@ -29,7 +29,7 @@ export interface Entry {
 }
 
 export interface Reason { rule: string, text: string, textZh: string, since: number, until: number | null }
-export interface HistoryItem { at: number, color: ColorName, rule: string, actor: string, reason: string }
+export interface HistoryItem { at: number, color: ColorName, rule: string, actor: string, reason: string, reasonZh: string }
 export interface Evaluation { color: ColorName, since: number, until: number | null, reasons: Reason[], history: HistoryItem[] }
 
 export const end = (e: Entry): number => Math.min(e.until ?? Infinity, e.endedAt ?? Infinity)
@@ -61,7 +61,7 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
   }
   const reasons = [...byRule.values()].sort((a, b) => SEVERITY[colorOfRule(entries, b.rule)] - SEVERITY[colorOfRule(entries, a.rule)] || a.since - b.since)
 
-  const history: HistoryItem[] = [{ at: bornAt, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active' }]
+  const history: HistoryItem[] = [{ at: bornAt, color: 'green', rule: 'default', actor: 'system', reason: 'no rule active', reasonZh: '没有生效的规则' }]
   const points = [...new Set(entries.flatMap((e) => [e.since, end(e)]))].filter((p) => Number.isFinite(p) && p <= now).sort((a, b) => a - b)
   let prev: ColorName = 'green'
   for (const p of points) {
@@ -69,12 +69,16 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
     if (c === prev) continue
     if (SEVERITY[c] > SEVERITY[prev] || c !== 'green') {
       const cause = active(entries, p).filter((e) => e.color === c).sort((a, b) => b.since - a.since)[0] as Entry
-      history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? textOf(cause.rule).text })
+      // An officer's own words are kept as written, in both fields; otherwise the rule's words in Chinese, and in
+      // English the entry's own note (e.g. "declared fever, cough") or the rule's words.
+      const rule = textOf(cause.rule)
+      const reasonZh = cause.rule === 'manual' && cause.reason !== null ? cause.reason : rule.textZh
+      history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? rule.text, reasonZh })
     } else {
       const ended = entries.filter((e) => end(e) === p).sort((a, b) => SEVERITY[b.color as ColorName] - SEVERITY[a.color as ColorName])[0] as Entry
       history.push(ended.endedAt === p && ended.endedBy !== null
-        ? { at: p, color: c, rule: 'manual', actor: ended.endedBy, reason: 'ended by a health officer' }
-        : { at: p, color: c, rule: ended.rule, actor: 'system', reason: `${ended.rule} ended` })
+        ? { at: p, color: c, rule: 'manual', actor: ended.endedBy, reason: 'ended by a health officer', reasonZh: '由卫生健康人员解除' }
+        : { at: p, color: c, rule: ended.rule, actor: 'system', reason: `ended: ${textOf(ended.rule).text}`, reasonZh: `已到期解除：${textOf(ended.rule).textZh}` })
     }
     prev = c
   }

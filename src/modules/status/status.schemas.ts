@@ -29,7 +29,11 @@ export const StatusReply = Type.Object({
   since: IsoTime,
   until: Type.Union([IsoTime, Type.Null()], { description: 'When the colour changes by itself if nothing else happens; null when it does not' }),
   reasons: Type.Array(ReasonSchema),
-  history: Type.Array(Type.Object({ at: IsoTime, color: Color, rule: Type.String(), actor: Type.String(), reason: Type.String() })),
+  history: Type.Array(Type.Object({
+    at: IsoTime, color: Color, rule: Type.String(), actor: Type.String(),
+    reason: Type.String({ description: 'Why, in English (an officer\'s own words as written)' }),
+    reasonZh: Type.String({ description: 'Why, in Chinese (an officer\'s own words as written)' })
+  })),
   appeals: Type.Optional(Type.Array(AppealView))
 })
 

@@ -1280,7 +1280,7 @@ export type paths = {
         };
         /**
          * Issue a place code for a checkpoint, as a token for printing systems (admin, grid worker of its grid; audited)
-         * @description The token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-place+jwt"}, payload {"iss","cp","iat","exp"}. Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.
+         * @description The token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-place+jwt"}, payload {"iss","cp","iat","exp"}; url is what a printed QR holds. Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.
          */
         get: {
             parameters: {
@@ -1306,7 +1306,10 @@ export type paths = {
                              * @description ISO 8601, UTC
                              */
                             expiresAt: string;
+                            /** @description The placeToken */
                             token: string;
+                            /** @description <GRIDPASS_PUBLIC_URL>/h5/checkin#<placeToken>: what the printed QR holds */
+                            url: string;
                         };
                     };
                 };
@@ -1356,7 +1359,7 @@ export type paths = {
         };
         /**
          * A printable place-code card, SVG (admin, grid worker of its grid; audited)
-         * @description Residents scan it with their phone and check in (POST /v1/me/checkins). Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.
+         * @description The QR holds <GRIDPASS_PUBLIC_URL>/h5/checkin#<placeToken>, so that any phone camera opens the check-in page, which checks in with the placeToken (POST /v1/me/checkins). A long checkpoint name wraps onto several lines. Place codes live 365 days and verify against the keys in /.well-known/jwks.json: after a signing-key rotation, reprint them within 28 days.
          */
         get: {
             parameters: {
@@ -1801,7 +1804,7 @@ export type paths = {
                          * @description Chosen by the page (UUID); retries reuse it
                          */
                         id: string;
-                        /** @description The QR text of the place code */
+                        /** @description The place code's token: what follows "#" in the URL its QR holds (the page takes it from there); the URL itself is refused (400) */
                         placeToken: string;
                     };
                 };
@@ -2386,7 +2389,10 @@ export type paths = {
                                 at: string;
                                 /** @description Health-code colour */
                                 color: "green" | "yellow" | "red";
+                                /** @description Why, in English (an officer's own words as written) */
                                 reason: string;
+                                /** @description Why, in Chinese (an officer's own words as written) */
+                                reasonZh: string;
                                 rule: string;
                             }[];
                             personId: string;
@@ -3066,7 +3072,10 @@ export type paths = {
                                 at: string;
                                 /** @description Health-code colour */
                                 color: "green" | "yellow" | "red";
+                                /** @description Why, in English (an officer's own words as written) */
                                 reason: string;
+                                /** @description Why, in Chinese (an officer's own words as written) */
+                                reasonZh: string;
                                 rule: string;
                             }[];
                             personId: string;
@@ -3236,7 +3245,10 @@ export type paths = {
                                 at: string;
                                 /** @description Health-code colour */
                                 color: "green" | "yellow" | "red";
+                                /** @description Why, in English (an officer's own words as written) */
                                 reason: string;
+                                /** @description Why, in Chinese (an officer's own words as written) */
+                                reasonZh: string;
                                 rule: string;
                             }[];
                             personId: string;
@@ -3634,7 +3646,8 @@ export type paths = {
                             /** @description Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics. */
                             flags?: ("code_impossible_travel" | "person_impossible_travel")[];
                             id: string;
-                            kind: "live" | "paper" | (never | null);
+                            /** @description What was scanned: a live or paper code, or an ID card typed in (POST /v1/scans/id); null when a token did not verify */
+                            kind: "live" | "paper" | "id" | (never | null);
                             /** @description true: judged as of scannedAt (offline batch item) */
                             offline: boolean;
                             personId: string | null;
@@ -3771,7 +3784,8 @@ export type paths = {
                                 /** @description Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics. */
                                 flags?: ("code_impossible_travel" | "person_impossible_travel")[];
                                 id: string;
-                                kind: "live" | "paper" | (never | null);
+                                /** @description What was scanned: a live or paper code, or an ID card typed in (POST /v1/scans/id); null when a token did not verify */
+                                kind: "live" | "paper" | "id" | (never | null);
                                 /** @description true: judged as of scannedAt (offline batch item) */
                                 offline: boolean;
                                 personId: string | null;
@@ -3827,6 +3841,152 @@ export type paths = {
                 };
                 /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/scans/id": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A person without a code shows an ID card: judge and record by the number typed in (volunteer assigned to the checkpoint, admin)
+         * @description The answer of POST /v1/scans with kind "id": allow only when the person's colour now is green, recorded in the trail like a scan, answered after the commit. An unknown or invalid ID number → 200 deny unknown_person, recorded:false, personId:null: nothing enters any trail. Every look-up is audited (identity.scan) and shows in the person's access log. The same id with the same body → the first answer with duplicate:true; with another body → 409. At most 30 a minute per user → 429 GP_RATE_LIMITED.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        checkpointId: string;
+                        direction?: "in" | "out" | "pass";
+                        /**
+                         * Format: uuid
+                         * @description Chosen by the scanner (UUID); the same id again is answered with the first answer
+                         */
+                        id: string;
+                        /** @description The number on the ID card, typed in by the volunteer (18-character GB 11643). Unknown or invalid → 200 deny unknown_person, not 400. */
+                        idNumber: string;
+                        /** @description Vehicle plate, e.g. 鄂E12345 */
+                        plate?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The colour now on the server (offline items: at scannedAt); null when the token did not verify */
+                            color: ("green" | "yellow" | "red") | (never | null);
+                            decision: "allow" | "deny";
+                            /** @description Masked: 张*, 欧阳** */
+                            displayName: string | null;
+                            /** @description true: this id was answered before; this is the first answer again */
+                            duplicate: boolean;
+                            /** @description Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics. */
+                            flags?: ("code_impossible_travel" | "person_impossible_travel")[];
+                            id: string;
+                            /** @description What was scanned: a live or paper code, or an ID card typed in (POST /v1/scans/id); null when a token did not verify */
+                            kind: "live" | "paper" | "id" | (never | null);
+                            /** @description true: judged as of scannedAt (offline batch item) */
+                            offline: boolean;
+                            personId: string | null;
+                            reason: ("malformed" | "alg_not_allowed" | "unknown_key" | "bad_signature" | "wrong_type" | "wrong_issuer" | "expired" | "not_yet_valid" | "unknown_person" | "color_yellow" | "color_red" | "clock_out_of_range") | (never | null);
+                            /** @description true: in the person's trail */
+                            recorded: boolean;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3914,7 +4074,8 @@ export type paths = {
                             /** @description Fraud signals: the same code (code_impossible_travel) or the same person (person_impossible_travel) seen at another checkpoint farther away than 120 km/h allows. The decision still follows the rules; flags are counted in /metrics. */
                             flags?: ("code_impossible_travel" | "person_impossible_travel")[];
                             id: string;
-                            kind: "live" | "paper" | (never | null);
+                            /** @description What was scanned: a live or paper code, or an ID card typed in (POST /v1/scans/id); null when a token did not verify */
+                            kind: "live" | "paper" | "id" | (never | null);
                             /** @description true: judged as of scannedAt (offline batch item) */
                             offline: boolean;
                             personId: string | null;
@@ -4003,8 +4164,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The signed list of everyone whose colour now is not green, for offline scanners (volunteer and above)
-         * @description token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-status+jwt"}, payload {"iss","iat","exp","nonGreen":{"<personId>":"y|r"}}; verify it with /.well-known/jwks.json. Someone not in nonGreen was green when the list was signed. The list is rebuilt at most once a minute (cache-control says how long this copy stays current) and is valid 10 minutes after iat: a scanner must not judge by a list past its exp.
+         * The signed list of paper cards whose holder is not green now, for offline scanners (volunteer and above)
+         * @description token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-status+jwt"}, payload {"iss","iat","exp","paper":{"<card id>":"y|r"}}; verify it with /.well-known/jwks.json. paper lists every unexpired paper code (POST /v1/people/{personId}/paper-code) whose holder is not green now, keyed by the card id: base64url of the first 12 bytes of SHA-256 of the code's jti. It names no person. An offline scanner judges a live code by its own signed col (at most one code lifetime old) and a paper code by this list: not listed, green. The list is rebuilt at most once a minute (cache-control says how long this copy stays current) and is valid 10 minutes after iat: a scanner must not judge by a list past its exp.
          */
         get: {
             parameters: {
@@ -4022,7 +4183,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description How many people are in nonGreen */
+                            /** @description How many cards are in paper */
                             count: number;
                             /**
                              * Format: date-time
