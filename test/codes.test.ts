@@ -80,8 +80,10 @@ eachDb('live code: fields, lifetime, no-store, verifiable from the JWKS alone', 
   const res = await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(r.token) })
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.headers['cache-control'], 'no-store')
-  const body = res.json() as { token: string, color: string, issuedAt: string, expiresAt: string }
-  t.same(Object.keys(body).sort(), ['color', 'expiresAt', 'issuedAt', 'token'])
+  const body = res.json() as { token: string, color: string, issuedAt: string, expiresAt: string, displayName: string }
+  t.same(Object.keys(body).sort(), ['color', 'displayName', 'expiresAt', 'issuedAt', 'token'])
+  t.equal(body.displayName, '王**', 'whose code it is, masked')
+  t.notMatch(Buffer.from(body.token.split('.')[1] as string, 'base64url').toString(), /王/, 'the name is never in the token')
   t.equal(body.color, 'green')
   t.equal(body.issuedAt, new Date(ctx.clock.now()).toISOString())
   t.equal(Date.parse(body.expiresAt) - Date.parse(body.issuedAt), ctx.config.codeTtlSeconds * 1000)

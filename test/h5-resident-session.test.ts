@@ -46,6 +46,20 @@ void t.test('resident page on a shared or offline phone', { skip: skip ?? false 
   const browser = await launch()
   t.teardown(async () => { await browser.close() })
 
+  await t.test('a new phone shows whose code it is without the profile form (the masked name comes with the code)', async (t) => {
+    const { ctx, base, page, outside } = await open(t, browser, 'zh-CN')
+    const r = await ctx.resident({ profile: { name: '欧阳娜娜' } })
+    await page.goto(`${base}/h5/resident/`)
+    await page.getByLabel('手机号', { exact: true }).fill(r.phone)
+    await page.getByRole('button', { name: '获取验证码' }).click()
+    const code = /(\d{6})/.exec(await page.getByRole('status').filter({ hasText: /\d{6}/ }).innerText())?.[1] ?? ''
+    await page.getByLabel('验证码', { exact: true }).fill(code)
+    await page.keyboard.press('Enter')
+    await page.getByText('欧阳**').waitFor()
+    t.equal(await page.getByText('欧阳娜娜').count(), 0, 'never the full name')
+    t.same(outside, [])
+  })
+
   for (const locale of ['zh-CN', 'en'] as const) {
     const w = W[locale]
 

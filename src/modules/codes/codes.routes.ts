@@ -26,12 +26,18 @@ export default async function codesRoutes (fastify: FastifyInstance, codes: Code
     schema: {
       tags: ['codes'], summary: 'A fresh live code', security: bearer,
       description: 'The token lives GRIDPASS_CODE_TTL_SECONDS; pages refresh at half of it and draw the QR themselves.',
-      response: { 200: Type.Object({ token: Type.String(), color: Color, issuedAt: IsoTime, expiresAt: IsoTime }), ...errors(401, 403, 404, 409) }
+      response: {
+        200: Type.Object({
+          token: Type.String(), color: Color, issuedAt: IsoTime, expiresAt: IsoTime,
+          displayName: Type.String({ description: 'Whose code it is, masked (张*), for the page to show beside the QR; never in the token' })
+        }),
+        ...errors(401, 403, 404, 409)
+      }
     }
   }, async (request, reply) => {
     const code = await codes.live(request.user.sub)
     reply.header('cache-control', 'no-store')
-    return { token: code.token, color: code.color, issuedAt: iso(code.issuedAt), expiresAt: iso(code.expiresAt) }
+    return { token: code.token, color: code.color, issuedAt: iso(code.issuedAt), expiresAt: iso(code.expiresAt), displayName: code.displayName }
   })
 
   app.get('/v1/me/code.svg', { onRequest: resident, schema: image('The QR of a fresh live code, SVG') }, async (request, reply) => {

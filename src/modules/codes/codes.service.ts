@@ -68,10 +68,12 @@ export function createCodesService ({ repo, store, people, status, users, audit,
   }
 
   return {
-    async live (personId: string): Promise<IssuedCode> {
-      await personWithProfile(personId)
+    /** A fresh live code, and whose it is, masked (张*): the page shows it under the colour, the QR never holds it. */
+    async live (personId: string): Promise<IssuedCode & { displayName: string }> {
+      const person = await personWithProfile(personId)
       const { color } = await status.evaluate(personId)
-      return sign(personId, color, 'live')
+      // A profile always has a name (personWithProfile), so the masked form exists.
+      return { ...await sign(personId, color, 'live'), displayName: maskName(people.name(person)) ?? '*' }
     },
 
     paper,

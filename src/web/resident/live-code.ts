@@ -4,7 +4,7 @@ import { computed, ref } from 'vue'
 import { errorKey } from '../shared/api.ts'
 import { residentClient } from '../shared/resident-session.ts'
 
-export interface LiveCode { token: string, color: 'green' | 'yellow' | 'red', lifeMs: number, validUntil: number }
+export interface LiveCode { token: string, color: 'green' | 'yellow' | 'red', lifeMs: number, validUntil: number, displayName: string }
 export type LoadResult = 'ok' | 'auth' | 'profile' | 'offline' | 'error'
 
 const RETRY_MS = 5000
@@ -46,7 +46,7 @@ export function useLiveCode () {
     error.value = null
     const lifeMs = Math.max(1000, Date.parse(data.expiresAt) - Date.parse(data.issuedAt))
     const fetchedAt = Date.now()
-    code.value = { token: data.token, color: data.color, lifeMs, validUntil: fetchedAt + lifeMs }
+    code.value = { token: data.token, color: data.color, lifeMs, validUntil: fetchedAt + lifeMs, displayName: data.displayName }
     now.value = fetchedAt
     schedule(lifeMs / 2)
     return 'ok'

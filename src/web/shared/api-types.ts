@@ -1925,6 +1925,8 @@ export type paths = {
                         "application/json": {
                             /** @description Health-code colour */
                             color: "green" | "yellow" | "red";
+                            /** @description Whose code it is, masked (张*), for the page to show beside the QR; never in the token */
+                            displayName: string;
                             /**
                              * Format: date-time
                              * @description ISO 8601, UTC
