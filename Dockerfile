@@ -7,8 +7,10 @@ FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 # better-sqlite3 builds its native addon when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY package.json package-lock.json tsconfig.json vite.config.ts ./
+COPY src ./src
+# npm ci builds the pages (prepare: vite build, a dev dependency) into dist/h5; then the dev dependencies go.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
@@ -18,6 +20,7 @@ ENV NODE_ENV=production \
     GRIDPASS_KEYS_DIR=/app/keys
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
+COPY --from=deps /app/dist ./dist
 COPY package.json tsconfig.json ./
 COPY src ./src
 COPY migrations ./migrations
