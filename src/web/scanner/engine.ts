@@ -27,7 +27,7 @@ export type Direction = 'in' | 'out' | 'pass'
 /** What the volunteer sees after a scan. */
 export type Shown =
   | { type: 'verdict', scanId?: string, from: 'server' | 'local', decision: 'allow' | 'deny', color: 'green' | 'yellow' | 'red' | null, reason: string | null, displayName: string | null, at: number }
-  | { type: 'notcode' | 'place' | 'error', messageKey: string, at: number }
+  | { type: 'notcode' | 'place' | 'error', scanId?: string, messageKey: string, at: number }
 
 export interface Mismatch { id: string, scannedAt: string, local: OfflineJudgement, server: ServerAnswer }
 
@@ -161,7 +161,7 @@ export function createEngine () {
   }
 
   function showLocal (local: OfflineJudgement | null, scanId: string): void {
-    if (local === null) { show({ type: 'error', messageKey: 'scan.cannotJudge', at: Date.now() }); return }
+    if (local === null) { show({ type: 'error', scanId, messageKey: 'scan.cannotJudge', at: Date.now() }); return }
     show({ type: 'verdict', scanId, from: 'local', decision: local.decision, color: local.color, reason: local.reason, displayName: null, at: Date.now() })
   }
 
@@ -221,7 +221,7 @@ export function createEngine () {
     inFlight.delete(body.id)
     if (final !== null && 'decision' in final) {
       // On time, or late while the stand-in verdict of this scan is still on screen: the server's verdict is shown.
-      const standIn = state.shown?.type === 'verdict' && state.shown.scanId === body.id
+      const standIn = state.shown !== null && state.shown.scanId === body.id
       if (first !== 'timeout' || standIn) show({ type: 'verdict', scanId: body.id, from: 'server', decision: final.decision, color: final.color, reason: final.reason, displayName: final.displayName, at: Date.now() })
       await answered(scan, final)
     } else if (final !== null && 'errorKey' in final) {
