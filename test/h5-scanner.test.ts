@@ -39,6 +39,7 @@ void t.test('scanner page in Chromium', { skip: skip ?? false }, async (t) => {
     t.equal(trail.length, 1, 'the scan is in the trail once')
     t.equal(trail[0]?.checkpointId, w.checkpointId)
     t.equal(trail[0]?.decision, 'allow')
+    t.equal(await page.locator('[data-decoder]').getAttribute('data-decoder'), 'zxing', 'decoded by zxing-wasm, served by the service (this Chromium has no BarcodeDetector)')
     clean()
   })
 

@@ -12,7 +12,9 @@ export function helmetHeaders (): Record<string, string> {
     removeHeader (name: string) { Reflect.deleteProperty(headers, name.toLowerCase()) }
   }
   let done = false
-  helmet()({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
+  // The pages' QR decoder is WebAssembly (zxing-wasm): 'wasm-unsafe-eval' lets the page compile it, and nothing
+  // else (no JS eval, no inline script).
+  helmet({ contentSecurityPolicy: { directives: { scriptSrc: ["'self'", "'wasm-unsafe-eval'"] } } })({} as IncomingMessage, res as unknown as ServerResponse, (err?: unknown) => {
     if (err !== undefined && err !== null) throw err as Error
     done = true
   })
