@@ -16,7 +16,8 @@ export default async function statusListRoutes (fastify: FastifyInstance, status
       description: 'token is a compact JWS, header {"alg":"ES256","kid","typ":"gp-status+jwt"}, payload {"iss","iat","exp","paper":{"<card id>":"y|r"}}; verify it with /.well-known/jwks.json. ' +
         'paper lists every unexpired paper code (POST /v1/people/{personId}/paper-code) whose holder is not green now, keyed by the card id: base64url of the first 12 bytes of SHA-256 of the code\'s jti. ' +
         'It names no person. An offline scanner judges a live code by its own signed col (at most one code lifetime old) and a paper code by this list: not listed, green. ' +
-        'The list is rebuilt at most once a minute (cache-control says how long this copy stays current) and is valid 10 minutes after iat: a scanner must not judge by a list past its exp.',
+        'The list is rebuilt at most once a minute (cache-control says how long this copy stays current); exp, 10 minutes after iat, is when a scanner should have a newer one. ' +
+        'A scanner cut off from the network may go on judging by an older list only while it shows the list\'s age (the gridpass scanner: amber past 1 hour, red past 24 hours); the server judges every such scan again when it syncs.',
       response: {
         200: Type.Object({
           token: Type.String(),
