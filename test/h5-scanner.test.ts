@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { browserSkipReason, ffmpegSkipReason, launch, pngToY4m } from './support/browser.ts'
-import { bearer, dismiss, openScanner, result, shot, trailOf, wedge, world } from './support/scanner.ts'
+import { bearer, codeOf, dismiss, openScanner, result, shot, trailOf, wedge, world } from './support/scanner.ts'
 
 const skip = browserSkipReason() ?? ffmpegSkipReason()
 
@@ -97,4 +97,60 @@ void t.test('scanner page in Chromium', { skip: skip ?? false }, async (t) => {
     clean()
   })
 
+
+  t.test('vehicle mode, a typed ID number and a photo: what a volunteer does when the camera is not enough', async (t) => {
+    const w = await world(t)
+    const driver = await w.ctx.resident({ profile: { name: '蒋司机' } })
+    const passenger = await w.ctx.resident({ profile: { name: '沈乘客' } })
+    const elder = await w.ctx.resident({ profile: { name: '韩奶奶' } })
+    const walker = await w.ctx.resident({ profile: { name: '杨步行' } })
+    const browser = await launch()
+    t.teardown(() => browser.close())
+    const { page, clean } = await openScanner(t, browser, w)
+
+    // A plate entered once rides on every scan until 结束车辆.
+    await page.getByRole('button', { name: '车辆模式' }).click()
+    await page.getByLabel('车牌').fill('鄂E 12345')
+    await page.getByRole('button', { name: '开始登记此车' }).click()
+    await page.getByText('当前车辆：鄂E12345').waitFor()
+    await shot(page, 'vehicle')
+    for (const who of [driver, passenger]) {
+      await wedge(page, await codeOf(w.ctx, who.token))
+      await page.getByRole('alertdialog').getByText(/\*/).waitFor()
+      await dismiss(page)
+    }
+    await page.getByRole('button', { name: '结束车辆' }).click()
+    await page.getByRole('button', { name: '车辆模式' }).waitFor()
+    await wedge(page, await codeOf(w.ctx, walker.token))
+    await page.getByRole('alertdialog').getByText('杨**').waitFor()
+    await dismiss(page)
+    const plateOf = async (personId: string) => (await trailOf(w.ctx, personId))[0] as { plate?: string | null } | undefined
+    t.equal((await plateOf(driver.personId))?.plate, '鄂E12345', 'the driver in the vehicle')
+    t.equal((await plateOf(passenger.personId))?.plate, '鄂E12345', 'the passenger in the same vehicle')
+    t.equal((await plateOf(walker.personId))?.plate ?? null, null, 'after 结束车辆, no plate')
+
+    // No phone, no code: the ID card's number, typed.
+    await page.getByRole('button', { name: '输入身份证号' }).click()
+    await page.getByLabel('身份证号').fill('12345')
+    await page.getByRole('button', { name: '核验' }).click()
+    await page.getByText('请输入 18 位身份证号').waitFor()
+    await page.getByLabel('身份证号').fill(elder.idNumber)
+    await page.getByRole('button', { name: '核验' }).click()
+    const byId = await result(page)
+    t.match(byId, /通行 绿码/, 'judged by the server')
+    t.match(byId, /韩\*\*/)
+    t.notMatch(byId, new RegExp(elder.idNumber), 'the number is not shown back')
+    await shot(page, 'id-number')
+    await dismiss(page)
+    t.equal((await trailOf(w.ctx, elder.personId)).length, 1, 'in the trail')
+
+    // A photo of a code, decoded by the server.
+    const png = await w.ctx.inject({ method: 'GET', url: '/v1/me/code.png', headers: bearer(walker.token) })
+    writeFileSync(join(w.tmp, 'photo.png'), png.rawPayload)
+    await page.locator('input[type=file]').setInputFiles(join(w.tmp, 'photo.png'))
+    t.match(await result(page), /通行 绿码 杨\*\*/, 'a photo is judged like a scan')
+    await dismiss(page)
+    t.equal((await trailOf(w.ctx, walker.personId)).length, 2, 'the photo scan is in the trail too')
+    clean()
+  })
 })
