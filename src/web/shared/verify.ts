@@ -86,13 +86,14 @@ export function classify (text: string): Classified {
   return { kind: 'other' }
 }
 
-/** The place token of a check-in URL's fragment, or of a bare token. */
+/** The place token of a check-in URL's fragment, or of a bare token; null for anything else (a bad %-escape too). */
 export function placeTokenOf (text: string): string | null {
   const trimmed = text.trim()
-  const hash = trimmed.indexOf('#')
-  const token = /\/h5\/checkin#/.test(trimmed) ? trimmed.slice(hash + 1) : trimmed
-  const split = precheck(decodeURIComponent(token))
-  return split !== null && split.header.typ === PLACE_TYP ? decodeURIComponent(token) : null
+  const raw = /\/h5\/checkin#/.test(trimmed) ? trimmed.slice(trimmed.indexOf('#') + 1) : trimmed
+  let token: string
+  try { token = decodeURIComponent(raw) } catch { return null }
+  const split = precheck(token)
+  return split !== null && split.header.typ === PLACE_TYP ? token : null
 }
 
 export type Colour = 'green' | 'yellow' | 'red'
