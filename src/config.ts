@@ -16,6 +16,16 @@ const EnvSchema = Type.Object({
   GRIDPASS_PUBLIC_URL: Type.Optional(Type.String({ pattern: '^https?://[^/?#\\s]+(/[^?#\\s]*)?$', maxLength: 200 })),
   GRIDPASS_TRACING_MAX_ROWS: Type.Integer({ minimum: 1000, maximum: 100_000_000, default: 2_000_000 }),
   GRIDPASS_DB_LOCK_TIMEOUT_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 5000 }),
+  GRIDPASS_TRUST_PROXY: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  GRIDPASS_SMS_SENDER: Type.Optional(Type.Union([Type.Literal('webhook'), Type.Literal('log')])),
+  GRIDPASS_SMS_WEBHOOK_URL: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 500 })),
+  GRIDPASS_SMS_WEBHOOK_SECRET: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  GRIDPASS_SMS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
+  GRIDPASS_SMS_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
+  GRIDPASS_FOUR_EYES_DAILY_REDS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
+  GRIDPASS_AUDIT_ANCHOR_FILE: Type.String({ minLength: 1, default: './data/audit-anchor.log' }),
+  GRIDPASS_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  GRIDPASS_MIGRATE: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
 })
@@ -37,6 +47,18 @@ export interface Config {
   tracingMaxRows: number
   /** How long a write waits for another connection's lock; then the request is answered 503 GP_UNAVAILABLE. */
   dbLockTimeoutMs: number
+  /** Fastify trustProxy: the proxies whose X-Forwarded-For is believed (addresses and CIDRs, or a hop count); false: none. */
+  trustProxy: false | number | string[]
+  /** Where login codes go: 'webhook' (the county's SMS gateway), 'log' (development only), none (refused in production). */
+  sms: { sender: 'webhook' | 'log' | null, webhookUrl?: string, webhookSecret?: string, timeoutMs: number, retries: number }
+  /** Past this many people turned red by one officer's changes in a day, a change needs a third person. */
+  fourEyesDailyReds: number
+  /** The append-only file the audit chain's head is written to, outside the database. */
+  auditAnchorFile: string
+  /** GET /metrics asks for this bearer token when set. */
+  metricsToken?: string
+  /** Run pending migrations at start (false: a separate role runs `npm run migrate`; the service checks and refuses to start behind). */
+  migrate: boolean
   logLevel: string
   production: boolean
   /** Milliseconds since the epoch. Tests replace it to drive every time-dependent rule. */
@@ -63,9 +85,18 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}\nFix the environment variables above (see README, "Configuration").`)
   }
   const production = converted.NODE_ENV === 'production'
-  const devOtp = converted.GRIDPASS_DEV_OTP ?? !production
+  // Login codes in API answers only when asked for by name: never by default.
+  const devOtp = converted.GRIDPASS_DEV_OTP ?? false
   if (production && devOtp) {
     throw new ConfigError('GRIDPASS_DEV_OTP=true is refused when NODE_ENV=production: it would hand out login codes in API answers. Unset it.')
+  }
+  const trustProxy = parseTrustProxy(converted.GRIDPASS_TRUST_PROXY)
+  const smsSender = converted.GRIDPASS_SMS_SENDER ?? (converted.GRIDPASS_SMS_WEBHOOK_URL !== undefined ? 'webhook' : production ? null : 'log')
+  if (smsSender === 'webhook' && (converted.GRIDPASS_SMS_WEBHOOK_URL === undefined || converted.GRIDPASS_SMS_WEBHOOK_SECRET === undefined)) {
+    throw new ConfigError('GRIDPASS_SMS_SENDER=webhook needs GRIDPASS_SMS_WEBHOOK_URL and GRIDPASS_SMS_WEBHOOK_SECRET (at least 16 characters; the gateway checks the signature with it).')
+  }
+  if (production && smsSender !== 'webhook') {
+    throw new ConfigError('NODE_ENV=production needs an SMS sender, or no resident can log in: set GRIDPASS_SMS_WEBHOOK_URL and GRIDPASS_SMS_WEBHOOK_SECRET (docs/operations.md, "SMS"). The log-only sender is for development.')
   }
   return {
     port: converted.PORT,
@@ -81,10 +112,34 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (converted.GRIDPASS_PUBLIC_URL ?? `http://${converted.HOST.includes(':') ? `[${converted.HOST}]` : converted.HOST}:${converted.PORT}`).replace(/\/+$/, ''),
     tracingMaxRows: converted.GRIDPASS_TRACING_MAX_ROWS,
     dbLockTimeoutMs: converted.GRIDPASS_DB_LOCK_TIMEOUT_MS,
+    trustProxy,
+    sms: {
+      sender: smsSender,
+      ...(converted.GRIDPASS_SMS_WEBHOOK_URL !== undefined ? { webhookUrl: converted.GRIDPASS_SMS_WEBHOOK_URL } : {}),
+      ...(converted.GRIDPASS_SMS_WEBHOOK_SECRET !== undefined ? { webhookSecret: converted.GRIDPASS_SMS_WEBHOOK_SECRET } : {}),
+      timeoutMs: converted.GRIDPASS_SMS_TIMEOUT_MS,
+      retries: converted.GRIDPASS_SMS_RETRIES
+    },
+    fourEyesDailyReds: converted.GRIDPASS_FOUR_EYES_DAILY_REDS,
+    auditAnchorFile: converted.GRIDPASS_AUDIT_ANCHOR_FILE,
+    ...(converted.GRIDPASS_METRICS_TOKEN !== undefined ? { metricsToken: converted.GRIDPASS_METRICS_TOKEN } : {}),
+    migrate: converted.GRIDPASS_MIGRATE,
     logLevel: converted.LOG_LEVEL,
     production,
     now: Date.now,
     logger: true,
     maxEventLoopDelayMs: 2000
   }
+}
+
+/** GRIDPASS_TRUST_PROXY: unset → false; a number → that many hops; otherwise addresses and CIDRs, comma-separated. */
+function parseTrustProxy (value: string | undefined): false | number | string[] {
+  if (value === undefined) return false
+  if (/^\d+$/.test(value)) return Number(value)
+  const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const bad = list.find((s) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(s) && !['loopback', 'linklocal', 'uniquelocal'].includes(s))
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError(`GRIDPASS_TRUST_PROXY=${JSON.stringify(value)}: give the reverse proxies' addresses or CIDRs, comma-separated (e.g. 127.0.0.1,10.0.0.0/8), or a hop count.`)
+  }
+  return list
 }

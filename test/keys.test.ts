@@ -93,7 +93,7 @@ t.test('key files: private JWKs, mode 0600, named by their thumbprint', async (t
   const dir = mkdtempSync(join(tmpdir(), 'gridpass-keys-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const made = await ensureKeys(dir, T0)
-  t.equal(made.length, 3, made.join(', '))
+  t.equal(made.length, 4, made.join(', '))
   t.same(await ensureKeys(dir, T0 + 1000), [], 'a second run makes nothing')
   await rotateKeys(dir, T0 + DAY)
 
@@ -110,7 +110,7 @@ t.test('key files: private JWKs, mode 0600, named by their thumbprint', async (t
   }
   t.equal(files.filter((f) => f.file.retiredAt === null).length, 1, 'exactly one active key')
   t.equal(files.filter((f) => f.file.retiredAt === new Date(T0 + DAY).toISOString()).length, 1, 'the old one is retired at the rotation time')
-  for (const name of ['data.key', 'session.key']) t.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is 0600`)
+  for (const name of ['data.key', 'session.key', 'audit.key']) t.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is 0600`)
   t.equal(statSync(join(dir, 'signing')).mode & 0o777, 0o700)
   t.equal(readdirSync(join(dir, 'signing')).filter((f) => f.endsWith('.tmp')).length, 0, 'no temp files left')
 

@@ -9,7 +9,13 @@ export const users = pgTable('users', {
   role: text('role').notNull(),
   checkpointIds: text('checkpoint_ids').notNull().default('[]'),
   gridIds: text('grid_ids').notNull().default('[]'),
-  createdAt: bigint('created_at', { mode: 'number' }).notNull()
+  createdAt: bigint('created_at', { mode: 'number' }).notNull(),
+  /** The staff user who created this account (null: bootstrap or before it was recorded). */
+  createdBy: text('created_by'),
+  /** Set when the account is disabled: every token of it is refused from then on. */
+  disabledAt: bigint('disabled_at', { mode: 'number' }),
+  /** Raised by logout, a disable, a role, scope or password change: tokens carrying an older version are refused. */
+  tokenVersion: integer('token_version').notNull().default(0)
 }, (t) => [uniqueIndex('users_username_uq').on(t.username)])
 
 export const grids = pgTable('grids', {
@@ -58,10 +64,12 @@ export const declarations = pgTable('declarations', {
   id: text('id').primaryKey(),
   personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
   at: bigint('at', { mode: 'number' }).notNull(),
-  temperature: doublePrecision('temperature').notNull(),
-  symptoms: text('symptoms').notNull(),
-  visitedHighRiskArea: boolean('visited_high_risk_area').notNull(),
-  contactWithConfirmed: boolean('contact_with_confirmed').notNull()
+  temperature: doublePrecision('temperature'),
+  symptoms: text('symptoms'),
+  visitedHighRiskArea: boolean('visited_high_risk_area'),
+  contactWithConfirmed: boolean('contact_with_confirmed'),
+  /** The declaration (temperature, symptoms, answers) as encrypted JSON; the plain columns above are legacy, emptied at start. */
+  dataEnc: text('data_enc')
 }, (t) => [index('declarations_person_at_ix').on(t.personId, t.at), index('declarations_at_ix').on(t.at)])
 
 /** One row per rule activation; the colour is derived from the rows active at a moment. */
@@ -89,7 +97,9 @@ export const statusChanges = pgTable('status_changes', {
   requestedBy: text('requested_by').notNull(),
   requestedAt: bigint('requested_at', { mode: 'number' }).notNull(),
   confirmedBy: text('confirmed_by'),
-  confirmedAt: bigint('confirmed_at', { mode: 'number' })
+  confirmedAt: bigint('confirmed_at', { mode: 'number' }),
+  requestedById: text('requested_by_id'),
+  confirmedById: text('confirmed_by_id')
 }, (t) => [index('status_changes_person_ix').on(t.personId)])
 
 export const appeals = pgTable('appeals', {
@@ -209,3 +219,45 @@ export const paperCards = pgTable('paper_cards', {
   issuedAt: bigint('issued_at', { mode: 'number' }).notNull(),
   expiresAt: bigint('expires_at', { mode: 'number' }).notNull()
 }, (t) => [index('paper_cards_person_expires_ix').on(t.personId, t.expiresAt), index('paper_cards_expires_ix').on(t.expiresAt)])
+
+/**
+ * Four eyes: an action that changes colours (opening or closing a case, marking contacts, confirming a site) waits here
+ * until a second officer or admin confirms it (a third when its author's reds for the day pass the limit).
+ * The payload and the answer may name people: encrypted.
+ */
+export const changes = pgTable('changes', {
+  id: text('id').primaryKey(),
+  action: text('action').notNull(),
+  caseId: text('case_id'),
+  personId: text('person_id'),
+  payloadEnc: text('payload_enc').notNull(),
+  state: text('state').notNull(),
+  requestedById: text('requested_by_id').notNull(),
+  requestedBy: text('requested_by').notNull(),
+  requestedRole: text('requested_role').notNull(),
+  requestedAt: bigint('requested_at', { mode: 'number' }).notNull(),
+  /** How many people this change turns red when applied (counted against its author's daily limit). */
+  reds: integer('reds').notNull().default(0),
+  /** Confirmations needed besides the author: 1, or 2 past the daily limit. */
+  confirmationsNeeded: integer('confirmations_needed').notNull().default(1),
+  /** JSON list of {id, name, role, at}: who confirmed so far. */
+  confirmations: text('confirmations').notNull().default('[]'),
+  decidedAt: bigint('decided_at', { mode: 'number' }),
+  decidedById: text('decided_by_id'),
+  rejectReasonEnc: text('reject_reason_enc'),
+  resultEnc: text('result_enc')
+}, (t) => [index('changes_state_requested_ix').on(t.state, t.requestedAt), index('changes_author_requested_ix').on(t.requestedById, t.requestedAt)])
+
+/** Counters shared by every copy of the service: rate limits and login failures, each with its window's end. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  resetAt: bigint('reset_at', { mode: 'number' }).notNull()
+}, (t) => [index('rate_limits_reset_ix').on(t.resetAt)])
+
+/** Facts about this installation: the fingerprints of the data and session keys it was created with, and such. */
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+  updatedAt: bigint('updated_at', { mode: 'number' }).notNull()
+})

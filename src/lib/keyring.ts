@@ -26,6 +26,8 @@ export interface Keyring {
   verifiers: Map<string, SigningKey>
   dataKey: Buffer
   sessionKey: Buffer
+  /** Keys the audit log's hash chain (HMAC-SHA-256): without it, no one can rewrite the chain and recompute it. */
+  auditKey: Buffer
 }
 
 const signingDir = (dir: string): string => join(dir, 'signing')
@@ -62,7 +64,7 @@ export async function ensureKeys (dir: string, now: number): Promise<string[]> {
   const made: string[] = []
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   if (!readKeys(dir).some((k) => k.file.retiredAt === null)) made.push(`signing key ${await newSigningKey(dir, now)}`)
-  for (const name of ['data.key', 'session.key']) {
+  for (const name of ['data.key', 'session.key', 'audit.key']) {
     const path = join(dir, name)
     if (!existsSync(path)) {
       writePrivate(path, randomBytes(32).toString('base64') + '\n')
@@ -106,5 +108,5 @@ export function loadKeyring (dir: string, now: number, skewSeconds: number): Key
     if (value.length !== 32) throw new Error(`${join(dir, name)} must hold 32 bytes in base64`)
     return value
   }
-  return { active, verifiers, dataKey: readSecret('data.key'), sessionKey: readSecret('session.key') }
+  return { active, verifiers, dataKey: readSecret('data.key'), sessionKey: readSecret('session.key'), auditKey: readSecret('audit.key') }
 }

@@ -105,7 +105,7 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
       const now = config.now()
       return store.tx(async (db) => {
         const id = randomId()
-        await repo.insertDeclaration(db, { id, personId, at: now, temperature: d.temperature, symptoms: JSON.stringify(d.symptoms), visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed })
+        await repo.insertDeclaration(db, { id, personId, at: now, temperature: d.temperature, symptoms: JSON.stringify(d.symptoms), visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed, dataEnc: null })
         const rows: EntryRow[] = []
         if (d.temperature >= FEVER_CELSIUS || d.symptoms.length > 0) {
           const what = [d.temperature >= FEVER_CELSIUS ? `temperature ${d.temperature} °C` : null, ...d.symptoms].filter(Boolean).join(', ')
@@ -125,7 +125,7 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
         const current = await evaluateIn(db, personId, now)
         const changeId = randomId()
         const needsSecond = color === 'red' || current.color === 'red'
-        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorName(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now })
+        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorName(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now, requestedById: actor.sub, confirmedById: null })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: needsSecond ? 'status.change_requested' : 'status.changed', target: personId, purpose: reason })
         if (!needsSecond) {
           await applyChange(db, personId, color, reason, actorName(actor), changeId, now)
