@@ -9,13 +9,15 @@ type Cell = string | number | boolean | null
 const BATCH = 500
 
 /**
- * One CSV cell. Text that a spreadsheet would run as a formula (= + - @, or a leading tab or CR) gets a leading ',
- * then RFC 4180 quoting when it holds a comma, quote or line break.
+ * One CSV cell. Text that a spreadsheet would run as a formula gets a leading ', then RFC 4180 quoting when it holds a
+ * comma, quote or line break. Formula starts: = + - @, their full-width forms ＝ ＋ － ＠ (a Chinese input method types
+ * these, and spreadsheets with East Asian input settings read them as the ASCII ones), a leading tab or CR.
  */
+export const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r]/
 export function csvCell (value: Cell): string {
   if (value === null) return ''
   let s = String(value)
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`
+  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
 const line = (cells: Cell[]): string => cells.map(csvCell).join(',') + '\r\n'
