@@ -16,7 +16,8 @@ export default async function scansRoutes (fastify: FastifyInstance, scans: Scan
     onRequest: scanners,
     schema: {
       tags: ['scans'], summary: 'Verify a scanned code and record it (volunteer assigned to the checkpoint, admin)', security: bearer,
-      description: 'allow only when the person\'s colour now on the server is green. A token that fails verification is answered 200 deny with recorded:false and personId:null. Answered only after the scan is committed.',
+      description: 'allow only when the person\'s colour now on the server is green. A token that fails verification is answered 200 deny with recorded:false and personId:null. Answered only after the scan is committed. ' +
+        'Recorded at the server\'s receive time: a scannedAt further than GRIDPASS_CLOCK_SKEW_SECONDS from the server\'s clock → 400 GP_VALIDATION (send scans taken offline by POST /v1/scans/batch).',
       body: ScanBody, response: { 200: ScanAnswer, ...errors(400, 401, 403, 404, 409, 413, 415, 503) }
     }
   }, async (request) => scans.judge(request.user, request.body, 'scan'))
@@ -26,7 +27,7 @@ export default async function scansRoutes (fastify: FastifyInstance, scans: Scan
     bodyLimit: 4 * 1024 * 1024,
     schema: {
       tags: ['scans'], summary: 'Sync an offline scanner\'s queue: up to 1000 scans, one answer each, in order', security: bearer,
-      description: 'Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or in the future → deny clock_out_of_range. One bad item never fails the others: it gets {id, error}.',
+      description: 'Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or ahead of the server\'s clock by more than GRIDPASS_CLOCK_SKEW_SECONDS → deny clock_out_of_range, recorded in no trail (only in the security log). One bad item never fails the others: it gets {id, error}.',
       body: BatchBody, response: { 200: BatchReply, ...errors(400, 401, 403, 413, 415, 503) }
     }
   }, async (request) => ({ results: await scans.judgeBatch(request.user, request.body.scans) }))

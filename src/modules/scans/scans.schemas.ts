@@ -7,7 +7,8 @@ export const ScanId = Type.String({ format: 'uuid', description: 'Chosen by the 
 export const ScanFields = {
   id: ScanId,
   checkpointId: Type.String({ minLength: 1, maxLength: 64 }),
-  scannedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Device time of the scan. Offline batch items are judged as of this time (at most 7 days old).' })),
+  scannedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Device time of the scan. A single scan (POST /v1/scans, /v1/scans/image) is recorded at the server\'s receive time, and a scannedAt further than GRIDPASS_CLOCK_SKEW_SECONDS (default 30 s) from the server\'s clock is refused 400 GP_VALIDATION. ' +
+    'Offline batch items (POST /v1/scans/batch) are judged and recorded as of this time: more than 7 days old or ahead of the server beyond the skew → deny clock_out_of_range, kept out of every trail.' })),
   direction: Type.Optional(Type.Union([Type.Literal('in'), Type.Literal('out'), Type.Literal('pass')])),
   plate: Type.Optional(Type.String({ minLength: 1, maxLength: 16, description: 'Vehicle plate, e.g. 鄂E12345' }))
 }

@@ -4,7 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { Config } from '../../config.ts'
 import type { EntryBrief, PersonBrief, ScanQueries, StoredScan, Sighting as StoredSighting } from '../../db/scan-queries.ts'
-import { Conflict, Forbidden, InvalidIdNumber, NotFound } from '../../errors.ts'
+import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Keyring } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
@@ -162,6 +162,19 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   }
 
   /**
+   * A single (online) scan's scannedAt may differ from the server's clock by the allowed skew at most: a scan taken
+   * while offline is sent by POST /v1/scans/batch, where it is judged as of its scannedAt within the offline window.
+   */
+  function checkOnlineScannedAt (value: string, receivedAt: number): void {
+    const skewMs = config.clockSkewSeconds * 1000
+    const diff = Date.parse(value) - receivedAt
+    if (Math.abs(diff) <= skewMs) return
+    throw new Validation(`body.scannedAt: ${value} is ${Math.round(Math.abs(diff) / 1000)} s ${diff > 0 ? 'ahead of' : 'behind'} the server's clock ` +
+      `(${new Date(receivedAt).toISOString()}); a single scan is recorded now and may differ by at most ${config.clockSkewSeconds} s. ` +
+      'Send scans taken offline by POST /v1/scans/batch.')
+  }
+
+  /**
    * Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. Once `stop` is aborted
    * (a batch whose other item failed with a 5xx) nothing more is written for it: it throws the abort's reason instead.
    */
@@ -175,8 +188,11 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     // retry pays for reading the first answer (and the 409 check), not every new scan.
 
     const offline = source === 'batch' && input.scannedAt !== undefined
-    const scannedAt = input.scannedAt === undefined ? receivedAt : Date.parse(input.scannedAt)
-    const at = offline ? scannedAt : receivedAt
+    // An online scan is recorded at the server's receive time: a device clock (or a volunteer) cannot plant encounters
+    // in another year, where they would feed contact tracing and escape retention. Its scannedAt is only checked.
+    if (!offline && input.scannedAt !== undefined) checkOnlineScannedAt(input.scannedAt, receivedAt)
+    const scannedAt = offline ? Date.parse(input.scannedAt as string) : receivedAt
+    const at = scannedAt
     const deny = async (reason: Reason): Promise<ScanAnswer> => {
       stop?.throwIfAborted()
       const inserted = await writer.write({
