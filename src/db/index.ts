@@ -1,5 +1,5 @@
 // createDb(url) → { db, t, dialect, tx, close }: the only place that knows which SQL dialect runs.
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -30,6 +30,11 @@ export interface Database_ {
   /** Runs fn in one transaction. On SQLite every write must go through here (see below). */
   tx: <T>(fn: (db: Db) => Promise<T>) => Promise<T>
   /**
+   * The transaction `db` belongs to (the `db` that tx handed to fn); throws outside one. A fresh object per
+   * transaction: state kept under it (a WeakMap) cannot leak into the next transaction, even after a rollback.
+   */
+  txContext: (db: Db) => TxContext
+  /**
    * Serialises transactions that take the same key until they end. SQLite already runs one transaction at a time;
    * PostgreSQL takes a transaction-scoped advisory lock (several service copies share one database).
    */
@@ -52,6 +57,26 @@ export interface Database_ {
   pg?: pg.Pool
 }
 export type { Database_ as GridpassDb }
+
+export interface TxContext {
+  /**
+   * Runs hook in this transaction after fn has returned, just before COMMIT, in the order added (a hook may add
+   * more). A hook that throws rolls the whole transaction back. Work that takes a lock every copy shares (the audit
+   * chain's head) goes here, so that the lock is held only for that step and the commit, not for the whole action.
+   */
+  beforeCommit: (hook: (db: Db) => Promise<void>) => void
+}
+
+type Hook = (db: Db) => Promise<void>
+/** A transaction's context and its hooks, run by runHooks before COMMIT. */
+function newTxContext (): { context: TxContext, hooks: Hook[] } {
+  const hooks: Hook[] = []
+  return { context: { beforeCommit: (hook) => { hooks.push(hook) } }, hooks }
+}
+async function runHooks (hooks: Hook[], db: Db): Promise<void> {
+  // By index: a hook may add another.
+  for (let i = 0; i < hooks.length; i++) await (hooks[i] as Hook)(db)
+}
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5000
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
@@ -82,9 +107,11 @@ export async function createDb (url: string, options: DbOptions = {}): Promise<D
 
 function openSqlite (path: string, options: DbOptions): Database_ {
   const lockTimeoutMs = lockTimeoutOf(options)
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true })
+  if (path !== ':memory:') privateFile(resolve(path))
   const client = new Database(path)
   client.pragma('journal_mode = WAL')
+  // SQLite gives the -wal and -shm files the database file's mode; older ones may predate it.
+  if (path !== ':memory:') for (const extra of ['-wal', '-shm']) chmodIfThere(`${resolve(path)}${extra}`, 0o600)
   client.pragma('foreign_keys = ON')
   // FULL: an answered write survives a power cut, not only a process crash.
   client.pragma('synchronous = FULL')
@@ -105,16 +132,23 @@ function openSqlite (path: string, options: DbOptions): Database_ {
   // issued while a transaction is open would join it (and vanish on its rollback). So transactions
   // queue behind each other, and writes never run outside one.
   let queue: Promise<unknown> = Promise.resolve()
+  // Transactions run one at a time here: the open one's context, if any.
+  let current: { context: TxContext, hooks: Hook[] } | null = null
   const tx = <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
     const run = async (): Promise<T> => {
       client.exec('BEGIN IMMEDIATE')
+      const open = newTxContext()
+      current = open
       try {
         const result = await fn(db)
+        await runHooks(open.hooks, db)
         client.exec('COMMIT')
         return result
       } catch (err) {
         if (client.inTransaction) client.exec('ROLLBACK')
         throw err
+      } finally {
+        current = null
       }
     }
     const next = queue.then(run, run)
@@ -128,12 +162,38 @@ function openSqlite (path: string, options: DbOptions): Database_ {
     sqlite: client,
     lockTimeoutMs,
     tx,
+    txContext: () => {
+      if (current === null) throw new Error('not inside store.tx')
+      return current.context
+    },
     lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
     ping: async () => { db.all(sql`SELECT 1`) },
     label: `file:${path}`,
     // The checkpointer stops first; closing the last connection then checkpoints and removes the WAL.
     close: async () => { await queue; await checkpointer?.close(); if (client.open) client.close() }
+  }
+}
+
+/**
+ * Only the service's user may read the database: its folder is made 0700 when the service creates it (an existing
+ * folder, such as /tmp, is left alone), the file 0600 whether it is new or not.
+ */
+function privateFile (path: string): void {
+  const dir = dirname(path)
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    chmodSync(dir, 0o700)
+  }
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600))
+  chmodSync(path, 0o600)
+}
+
+function chmodIfThere (path: string, mode: number): void {
+  try {
+    chmodSync(path, mode)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
   }
 }
 
@@ -176,12 +236,30 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, options: `-c lock_timeout=${lockTimeoutMs} -c jit=off${searchPath}` })
   const pgDb = drizzlePg(pool, { schema: pgSchema })
   const db = pgDb as unknown as Db
+  // Each transaction's own drizzle object, to its context.
+  const contexts = new WeakMap<object, TxContext>()
   return {
     db,
     t: pgSchema as unknown as Tables,
     dialect: 'pg',
     lockTimeoutMs,
-    tx: async (fn) => pgDb.transaction(async (trx) => fn(trx as unknown as Db)),
+    tx: async (fn) => pgDb.transaction(async (trx) => {
+      const d = trx as unknown as Db
+      const open = newTxContext()
+      contexts.set(trx, open.context)
+      try {
+        const result = await fn(d)
+        await runHooks(open.hooks, d)
+        return result
+      } finally {
+        contexts.delete(trx)
+      }
+    }),
+    txContext: (d) => {
+      const context = contexts.get(d)
+      if (context === undefined) throw new Error('not inside store.tx')
+      return context
+    },
     lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`) },
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
       const result = await (d as unknown as typeof pgDb).execute(query)
