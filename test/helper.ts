@@ -12,6 +12,9 @@ import { checkCharacter } from '../src/lib/id-number.ts'
 
 export type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 export const ADMIN_PASSWORD = 'admin-password-for-tests'
+/** Every test app's GRIDPASS_METRICS_TOKEN: GET /metrics with `headers: METRICS_AUTH`. */
+export const METRICS_TOKEN = 'metrics-token-for-tests'
+export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` }
 export const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 export const DAY = 86_400_000
 
@@ -34,6 +37,8 @@ export interface Ctx {
   clock: Clock
   config: Config
   keysDir: string
+  /** PostgreSQL: the schema this app uses (another copy shares it through CtxOptions.share). */
+  pgSchema: string
   inject: (opts: InjectOptions) => Promise<LightMyRequestResponse>
   admin: () => Promise<string>
   staff: (role: string, extra?: { checkpointIds?: string[], gridIds?: string[], username?: string }) => Promise<string>
@@ -42,7 +47,13 @@ export interface Ctx {
   checkpoint: (extra?: Record<string, unknown>) => Promise<string>
 }
 
-export interface CtxOptions { config?: Partial<Config>, build?: BuildOptions, keysDir?: string }
+export interface CtxOptions {
+  config?: Partial<Config>
+  build?: BuildOptions
+  keysDir?: string
+  /** Another copy of the service: on that ctx's database (same SQLite file or PostgreSQL schema), keys folder and clock. */
+  share?: Ctx
+}
 
 /** A valid GB 11643 ID number from a serial, born 1980-1999. */
 export function idNumberFor (serial: number): string {
@@ -57,17 +68,19 @@ let idSerial = Math.floor(Math.random() * 100_000)
 
 export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = {}): Promise<Ctx> {
   let nowMs = T0
-  const clock: Clock = { now: () => nowMs, set: (ms) => { nowMs = ms }, advance: (ms) => { nowMs += ms } }
-  const keysDir = opts.keysDir ?? mkdtempSync(join(tmpdir(), 'gridpass-keys-'))
-  const schema = `t_${randomBytes(6).toString('hex')}`
+  const { share } = opts
+  const clock: Clock = share?.clock ?? { now: () => nowMs, set: (ms) => { nowMs = ms }, advance: (ms) => { nowMs += ms } }
+  const keysDir = opts.keysDir ?? share?.keysDir ?? mkdtempSync(join(tmpdir(), 'gridpass-keys-'))
+  const schema = share?.pgSchema ?? `t_${randomBytes(6).toString('hex')}`
   // A real file, as in production: scans are then written by the SQLite writer thread, as they are there.
-  const dataDir = dialect === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gridpass-db-')) : undefined
+  const dataDir = dialect === 'sqlite' && share === undefined ? mkdtempSync(join(tmpdir(), 'gridpass-db-')) : undefined
   const config: Config = {
     ...loadConfig({}),
-    databaseUrl: dataDir !== undefined ? `file:${join(dataDir, 'gridpass.db')}` : PG_URL as string,
+    databaseUrl: share?.config.databaseUrl ?? (dataDir !== undefined ? `file:${join(dataDir, 'gridpass.db')}` : PG_URL as string),
     keysDir,
     adminPassword: ADMIN_PASSWORD,
     devOtp: true,
+    metricsToken: METRICS_TOKEN,
     logger: false,
     // Parallel suites on two cores can lag the event loop; shedding load would make tests flaky.
     maxEventLoopDelayMs: 0,
@@ -78,6 +91,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   await app.ready()
   test.teardown(async () => {
     await app.close()
+    if (share !== undefined) return
     if (opts.keysDir === undefined) rmSync(keysDir, { recursive: true, force: true })
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
     if (dialect === 'pg') {
@@ -132,7 +146,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
     if (res.statusCode !== 201) throw new Error(`checkpoint failed: ${res.body}`)
     return res.json().id as string
   }
-  return { app, dialect, clock, config, keysDir, inject, admin, staff, resident, grid, checkpoint }
+  return { app, dialect, clock, config, keysDir, pgSchema: schema, inject, admin, staff, resident, grid, checkpoint }
 }
 
 /** Runs the same suite once per configured database, each subtest on a fresh app. */

@@ -1,7 +1,7 @@
 // HTTP-level behaviour every client relies on: the error shape, content types, body limits, ops endpoints, 5xx hygiene.
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import { eachDb, bearerOf, makeCtx, nextPhone, type Ctx, type Test as Tap } from './helper.ts'
+import { eachDb, bearerOf, makeCtx, METRICS_AUTH, nextPhone, type Ctx, type Test as Tap } from './helper.ts'
 
 type Res = Awaited<ReturnType<Ctx['inject']>>
 
@@ -91,7 +91,7 @@ eachDb('operations endpoints', async (t, ctx) => {
   t.match(ready.json(), { status: 'ready' })
 
   await ctx.inject({ method: 'GET', url: '/v1/nowhere' })
-  const metrics = await ctx.inject({ method: 'GET', url: '/metrics' })
+  const metrics = await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })
   t.equal(metrics.statusCode, 200)
   t.match(metrics.headers['content-type'], /^text\/plain/)
   t.match(metrics.body, /# TYPE gridpass_http_requests_total counter/)

@@ -1,7 +1,7 @@
 // The retention purge: old scans, security events and declarations go, young ones stay, expired paper cards go; one
 // audit report per run.
 import { randomUUID } from 'node:crypto'
-import { ADMIN_PASSWORD, eachDb, bearerOf, DAY, T0, type Ctx } from './helper.ts'
+import { ADMIN_PASSWORD, eachDb, bearerOf, DAY, METRICS_AUTH, T0, type Ctx } from './helper.ts'
 
 const HEALTHY = { temperature: 36.6, symptoms: [] as string[], visitedHighRiskArea: false, contactWithConfirmed: false }
 
@@ -75,7 +75,7 @@ eachDb('the job runs once at start and reports even when it deletes nothing', as
   t.same(JSON.parse(entries[0]?.purpose ?? '{}'), {
     cutoff: new Date(T0 - 28 * DAY).toISOString(), retentionDays: 28, deleted: { scans: 0, securityEvents: 0, declarations: 0, paperCards: 0 }, complete: true
   })
-  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics' })).body
+  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
   for (const kind of ['scans', 'security_events', 'declarations', 'paper_cards']) t.match(metrics, new RegExp(`gridpass_retention_purged_rows_total\\{kind="${kind}"\\} 0\\n`), `${kind} counted from 0`)
 })
 
@@ -136,7 +136,7 @@ eachDb('old scans, security events and declarations are purged; the cutoff itsel
   const accessLog = await ctx.inject({ method: 'GET', url: '/v1/me/access-log', headers: bearerOf(await relogin(ctx, r.phone)) })
   t.notOk(accessLog.json().entries.some((e: Entry) => e.action === 'retention.purge'), 'not in anyone\'s access log')
 
-  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics' })).body
+  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
   t.match(metrics, /gridpass_retention_purged_rows_total\{kind="scans"\} 3\n/)
   t.match(metrics, /gridpass_retention_purged_rows_total\{kind="security_events"\} 2\n/)
   t.match(metrics, /gridpass_retention_purged_rows_total\{kind="declarations"\} 2\n/)
@@ -244,5 +244,5 @@ eachDb('paper cards are purged once no verifier accepts them (past exp and the c
   const report = await ctx.app.retention.run()
   t.equal(report.deleted.paperCards, 1, 'the first card is gone once it verifies nowhere')
   t.equal(await cards(), 1, 'the younger card stays')
-  t.match((await ctx.inject({ method: 'GET', url: '/metrics' })).body, /gridpass_retention_purged_rows_total\{kind="paper_cards"\} 1\n/)
+  t.match((await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body, /gridpass_retention_purged_rows_total\{kind="paper_cards"\} 1\n/)
 })

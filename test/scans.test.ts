@@ -1,6 +1,6 @@
 // Checkpoint scans: allow/deny by the server's colour, recorded once, idempotent on the scan id.
 import { randomUUID } from 'node:crypto'
-import { eachDb, bearerOf, DAY } from './helper.ts'
+import { eachDb, bearerOf, DAY, METRICS_AUTH } from './helper.ts'
 
 eachDb('a volunteer scans a live code: allow, recorded once, duplicate on retry, 409 on a different body', async (t, ctx) => {
   const cp = await ctx.checkpoint()
@@ -67,7 +67,7 @@ eachDb('fraud signals: the same code or person at two places faster than travel 
   const later = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf((await ctx.resident({ phone: r.phone, profile: false })).token) })).json().token as string
   t.notOk('flags' in (await scan(yidu, later)), '270 km in 5 hours is not flagged')
 
-  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics' })).body
+  const metrics = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
   t.match(metrics, /gridpass_scan_fraud_flags_total\{flag="code_impossible_travel"\} 1/)
   t.match(metrics, /gridpass_scan_fraud_flags_total\{flag="person_impossible_travel"\} 1/)
   t.match(metrics, /gridpass_scans_total\{decision="allow",reason="none",source="scan"\} 4/)

@@ -1,7 +1,10 @@
 // Prometheus metrics: one registry per app (tests build many), request counts and latency by route.
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { labelledSeries } from '../lib/metric-series.ts'
+import { Forbidden, Unauthenticated } from '../errors.ts'
 
 declare module 'fastify' {
   interface FastifyInstance { metrics: Registry }
@@ -28,7 +31,18 @@ export default fp(async (app) => {
     counterOf({ method, route, status: reply.statusCode }).inc()
     timerOf({ method, route }).observe(reply.elapsedTime / 1000)
   })
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // The figures (request rates, four-eyes reds, the audit head) are for the operator's Prometheus only: a bearer token
+  // (GRIDPASS_METRICS_TOKEN), compared in constant time; unset, the endpoint is closed rather than open.
+  const expected = app.config.metricsToken === undefined ? undefined : createHash('sha256').update(app.config.metricsToken).digest()
+  const requireMetricsToken = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (expected === undefined) throw new Forbidden('/metrics is closed: set GRIDPASS_METRICS_TOKEN (16 characters or more) and have Prometheus send it as Authorization: Bearer <token>')
+    const header = request.headers.authorization
+    const given = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : ''
+    if (timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return
+    void reply.header('www-authenticate', 'Bearer realm="metrics"')
+    throw new Unauthenticated('/metrics needs Authorization: Bearer <GRIDPASS_METRICS_TOKEN>')
+  }
+  app.get('/metrics', { onRequest: requireMetricsToken, schema: { hide: true } }, async (_request, reply) => {
     reply.header('content-type', registry.contentType)
     return registry.metrics()
   })

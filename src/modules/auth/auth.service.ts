@@ -8,6 +8,7 @@ import { randomId, uuid } from '../../lib/ids.ts'
 import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import type { Pii } from '../../lib/pii.ts'
+import { writeInitialAdminPassword } from '../../lib/keyring.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
 import { usernameTaken, type Users } from '../../plugins/users.ts'
 import { actorName, type Role, type Session } from '../../types.ts'
@@ -138,8 +139,9 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
         await users.insert(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', createdAt: config.now(), createdBy: null, disabledAt: null, tokenVersion: 0 })
         await audit.append(db, { actor: 'system', role: 'system', action: 'user.bootstrap_admin', target: 'admin' })
         if (given === undefined) {
-          // Deliberately printed once, outside the structured log: it is the only way in.
-          console.warn(`\n  gridpass: created user "admin" with password ${password}\n  Change it by setting GRIDPASS_ADMIN_PASSWORD before the first start next time.\n`)
+          // Never printed (logs and terminals are kept and shared): only the file's path, printed outside the log.
+          const file = writeInitialAdminPassword(config.keysDir, password)
+          console.warn(`\n  gridpass: created user "admin"; its password is in ${file} (mode 0600).\n  Log in, change the password, then delete the file. Or set GRIDPASS_ADMIN_PASSWORD before the first start.\n`)
         }
       })
     }
