@@ -3,11 +3,20 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { NAME_MAX } from '../../lib/person-name.ts'
 import { PHONE_PATTERN } from '../../lib/phone.ts'
 import { IdNumber, bearer, errors, Nullable } from '../common.schemas.ts'
 import type { PeopleService } from './people.service.ts'
 
-const Name = Type.String({ minLength: 1, maxLength: 50, description: 'Full name; stored encrypted' })
+const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  description: `Full name as on the ID card (Chinese, or Latin as in Zoë O'Neil, or with the middle dot as in 阿卜杜拉·买买提); stored encrypted. ` +
+    `Trimmed, runs of spaces (U+3000 included) made one, NFC; at most ${NAME_MAX} characters after that. Refused with 400 GP_VALIDATION naming body.name: ` +
+    'only spaces; a zero-width character (U+200B–U+200D, U+2060, U+FEFF) or any other invisible format character; a bidirectional control ' +
+    '(U+200E/F, U+202A–U+202E, U+2066–U+2069, U+061C); a control character (C0, DEL, C1), line or paragraph separator; a lone surrogate; ' +
+    'more than 4 combining marks in a row.'
+})
 const GridId = Type.String({ minLength: 1, maxLength: 64 })
 const Profile = Type.Object({ personId: Type.String(), name: Type.String(), gridId: Nullable(Type.String()) })
 

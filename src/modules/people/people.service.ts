@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { validateIdNumber } from '../../lib/id-number.ts'
+import { checkName } from '../../lib/person-name.ts'
 import { randomId } from '../../lib/ids.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import type { Pii } from '../../lib/pii.ts'
@@ -24,6 +25,11 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
   const checkIdNumber = (raw: string): string => {
     const result = validateIdNumber(raw, config.now())
     if (!result.ok) throw new InvalidIdNumber(`idNumber: ${result.why}`)
+    return result.value
+  }
+  const checkPersonName = (raw: string): string => {
+    const result = checkName(raw)
+    if (!result.ok) throw new Validation(`body.name: ${result.why}`)
     return result.value
   }
   const checkGrid = async (db: Db, gridId: string | undefined): Promise<void> => {
@@ -80,6 +86,7 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
     },
 
     async setProfile (personId: string, input: { name: string, idNumber: string, gridId?: string }) {
+      const fullName = checkPersonName(input.name)
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
       return conflictOnRace(store.tx(async (db) => {
@@ -89,13 +96,14 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
         if (holder !== undefined && holder.id !== personId) throw new Conflict(BOUND)
         await checkGrid(db, input.gridId)
         const gridId = input.gridId ?? me.gridId
-        await repo.update(db, personId, { nameEnc: pii.encrypt(input.name), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx, gridId, updatedAt: config.now() })
-        return { personId, name: input.name, gridId }
+        await repo.update(db, personId, { nameEnc: pii.encrypt(fullName), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx, gridId, updatedAt: config.now() })
+        return { personId, name: fullName, gridId }
       }), { idNumber: BOUND, phone: PHONE_TAKEN })
     },
 
     /** Grid workers register people who have no smartphone. */
     async register (actor: Session, input: { name: string, idNumber: string, gridId: string, phone?: string }) {
+      const fullName = checkPersonName(input.name)
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
       if (actor.role === 'gridworker' && !(await users.scope(actor.sub)).gridIds.has(input.gridId)) {
@@ -109,12 +117,12 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
         if (phone !== undefined && await repo.byPhoneIdx(db, pii.index('phone', phone)) !== undefined) throw new Conflict(PHONE_TAKEN)
         const id = randomId()
         await repo.insert(db, {
-          id, nameEnc: pii.encrypt(input.name), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx,
+          id, nameEnc: pii.encrypt(fullName), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx,
           phoneEnc: phone === undefined ? null : pii.encrypt(phone), phoneIdx: phone === undefined ? null : pii.index('phone', phone),
           gridId: input.gridId, createdBy: actorName(actor), createdAt: now, updatedAt: now
         })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'person.register', target: id })
-        return { personId: id, name: input.name, gridId: input.gridId }
+        return { personId: id, name: fullName, gridId: input.gridId }
       }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
     },
 
