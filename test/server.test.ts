@@ -1,6 +1,6 @@
 // The real server process: starts on a fresh directory, says where things are, answers, and shuts down cleanly on SIGTERM.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, existsSync, readdirSync } from 'node:fs'
+import { mkdtempSync, rmSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -22,12 +22,26 @@ void t.test('npm start on an empty directory: keys, migrations, admin, pages, gr
   const base = /API doc: (http:\/\/\S+)\/docs/.exec(out)?.[1]
   t.ok(base, 'prints where the API documentation is')
   t.match(out, /pages: +http:\/\/127\.0\.0\.1:\d+\/h5\//, 'prints where the pages are')
-  t.match(out, /created user "admin" with password \S{10,}/, 'a first start without GRIDPASS_ADMIN_PASSWORD prints a generated admin password once')
+  const passwordFile = /created user "admin"; its password is in (\S+) \(mode 0600\)/.exec(out)?.[1]
+  t.equal(passwordFile, join(dir, 'keys', 'initial-admin-password.txt'), 'a first start without GRIDPASS_ADMIN_PASSWORD says where the generated admin password is')
+  const password = readFileSync(passwordFile as string, 'utf8').trim()
+  t.ok(password.length >= 10, 'the file holds the password')
+  t.equal(statSync(passwordFile as string).mode & 0o777, 0o600, 'readable only by the service\'s user')
+  t.notOk(out.includes(password), 'and the password itself is never printed')
   t.ok(existsSync(join(dir, 'data', 'gridpass.db')), 'the SQLite file is created')
   t.ok(readdirSync(join(dir, 'keys', 'signing')).some((f) => f.endsWith('.json')), 'a signing key is created')
 
+  const modeOf = (path: string): string => (statSync(path).mode & 0o777).toString(8)
+  t.equal(modeOf(join(dir, 'data')), '700', 'the database folder it created is 0700')
+  for (const f of readdirSync(join(dir, 'data')).filter((f) => f.startsWith('gridpass.db'))) t.equal(modeOf(join(dir, 'data', f)), '600', `${f} is 0600`)
+  t.ok(existsSync(join(dir, 'data', 'gridpass.db-wal')), 'the WAL is there too (and checked above)')
+  t.equal(modeOf(join(dir, 'keys')), '700', 'the keys folder is 0700')
+  for (const f of ['data.key', 'session.key', 'audit.key']) t.equal(modeOf(join(dir, 'keys', f)), '600', `${f} is 0600`)
+
   const health = await fetch(`${base}/healthz`)
   t.equal(health.status, 200)
+  const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
+  t.equal(login.status, 200, 'the password in the file logs the admin in')
   const page = await fetch(`${base}/h5/resident.html`)
   t.equal(page.status, 200)
   t.match(await page.text(), /健康码/)
