@@ -1,7 +1,6 @@
 // buildApp(config): the error and 404 handlers, the infrastructure plugins, then every module, in one readable list.
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import cors from '@fastify/cors'
-import rateLimit from '@fastify/rate-limit'
 import sensible from '@fastify/sensible'
 import underPressure from '@fastify/under-pressure'
 import swagger from '@fastify/swagger'
@@ -11,12 +10,13 @@ import type { Config } from './config.ts'
 import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
 import { securityHeaders } from './lib/security-headers.ts'
 import { transientDbError, type DbOptions } from './db/index.ts'
-import { ErrorBody, FASTIFY_CODES, NotFound, RateLimited, STATUS_TEXT, describeValidation } from './errors.ts'
+import { ErrorBody, FASTIFY_CODES, NotFound, PUBLIC_5XX_CODES, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
 import keysPlugin from './plugins/keys.ts'
 import authPlugin from './plugins/auth.ts'
 import auditPlugin from './plugins/audit.ts'
 import metricsPlugin from './plugins/metrics.ts'
+import rateLimitPlugin from './plugins/rate-limit.ts'
 import pagesPlugin from './plugins/pages.ts'
 import ops from './modules/ops/index.ts'
 import grids from './modules/grids/index.ts'
@@ -74,11 +74,22 @@ class AccessLog extends LogController {
   }
 }
 
+/**
+ * Fastify's trustProxy from GRIDPASS_TRUST_PROXY. Addresses and CIDRs are passed as they are. A hop count n trusts the
+ * n nearest hops whoever they are (Fastify 5 itself ignores a bare number): right only when the service can be reached
+ * through those proxies alone, so docs/operations.md recommends the proxies' addresses.
+ */
+function trustProxyOption (value: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof value !== 'number') return value
+  return (_address, hop) => hop < value
+}
+
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    // GRIDPASS_TRUST_PROXY: only the listed proxies' X-Forwarded-For sets request.ip (and so every per-address limit).
+    trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: true,
     logController: new AccessLog()
@@ -116,6 +127,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       code = 'GP_UNAVAILABLE'
       message = 'the database is busy; retry in a moment'
       void reply.header('retry-after', '1')
+    } else if (statusCode >= 500 && PUBLIC_5XX_CODES.has(code)) {
+      request.log.warn({ err, reqId: request.id }, 'request refused')
     } else if (statusCode >= 500) {
       request.log.error({ err, reqId: request.id }, 'request failed')
       code = statusCode === 503 ? 'GP_UNAVAILABLE' : 'GP_INTERNAL'
@@ -137,10 +150,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // CORS is closed everywhere (a static option, no per-request work) but on the public key set, which opens it
   // in its own route config for other cities' verifiers.
   await app.register(cors, { origin: false })
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_req, ctx) => new RateLimited(`too many requests; retry in ${Math.ceil(ctx.ttl / 1000)} s`)
-  })
   await app.register(sensible)
   await app.register(swagger, {
     openapi: {
@@ -152,6 +161,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
   await app.register(metricsPlugin)
   await app.register(dbPlugin, { dbOptions: options.dbOptions })
+  // Every route's config.rateLimit counts in the database, shared by all copies (before any route is added).
+  await app.register(rateLimitPlugin)
   await app.register(keysPlugin)
   await app.register(authPlugin)
   await app.register(auditPlugin)

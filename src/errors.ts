@@ -21,6 +21,11 @@ export const PayloadTooLarge = createError('GP_PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError('GP_UNSUPPORTED_MEDIA_TYPE', '%s', 415)
 export const TraceTooLarge = createError('GP_TRACE_TOO_LARGE', '%s', 422)
 export const RateLimited = createError('GP_RATE_LIMITED', '%s', 429)
+/** The SMS gateway did not take a login code (nothing usable was sent): the resident may ask again shortly. */
+export const SmsUnavailable = createError('GP_SMS_UNAVAILABLE', '%s', 503)
+
+/** 5xx codes whose message is written for the client and carries no internal detail: answered as thrown. */
+export const PUBLIC_5XX_CODES = new Set(['GP_SMS_UNAVAILABLE'])
 
 /** Fastify's own error codes, translated into the public catalogue. */
 export const FASTIFY_CODES: Record<string, { code: string, statusCode: number }> = {

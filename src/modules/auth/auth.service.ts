@@ -1,15 +1,20 @@
-// Login rules: resident OTPs (hashed, single use, 5 minutes, 5 tries, 5 per phone per 15 minutes) and staff passwords.
+// Login rules: resident OTPs (hashed, single use, 5 minutes, 5 tries, 5 per phone per 15 minutes, sent through the
+// configured SMS sender) and staff passwords (failures limited per address and account, and per address; audited).
+import { createHash } from 'node:crypto'
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto'
+import { normalizeIP } from '@fastify/rate-limit'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { GridpassDb } from '../../db/index.ts'
-import { Conflict, NotFound, RateLimited, Unauthenticated, Validation } from '../../errors.ts'
+import { Conflict, NotFound, RateLimited, SmsUnavailable, Unauthenticated, Validation } from '../../errors.ts'
 import { randomId, uuid } from '../../lib/ids.ts'
 import { hashPassword, verifyPassword } from '../../lib/password.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import type { Pii } from '../../lib/pii.ts'
 import { writeInitialAdminPassword } from '../../lib/keyring.ts'
+import { createSmsSender, SmsSendError } from '../../lib/sms.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
+import type { RateCounter } from '../../plugins/rate-limit.ts'
 import { usernameTaken, type Users } from '../../plugins/users.ts'
 import { actorName, type Role, type Session } from '../../types.ts'
 import type { CheckpointsService } from '../checkpoints/index.ts'
@@ -23,6 +28,12 @@ export const OTP_PER_WINDOW = 5
 export const OTP_MAX_ATTEMPTS = 5
 export const RESIDENT_SESSION_SECONDS = 7 * 24 * 3600
 export const STAFF_SESSION_SECONDS = 12 * 3600
+/** Failed staff logins are counted in windows of 15 minutes that start with the first failure. */
+export const LOGIN_FAIL_WINDOW_MS = 15 * 60_000
+/** Failures for one account from one client address before that address is refused for that account (429). */
+export const LOGIN_FAILS_PER_ACCOUNT = 10
+/** Failures from one client address, over every account, before that address is refused for any account (429). */
+export const LOGIN_FAILS_PER_ADDRESS = 50
 
 // Compared against when the username is unknown, so both paths cost one scrypt.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
@@ -35,30 +46,50 @@ interface Deps {
   grids: GridsService
   checkpoints: CheckpointsService
   audit: AuditLog
+  rateCounter: RateCounter
   pii: Pii
   config: Config
   log: FastifyBaseLogger
   session: FastifyInstance['signSession']
 }
 
-export function createAuthService ({ repo, store, users, people, grids, checkpoints, audit, pii, config, log, session }: Deps) {
+export function createAuthService ({ repo, store, users, people, grids, checkpoints, audit, rateCounter, pii, config, log, session }: Deps) {
+  const sms = createSmsSender(config.sms, log)
 
   return {
+    /**
+     * A new code, counted at once, usable only once the SMS sender has taken it. When the sender fails: 503, and the
+     * code is never usable; it does not count towards the phone's limit either (a gateway outage must not lock
+     * residents out once it ends), unless the gateway may have sent it (an attempt timed out or broke off).
+     */
     async requestOtp (rawPhone: string): Promise<{ sent: true, devCode?: string }> {
-      const phoneIdx = pii.index('phone', normalizePhone(rawPhone))
+      const phone = normalizePhone(rawPhone)
+      const phoneIdx = pii.index('phone', phone)
       const now = config.now()
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+      const id = uuid()
       await store.tx(async (db) => {
         await repo.lockPhone(db, phoneIdx)
         if (await repo.otpsSince(db, phoneIdx, now - OTP_WINDOW_MS) >= OTP_PER_WINDOW) {
           throw new RateLimited(`phone: at most ${OTP_PER_WINDOW} codes per 15 minutes; try again later`)
         }
-        await repo.insertOtp(db, { id: uuid(), phoneIdx, codeHash: pii.mac(`${phoneIdx}:${code}`), createdAt: now, expiresAt: now + OTP_TTL_MS, attempts: 0, usedAt: null })
+        await repo.insertPendingOtp(db, { id, phoneIdx, codeHash: pii.mac(`${phoneIdx}:${code}`), createdAt: now, expiresAt: now + OTP_TTL_MS, attempts: 0 })
       })
-      if (config.devOtp) return { sent: true, devCode: code }
-      // No SMS gateway is wired in yet: production deployments must add one here.
-      log.warn('OTP requested but no SMS gateway is configured')
-      return { sent: true }
+      try {
+        if (sms === null) throw new SmsSendError('no SMS sender is configured (GRIDPASS_SMS_SENDER)', 'no', 0)
+        await sms.send({ phone: `+86${phone}`, code, ttlSeconds: OTP_TTL_MS / 1000, purpose: 'login' })
+      } catch (err) {
+        const unknown = err instanceof SmsSendError && err.delivered === 'unknown'
+        log.warn({ err, counted: unknown }, 'login code not sent')
+        // Pending codes are not usable: one the gateway may have sent stays as it is (counted), one it refused goes.
+        if (!unknown) await store.tx(async (db) => { await repo.deleteOtp(db, id) })
+        throw new SmsUnavailable('the SMS gateway did not take the login code, so no code was sent; try again in a minute')
+      }
+      await store.tx(async (db) => {
+        await repo.lockPhone(db, phoneIdx)
+        await repo.activateOtp(db, id, phoneIdx, config.now())
+      })
+      return config.devOtp ? { sent: true, devCode: code } : { sent: true }
     },
 
     async verifyOtp (rawPhone: string, code: string): Promise<{ accessToken: string, expiresIn: number, personId: string }> {
@@ -83,10 +114,32 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
       return { ...session({ sub: personId, role: 'resident' }, RESIDENT_SESSION_SECONDS), personId }
     },
 
-    async login (username: string, password: string): Promise<{ accessToken: string, expiresIn: number, role: Role }> {
+    /**
+     * Staff login from a client address (request.ip). Each attempt is first counted as a failure, for the address and
+     * account and for the address, and taken back if the password is right, so only failures count and parallel
+     * guesses cannot slip past the limits. Past either limit the attempt is refused (429) without a password check,
+     * and not counted. A failure is audited (auth.login_failed: the user id when the username exists, the address;
+     * never the password or an unknown username, which may be a mistyped password).
+     */
+    async login (username: string, password: string, address: string): Promise<{ accessToken: string, expiresIn: number, role: Role }> {
+      const from = normalizeIP(address)
+      const accountKey = `login-fail:${from}|${createHash('sha256').update(username).digest('base64url').slice(0, 22)}`
+      const addressKey = `login-fail:${from}`
+      const [forAccount, forAddress] = [await rateCounter.hit(accountKey, LOGIN_FAIL_WINDOW_MS), await rateCounter.hit(addressKey, LOGIN_FAIL_WINDOW_MS)]
+      const takeBack = async (): Promise<void> => { await rateCounter.undo(accountKey); await rateCounter.undo(addressKey) }
+      if (forAccount.count > LOGIN_FAILS_PER_ACCOUNT || forAddress.count > LOGIN_FAILS_PER_ADDRESS) {
+        await takeBack()
+        const minutes = Math.max(1, Math.ceil(Math.max(forAccount.count > LOGIN_FAILS_PER_ACCOUNT ? forAccount.ttlMs : 0, forAddress.count > LOGIN_FAILS_PER_ADDRESS ? forAddress.ttlMs : 0) / 60_000))
+        const what = forAccount.count > LOGIN_FAILS_PER_ACCOUNT ? `${LOGIN_FAILS_PER_ACCOUNT} failed logins for this username` : `${LOGIN_FAILS_PER_ADDRESS} failed logins`
+        throw Object.assign(new RateLimited(`username: ${what} from your address in 15 minutes; try again in ${minutes} min (other addresses are not affected)`), { retryAfterSeconds: minutes * 60 })
+      }
       const user = await users.byName(store.db, username)
       const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
-      if (user === undefined || !ok) throw new Unauthenticated('username or password is wrong')
+      if (user === undefined || !ok) {
+        await audit.record({ actor: 'anonymous', role: 'anonymous', action: 'auth.login_failed', target: user?.id ?? null, purpose: `from ${from}${user === undefined ? ', unknown username' : ''}` })
+        throw new Unauthenticated('username or password is wrong')
+      }
+      await takeBack()
       const role = user.role as Role
       await audit.record({ actor: user.username, role, action: 'auth.login', target: user.id })
       return { ...session({ sub: user.id, role, name: user.username }, STAFF_SESSION_SECONDS), role }
