@@ -16,6 +16,11 @@ export interface Session {
   role: Role
   /** Staff username; residents have none. */
   name?: string
+  /**
+   * Staff: the account's token version when the session was signed (users.tokenVersion). A logout, a disable, a role
+   * or password change raises the account's version, which ends every session signed before it (absent counts as 0).
+   */
+  ver?: number
 }
 
 /** Who a staff action is attributed to in the audit log and in status history: the username, else the id. */

@@ -10,7 +10,7 @@ const STAFF: Role[] = ['volunteer', 'gridworker', 'tracer', 'officer', 'admin']
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
   /** The OpenAPI path; {params} are filled from the fixtures. */
   path: string
   query?: string
@@ -74,7 +74,14 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/checkpoints/{id}/place-code', allowed: ['gridworker', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/checkpoints/{id}/place-code.svg', allowed: ['gridworker', 'admin'], expect: [200] },
   { method: 'POST', path: '/v1/me/checkins', allowed: ['resident'], body: () => ({ id: randomUUID(), placeToken: '{placeToken}' }), expect: [200] },
-  { method: 'GET', path: '/v1/status-list', allowed: STAFF, expect: [200] }
+  { method: 'GET', path: '/v1/status-list', allowed: STAFF, expect: [200] },
+  { method: 'GET', path: '/v1/users', allowed: ['admin'], expect: [200] },
+  { method: 'PATCH', path: '/v1/users/{userId}', allowed: ['admin'], body: () => ({ gridIds: ['{gridId}'] }), expect: [200] },
+  { method: 'POST', path: '/v1/users/{userId}/password', allowed: ['admin'], body: () => ({ password: 'another-long-pw' }), expect: [204] },
+  // A wrong current password: nobody's password changes, so no session ends.
+  { method: 'POST', path: '/v1/me/password', allowed: STAFF, body: () => ({ currentPassword: 'not-the-password', newPassword: 'long-enough-pw' }), expect: [400] },
+  // Keep last: it ends every session of each staff token above (the checks after the rows log in again).
+  { method: 'POST', path: '/v1/auth/logout', allowed: STAFF, expect: [204] }
 ]
 
 /** Answer without any token. Login endpoints are checked separately (they need a fresh code). */
@@ -116,9 +123,12 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   const opened = await ctx.inject({ method: 'POST', url: '/v1/cases', headers: bearerOf(tokens.admin), payload: { personId: casePerson, note: 'role matrix' } })
   if (opened.statusCode !== 201) throw new Error(`case failed: ${opened.body}`)
   const caseParams = { casePersonId: casePerson, contactId: contact, caseId: opened.json().caseId as string }
+  // A staff account of no token above: the one the account rows change.
+  const target = await ctx.staff('officer', { username: 'matrix-target' })
+  const userId = (await ctx.inject({ method: 'GET', url: '/v1/me/account', headers: bearerOf(target) })).json().id as string
   return {
     tokens,
-    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, ...caseParams }
+    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, userId, ...caseParams }
   }
 }
 
@@ -205,6 +215,8 @@ for (const dialect of dialects()) {
     }
 
     await t.test('refused calls changed nothing', async (t) => {
+      // The admin logged out in the last row: a new session.
+      tokens.admin = (await ctx.inject({ method: 'POST', url: '/v1/auth/login', payload: { username: 'admin', password: 'admin-password-for-tests' } })).json().accessToken as string
       const grids = (await ctx.inject({ method: 'GET', url: '/v1/grids', headers: bearerOf(tokens.admin) })).json().grids as Array<{ id: string }>
       t.same(grids.map((g) => g.id).filter((id) => id.startsWith('grid-by-')), ['grid-by-admin'])
       for (const role of ROLES) {

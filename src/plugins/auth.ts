@@ -1,5 +1,6 @@
-// Sessions (HS256 with keys/session.key: signed by @fastify/jwt, verified by one cached fast-jwt verifier), per-route
-// role checks (deny by default), and staff accounts with their scope (app.users).
+// Sessions (HS256 with keys/session.key: signed by @fastify/jwt, verified by one cached fast-jwt verifier), checked
+// against the staff account's state on every request, per-route role checks (deny by default), and staff accounts with
+// their scope (app.users).
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import { createVerifier } from 'fast-jwt'
@@ -35,12 +36,23 @@ export default fp(async (app) => {
     cache: 10_000
   })
   const refuse = (): never => { throw new Unauthenticated('a valid Authorization: Bearer token is required') }
+  const ended = (): never => { throw new Unauthenticated('your account was disabled or your session was ended; log in again') }
+  const users = createUsers(app.store)
   app.decorate('authenticate', async (request) => {
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? refuse()
     let session: Session & { exp?: unknown }
     try { session = verify(token) as typeof session } catch { return refuse() }
     // Valid up to and including its exp second, as fast-jwt counts it.
     if (typeof session.exp !== 'number' || app.config.now() > session.exp * 1000) refuse()
+    // A staff session counts only while its account exists, is enabled, has the token's role and has not raised its
+    // token version since (logout, disable, role or password change): read from memory, at most ACCOUNT_TTL_MS old,
+    // so a withdrawn account is refused by every copy within 5 s. Residents' sessions are not staff accounts: their
+    // signature and expiry are the whole check.
+    if (session.role !== 'resident') {
+      const read = users.state(session.sub)
+      const state = read instanceof Promise ? await read : read
+      if (state === null || state.disabled || state.role !== session.role || state.tokenVersion !== (session.ver ?? 0)) ended()
+    }
     request.user = session
   })
   app.decorate('requireRole', (...roles: Role[]) => async (request) => {
@@ -50,5 +62,5 @@ export default fp(async (app) => {
     const iat = Math.floor(app.config.now() / 1000)
     return { accessToken: app.jwt.sign({ ...session, iat, exp: iat + seconds } as Session), expiresIn: seconds }
   })
-  app.decorate('users', createUsers(app.store))
+  app.decorate('users', users)
 }, { name: 'gp-auth', dependencies: ['gp-db', 'gp-keys'] })

@@ -140,9 +140,11 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
         throw new Unauthenticated('username or password is wrong')
       }
       await takeBack()
+      if (user.disabledAt !== null) throw new Unauthenticated('username: this account is disabled; an admin can enable it again')
       const role = user.role as Role
       await audit.record({ actor: user.username, role, action: 'auth.login', target: user.id })
-      return { ...session({ sub: user.id, role, name: user.username }, STAFF_SESSION_SECONDS), role }
+      // ver: the account's token version, so that a logout, disable, role or password change ends this session.
+      return { ...session({ sub: user.id, role, name: user.username, ver: user.tokenVersion }, STAFF_SESSION_SECONDS), role }
     },
 
     async createUser (actor: Session, input: { username: string, password: string, role: Role, checkpointIds?: string[], gridIds?: string[] }) {
