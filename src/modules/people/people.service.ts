@@ -85,7 +85,9 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
       return id
     },
 
-    async setProfile (personId: string, input: { name: string, idNumber: string, gridId?: string }) {
+    /** A resident sets their name and ID number (audited as profile.updated: the person only, never what was set). */
+    async setProfile (actor: Session, input: { name: string, idNumber: string, gridId?: string }) {
+      const personId = actor.sub
       const fullName = checkPersonName(input.name)
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
@@ -97,8 +99,24 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
         await checkGrid(db, input.gridId)
         const gridId = input.gridId ?? me.gridId
         await repo.update(db, personId, { nameEnc: pii.encrypt(fullName), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx, gridId, updatedAt: config.now() })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'profile.updated', target: personId })
         return { personId, name: fullName, gridId }
       }), { idNumber: BOUND, phone: PHONE_TAKEN })
+    },
+
+    /**
+     * An officer takes an ID number away from the account holding it (bound by the wrong phone), so that its rightful
+     * holder can bind it. The account keeps its phone and name; without an ID number its code needs a profile again.
+     */
+    async unbindIdNumber (actor: Session, personId: string, reason: string): Promise<{ personId: string, idNumberBound: false }> {
+      return store.tx(async (db) => {
+        const person = await repo.byId(db, personId)
+        if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
+        if (person.idNumberIdx === null) throw new Conflict('personId: this person has no ID number bound')
+        await repo.update(db, personId, { idNumberEnc: null, idNumberIdx: null, updatedAt: config.now() })
+        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'person.id_number_unbound', target: personId, purpose: reason })
+        return { personId, idNumberBound: false as const }
+      })
     },
 
     /** Grid workers register people who have no smartphone. */
@@ -124,6 +142,21 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'person.register', target: id })
         return { personId: id, name: fullName, gridId: input.gridId }
       }), { idNumber: REGISTERED, phone: PHONE_TAKEN })
+    },
+
+    /**
+     * GET /v1/people: the person with this ID number as far as the caller's scope reaches, audited with the purpose,
+     * found or not. A grid worker finds only people of their own grids: anyone else is answered as not found (the
+     * person's existence is not revealed) and audited as identity.lookup_out_of_scope against that person. Tracers,
+     * officers and admins find anyone (the accounts have no area scope yet).
+     */
+    async lookup (actor: Session, rawIdNumber: string, purpose: string): Promise<PersonRow | undefined> {
+      const idNumber = checkIdNumber(rawIdNumber)
+      const person = await repo.byIdNumberIdx(store.db, pii.index('idNumber', idNumber))
+      const inScope = person === undefined || actor.role !== 'gridworker' ||
+        (person.gridId !== null && (await users.scope(actor.sub)).gridIds.has(person.gridId))
+      await audit.record({ actor: actorName(actor), role: actor.role, action: inScope ? 'identity.lookup' : 'identity.lookup_out_of_scope', target: person?.id ?? null, purpose })
+      return inScope ? person : undefined
     },
 
     /**

@@ -1,14 +1,19 @@
 // HTTP for declarations, the resident's status, manual changes, appeals, and finding a person by ID number with their
 // colour (GET /v1/people: it answers a colour, so it lives here; the people module cannot ask status, status asks it).
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from '@sinclair/typebox'
+import { PurposeRequired } from '../../errors.ts'
 import { Color, IdNumber, Nullable, bearer, errors } from '../common.schemas.ts'
 import { appealView, statusView, type StatusService } from './status.service.ts'
 import {
   AppealBody, AppealCreated, AppealsQuery, AppealView, ChangeBody, DeclarationBody, DeclarationReply, PendingChange,
   PersonParams, ResolveBody, StatusReply
 } from './status.schemas.ts'
+
+/** Identity lookups one account may make a minute (a grid worker's visits, a tracer's calls: a few a minute). */
+export const LOOKUPS_PER_MINUTE = 30
+const LOOKUP_PURPOSE = { min: 3, max: 200 }
 
 export default async function statusRoutes (fastify: FastifyInstance, status: StatusService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -81,10 +86,23 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
 
   app.get('/v1/people', {
     onRequest: [app.authenticate, app.requireRole('gridworker', 'tracer', 'officer', 'admin')],
+    // Before schema validation, so a missing purpose is named as such whatever else is wrong (as tracing does).
+    preValidation: async (request) => {
+      const p = (request.query as Record<string, unknown>).purpose
+      if (typeof p !== 'string' || p.trim().length < LOOKUP_PURPOSE.min || p.length > LOOKUP_PURPOSE.max) {
+        throw new PurposeRequired(`query.purpose: say why you ask, ${LOOKUP_PURPOSE.min}–${LOOKUP_PURPOSE.max} characters (e.g. a case number or a household visit)`)
+      }
+    },
+    // Per account, shared by every copy of the service: an ID number is a guessable key, so a stolen or curious
+    // account cannot walk through them.
+    config: { rateLimit: { max: LOOKUPS_PER_MINUTE, timeWindow: '1 minute', hook: 'preHandler', keyGenerator: (req: FastifyRequest) => `people-lookup|${req.user.sub}` } },
     schema: {
-      tags: ['people'], summary: 'Find a person by ID number (audited)', security: bearer,
-      querystring: Type.Object({ idNumber: IdNumber, purpose: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
-      response: { 200: Type.Object({ people: Type.Array(Type.Object({ personId: Type.String(), name: Nullable(Type.String()), gridId: Nullable(Type.String()), color: Color })) }), ...errors(400, 401, 403) }
+      tags: ['people'], summary: 'Find a person by ID number (audited with its purpose; grid worker: own grids only)', security: bearer,
+      description: 'Every call is written to the audit log and to the person\'s access log with its `purpose` (3–200 characters; missing or short → 400 GP_PURPOSE_REQUIRED). ' +
+        'A grid worker finds only people of their own grids: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). ' +
+        `At most ${LOOKUPS_PER_MINUTE} lookups a minute per account → 429 GP_RATE_LIMITED.`,
+      querystring: Type.Object({ idNumber: IdNumber, purpose: Type.String({ minLength: LOOKUP_PURPOSE.min, maxLength: LOOKUP_PURPOSE.max, description: 'Why you ask (e.g. a case number); shown to the person in their access log' }) }, { additionalProperties: false }),
+      response: { 200: Type.Object({ people: Type.Array(Type.Object({ personId: Type.String(), name: Nullable(Type.String()), gridId: Nullable(Type.String()), color: Color })) }), ...errors(400, 401, 403, 429) }
     }
   }, async (request) => ({ people: await status.lookup(request.user, request.query.idNumber, request.query.purpose) }))
 }

@@ -89,9 +89,9 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
     endEntriesOf: repo.endEntriesOf,
 
-    /** Finds a person by ID number (audited, found or not) with their colour now. */
-    async lookup (actor: Session, idNumber: string, purpose: string | undefined) {
-      const person = await people.findByIdNumber(actor, idNumber, purpose)
+    /** Finds a person by ID number within the caller's scope (audited with the purpose, found or not) with their colour now. */
+    async lookup (actor: Session, idNumber: string, purpose: string) {
+      const person = await people.lookup(actor, idNumber, purpose)
       if (person === undefined) return []
       const ev = await evaluateIn(store.db, person.id, config.now())
       return [{ personId: person.id, name: people.name(person), gridId: person.gridId, color: ev.color }]
