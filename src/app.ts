@@ -24,6 +24,7 @@ import checkpoints from './modules/checkpoints/index.ts'
 import people from './modules/people/index.ts'
 import auth from './modules/auth/index.ts'
 import users from './modules/users/index.ts'
+import changes from './modules/changes/index.ts'
 import status from './modules/status/index.ts'
 import codes from './modules/codes/index.ts'
 import statusList from './modules/statuslist/index.ts'
@@ -170,7 +171,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Modules: each builds its service once from the services before it (its fastify-plugin dependencies), decorates
   // app.<domain> and registers its routes. A new endpoint goes into its module; a new module is one line here.
-  for (const module of [ops, grids, checkpoints, people, auth, users, status, codes, statusList, scans, places, tracing, cases, audit, retention]) {
+  for (const module of [ops, grids, checkpoints, people, auth, users, changes, status, codes, statusList, scans, places, tracing, cases, audit, retention]) {
     await app.register(module)
   }
   await app.register(pagesPlugin)

@@ -45,6 +45,14 @@ export interface Ctx {
   resident: (opts?: { phone?: string, profile?: boolean | { name?: string, idNumber?: string, gridId?: string } }) => Promise<{ token: string, personId: string, phone: string, idNumber: string }>
   grid: (id?: string) => Promise<string>
   checkpoint: (extra?: Record<string, unknown>) => Promise<string>
+  /**
+   * A new officer allowed to confirm four-eyes changes requested from now on, whoever asked (the admin too): created an
+   * hour before T0 (or before now, whichever is earlier; the clock is set back for that and restored) by a second
+   * admin, "confirmers-admin" (made by the admin two hours before), and logged in now.
+   */
+  confirmer: () => Promise<string>
+  /** Confirms a four-eyes change (POST /v1/changes/{changeId}/confirm) as a new confirmer(); the answer. */
+  confirm: (changeId: string) => Promise<LightMyRequestResponse>
 }
 
 export interface CtxOptions {
@@ -146,7 +154,37 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
     if (res.statusCode !== 201) throw new Error(`checkpoint failed: ${res.body}`)
     return res.json().id as string
   }
-  return { app, dialect, clock, config, keysDir, pgSchema: schema, inject, admin, staff, resident, grid, checkpoint }
+  let confirmerSerial = 0
+  let confirmersAdmin = false
+  const confirmer: Ctx['confirmer'] = async () => {
+    const password = 'staff-password-123'
+    const login = async (username: string): Promise<string> => {
+      const res = await inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password } })
+      if (res.statusCode !== 200) throw new Error(`${username} login failed: ${res.body}`)
+      return res.json().accessToken as string
+    }
+    const createAt = async (at: number, token: string, username: string, role: string): Promise<void> => {
+      const now = clock.now()
+      clock.set(at)
+      try {
+        const created = await inject({ method: 'POST', url: '/v1/users', headers: { authorization: `Bearer ${token}` }, payload: { username, password, role } })
+        if (created.statusCode !== 201) throw new Error(`create ${username} failed: ${created.body}`)
+      } finally {
+        clock.set(now)
+      }
+    }
+    const before = Math.min(clock.now(), T0)
+    if (!confirmersAdmin) {
+      await createAt(before - 7_200_000, await admin(), 'confirmers-admin', 'admin')
+      confirmersAdmin = true
+    }
+    const username = `confirmer-${++confirmerSerial}`
+    await createAt(before - 3_600_000, await login('confirmers-admin'), username, 'officer')
+    return login(username)
+  }
+  const confirm: Ctx['confirm'] = async (changeId) =>
+    inject({ method: 'POST', url: `/v1/changes/${changeId}/confirm`, headers: { authorization: `Bearer ${await confirmer()}` } })
+  return { app, dialect, clock, config, keysDir, pgSchema: schema, inject, admin, staff, resident, grid, checkpoint, confirmer, confirm }
 }
 
 /** Runs the same suite once per configured database, each subtest on a fresh app. */

@@ -61,9 +61,14 @@ const ROWS: Row[] = [
   // Cases. {casePersonId} already has the fixture case open: an allowed role gets past the role check to 409.
   { method: 'POST', path: '/v1/cases', allowed: ['officer', 'admin'], body: () => ({ personId: '{casePersonId}', note: 'role matrix' }), expect: [409] },
   { method: 'GET', path: '/v1/cases/{caseId}', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
-  { method: 'POST', path: '/v1/cases/{caseId}/contacts', allowed: ['officer', 'admin'], body: () => ({ personIds: ['{contactId}'], degree: 2 }), expect: [200] },
-  // After the contacts row: the first allowed role closes the case, the next finds it closed.
-  { method: 'POST', path: '/v1/cases/{caseId}/close', allowed: ['officer', 'admin'], body: () => ({ note: 'role matrix' }), expect: [200, 409] },
+  // Four eyes: marking and closing answer 202 (pending).
+  { method: 'POST', path: '/v1/cases/{caseId}/contacts', allowed: ['officer', 'admin'], body: () => ({ personIds: ['{contactId}'], degree: 2 }), expect: [202] },
+  // After the contacts row: the first allowed role asks to close the case, the next finds its closing pending.
+  { method: 'POST', path: '/v1/cases/{caseId}/close', allowed: ['officer', 'admin'], body: () => ({ note: 'role matrix' }), expect: [202, 409] },
+  { method: 'GET', path: '/v1/changes', query: 'status=pending', allowed: ['officer', 'admin'], expect: [200] },
+  // No such change: an allowed role gets past the role check to 404.
+  { method: 'POST', path: '/v1/changes/{changeId}/confirm', allowed: ['officer', 'admin'], expect: [404] },
+  { method: 'POST', path: '/v1/changes/{changeId}/reject', allowed: ['officer', 'admin'], body: () => ({ reason: 'role matrix' }), expect: [404] },
   // A token that does not verify is still a 200 (deny) for a role that may scan.
   { method: 'POST', path: '/v1/scans', allowed: ['volunteer', 'admin'], body: () => ({ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }), expect: [200] },
   { method: 'POST', path: '/v1/scans/batch', allowed: ['volunteer', 'admin'], body: () => ({ scans: [{ id: randomUUID(), token: 'not-a-code', checkpointId: '{checkpointId}' }] }), expect: [200] },
@@ -120,8 +125,10 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   const register = async (): Promise<string> => (await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(tokens.admin), payload: { name: '钱七', idNumber: idNumberFor(++serial), gridId } })).json().personId as string
   const casePerson = await register()
   const contact = await register()
-  const opened = await ctx.inject({ method: 'POST', url: '/v1/cases', headers: bearerOf(tokens.admin), payload: { personId: casePerson, note: 'role matrix' } })
-  if (opened.statusCode !== 201) throw new Error(`case failed: ${opened.body}`)
+  const asked = await ctx.inject({ method: 'POST', url: '/v1/cases', headers: bearerOf(tokens.admin), payload: { personId: casePerson, note: 'role matrix' } })
+  if (asked.statusCode !== 202) throw new Error(`case failed: ${asked.body}`)
+  const opened = await ctx.confirm(asked.json().changeId as string)
+  if (opened.statusCode !== 200) throw new Error(`case confirmation failed: ${opened.body}`)
   const caseParams = { casePersonId: casePerson, contactId: contact, caseId: opened.json().caseId as string }
   // A staff account of no token above: the one the account rows change.
   const target = await ctx.staff('officer', { username: 'matrix-target' })

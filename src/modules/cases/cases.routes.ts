@@ -1,26 +1,15 @@
-// HTTP for cases: open (the person turns red), mark contacts (close / secondary), close, read.
+// HTTP for cases: ask to open (the person turns red), mark contacts (close / secondary) or close, each a four-eyes
+// change answered 202; read a case.
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import { bearer, errors, iso } from '../common.schemas.ts'
-import type { CaseDetail, CasesService } from './cases.service.ts'
-import { CaseCreated, CaseParams, CaseView, CloseCaseBody, MarkContactsBody, MarkContactsReply, OpenCaseBody } from './cases.schemas.ts'
+import { bearer, errors } from '../common.schemas.ts'
+import { ChangePending, type Requested } from '../changes/index.ts'
+import { caseView, type CasesService } from './cases.service.ts'
+import { CaseParams, CaseView, CloseCaseBody, MarkContactsBody, OpenCaseBody } from './cases.schemas.ts'
 
-const isoOrNull = (ms: number | null): string | null => (ms === null ? null : iso(ms))
-
-function caseView (d: CaseDetail) {
-  const { row } = d
-  return {
-    caseId: row.id,
-    personId: row.personId,
-    note: d.note,
-    openedBy: row.openedBy,
-    openedAt: iso(row.openedAt),
-    closedBy: row.closedBy,
-    closedAt: isoOrNull(row.closedAt),
-    closeNote: d.closeNote,
-    contacts: d.contacts.map((c) => ({ personId: c.personId, degree: c.degree, markedBy: c.markedBy, markedAt: iso(c.markedAt), until: iso(c.until) }))
-  }
-}
+const FOUR_EYES = 'Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers {answer}; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers.'
+const fourEyes = (answer: string): string => FOUR_EYES.replace('{answer}', answer)
+const pending = (r: Requested) => ({ ...r, confirmations: 0 })
 
 export default async function casesRoutes (fastify: FastifyInstance, cases: CasesService): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
@@ -31,16 +20,20 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
   app.post('/v1/cases', {
     onRequest: officer,
     schema: {
-      tags: ['cases'], summary: 'Open a case: the person turns red (rule case_confirmed) until it is closed (officer, admin)', security: bearer,
-      description: 'Unknown person → 404; the person already has an open case → 409 GP_CONFLICT. The note is stored encrypted. Audited (case.opened) in the person\'s access log.',
-      body: OpenCaseBody, response: { 201: CaseCreated, ...errors(400, 401, 403, 404, 409, 415) }
+      tags: ['cases'], summary: 'Ask to open a case: once confirmed, the person turns red (rule case_confirmed) until it is closed (officer, admin)', security: bearer,
+      description: [
+        fourEyes('{caseId}'),
+        'Unknown person → 404; the person already has an open case, or a case for them waits for confirmation → 409 GP_CONFLICT. The note is stored encrypted. The request and the opening are audited (change.requested, change.confirmed, case.opened) in the person\'s access log.'
+      ].join(' '),
+      body: OpenCaseBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415) }
     }
-  }, async (request, reply) => reply.code(201).send({ caseId: await cases.open(request.user, request.body.personId, request.body.note) }))
+  }, async (request, reply) => reply.code(202).send(pending(await cases.open(request.user, request.body.personId, request.body.note))))
 
   app.get('/v1/cases/:caseId', {
     onRequest: reader,
     schema: {
       tags: ['cases'], summary: 'A case, its note and its marked contacts (tracer, officer, admin; audited)', security: bearer,
+      description: 'openedBy, markedBy, closedBy name the requester and the confirmer(s) by username ("alice+bob"); the resident sees only their roles. Shows only what was confirmed: pending changes are listed by GET /v1/changes.',
       params: CaseParams, response: { 200: CaseView, ...errors(400, 401, 403, 404) }
     }
   }, async (request) => caseView(await cases.get(request.user, request.params.caseId)))
@@ -48,19 +41,17 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
   app.post('/v1/cases/:caseId/contacts', {
     onRequest: officer,
     schema: {
-      tags: ['cases'], summary: 'Mark contacts of a case (officer, admin): degree 1 close_contact, degree 2 secondary_contact', security: bearer,
+      tags: ['cases'], summary: 'Ask to mark contacts of a case (officer, admin): degree 1 close_contact, degree 2 secondary_contact', security: bearer,
       description: [
-        'Degree 1: red until 14 days after the contact\'s last encounter with the case person (tracing, window 15 minutes, over the retention period); no encounter on record (known from an interview) → 14 days after marking.',
-        'Degree 2: yellow until 7 days after marking. A person already marked on this case is re-marked: the earlier mark ends now.',
-        'Answers each person\'s colour and `until` right after the change. 400: empty list, more than 500, duplicates, or the case person; 404: unknown case or person (named); 409: the case is closed.',
+        fourEyes('{updated:[{personId, color, until}]}: each person\'s colour and `until` right after the change'),
+        'Once confirmed (times count from the confirmation): degree 1 is red until 14 days after the contact\'s last encounter with the case person (tracing, window 15 minutes, over the retention period); no encounter on record (known from an interview) → 14 days after marking.',
+        'Degree 2: yellow until 7 days after marking. A person already marked on this case is re-marked: the earlier mark ends then. Each degree-1 person counts against the author\'s daily reds.',
+        '400: empty list, more than 500, duplicates, or the case person; 404: unknown case or person (named); 409: the case is closed (checked again on confirmation).',
         'Tracers read cases but do not mark: marking changes colours.'
       ].join(' '),
-      params: CaseParams, body: MarkContactsBody, response: { 200: MarkContactsReply, ...errors(400, 401, 403, 404, 409, 415) }
+      params: CaseParams, body: MarkContactsBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415) }
     }
-  }, async (request) => {
-    const updated = await cases.markContacts(request.user, request.params.caseId, request.body.personIds, request.body.degree)
-    return { updated: updated.map((u) => ({ personId: u.personId, color: u.color as 'green' | 'yellow' | 'red', until: isoOrNull(u.until) })) }
-  })
+  }, async (request, reply) => reply.code(202).send(pending(await cases.markContacts(request.user, request.params.caseId, request.body.personIds, request.body.degree))))
 
   app.post('/v1/cases/:caseId/close', {
     onRequest: officer,
@@ -68,9 +59,12 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
     // still has to be JSON (415 otherwise) and match the schema.
     preValidation: async (request) => { request.body ??= {} },
     schema: {
-      tags: ['cases'], summary: 'Close a case: its case_confirmed entry ends now (officer, admin)', security: bearer,
-      description: 'The person\'s colour then follows the remaining rules; contacts\' entries run out on their own. Already closed → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.',
-      params: CaseParams, body: CloseCaseBody, response: { 200: CaseView, ...errors(400, 401, 403, 404, 409, 415) }
+      tags: ['cases'], summary: 'Ask to close a case: once confirmed, its case_confirmed entry ends (officer, admin)', security: bearer,
+      description: [
+        fourEyes('the case as GET /v1/cases/{caseId} shows it'),
+        'The person\'s colour then follows the remaining rules; contacts\' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.'
+      ].join(' '),
+      params: CaseParams, body: CloseCaseBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415) }
     }
-  }, async (request) => caseView(await cases.close(request.user, request.params.caseId, request.body?.note)))
+  }, async (request, reply) => reply.code(202).send(pending(await cases.close(request.user, request.params.caseId, request.body?.note))))
 }

@@ -8,7 +8,7 @@ export type { ColorName, Entry, EntryRow, StatusService }
 declare module 'fastify' { interface FastifyInstance { status: StatusService } }
 
 export default fp(async (app) => {
-  const status = createStatusService({ repo: createStatusRepository(app.store), store: app.store, audit: app.audit, config: app.config, people: app.people })
+  const status = createStatusService({ repo: createStatusRepository(app.store), store: app.store, audit: app.audit, config: app.config, people: app.people, changes: app.changes })
   app.decorate('status', status)
   await statusRoutes(app, status)
-}, { name: 'status', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'people'] })
+}, { name: 'status', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'people', 'changes'] })

@@ -34,9 +34,9 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
 
   app.get('/v1/me/status', {
     onRequest: resident,
-    schema: { tags: ['status'], summary: 'My colour, why, who set it, its whole history and my appeals', security: bearer, response: { 200: StatusReply, ...errors(401, 403, 404) } }
+    schema: { tags: ['status'], summary: 'My colour, why, who set it, its whole history and my appeals', description: 'The history names who set each colour by role, never by username: `self-declaration`, `system`, or e.g. `officer, confirmed by admin` (the requester, then whoever confirmed a four-eyes change).', security: bearer, response: { 200: StatusReply, ...errors(401, 403, 404) } }
   }, async (request) => ({
-    ...statusView(request.user.sub, await status.evaluate(request.user.sub)),
+    ...statusView(request.user.sub, await status.evaluate(request.user.sub), 'resident'),
     appeals: (await status.appealsOf(request.user.sub)).map(appealView)
   }))
 
@@ -44,7 +44,7 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
     onRequest: officer,
     schema: {
       tags: ['status'], summary: 'Set a colour by hand (officer, admin)', security: bearer,
-      description: 'Ends the rules active now and sets the colour. A change to red, or from red, answers 202 and waits until a second, different officer or admin confirms it.',
+      description: 'Ends the rules active now and sets the colour. A change to red, or from red, is a four-eyes change (action status.set): it answers 202 and waits until a second officer or admin confirms it (POST /v1/people/{personId}/status/{changeId}/confirm or POST /v1/changes/{changeId}/confirm; also listed by GET /v1/changes), under the same rules as every four-eyes change. The history then names the requester and the confirmer(s).',
       params: PersonParams, body: ChangeBody, response: { 200: StatusReply, 202: PendingChange, ...errors(400, 401, 403, 404, 415) }
     }
   }, async (request, reply) => {
@@ -56,11 +56,25 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
   app.post('/v1/people/:personId/status/:changeId/confirm', {
     onRequest: officer,
     schema: {
-      tags: ['status'], summary: 'Confirm a pending change to or from red (a second officer or admin)', security: bearer,
+      tags: ['status'], summary: 'Confirm a pending change to or from red (a second officer or admin): 200 the new status', security: bearer,
+      description: [
+        'The same as POST /v1/changes/{changeId}/confirm for a manual change of this person (another person\'s or another kind of change → 404).',
+        'The confirmer is not the author, did not confirm it already, and their account was neither created by the author (nor by an earlier confirmer) nor created at or after the request: else 403.',
+        'A change past its author\'s daily reds needs two confirmers: the first gets 202 (still pending). Applied or rejected already, or another confirmation won a race → 409.'
+      ].join(' '),
       params: Type.Object({ personId: PersonParams.properties.personId, changeId: Type.String({ minLength: 1, maxLength: 64 }) }),
-      response: { 200: StatusReply, ...errors(400, 401, 403, 404, 409) }
+      response: { 200: StatusReply, 202: PendingChange, ...errors(400, 401, 403, 404, 409) }
     }
-  }, async (request) => statusView(request.params.personId, await status.confirmChange(request.user, request.params.personId, request.params.changeId)))
+  }, async (request, reply) => {
+    const out = await status.confirmChange(request.user, request.params.personId, request.params.changeId)
+    if (out.applied) return out.result as ReturnType<typeof statusView>
+    const c = out.change
+    const p = out.payload as { color: 'green' | 'yellow' | 'red', reason: string }
+    return reply.code(202).send({
+      changeId: c.id, status: 'pending' as const, action: 'status.set' as const, confirmationsNeeded: c.confirmationsNeeded, confirmations: (JSON.parse(c.confirmations) as unknown[]).length,
+      personId: request.params.personId, color: p.color, state: 'pending' as const, reason: p.reason, requestedBy: c.requestedBy, requestedAt: new Date(c.requestedAt).toISOString()
+    })
+  })
 
   app.post('/v1/me/appeals', {
     onRequest: resident,

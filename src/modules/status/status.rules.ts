@@ -14,6 +14,29 @@ export const RULES = {
 } as const
 export type RuleId = keyof typeof RULES
 
+/**
+ * Who a staff action is attributed to on a status entry (actor, endedBy): each party as role:username, '+'-joined, the
+ * requester first, then whoever confirmed it ("officer:alice+admin:bob"). Entries written before roles were recorded
+ * hold bare usernames ("alice+bob").
+ */
+export const staffActor = (parties: Array<{ name: string, role: string }>): string => parties.map((p) => `${p.role}:${p.name}`).join('+')
+const NOT_STAFF = new Set(['system', 'self-declaration'])
+const partsOf = (actor: string): Array<{ role: string | null, name: string }> => actor.split('+').map((part) => {
+  const m = /^([a-z]+):(.+)$/.exec(part)
+  return m === null ? { role: null, name: part } : { role: m[1] as string, name: m[2] as string }
+})
+/** Staff views: the usernames, requester first ("alice+bob"). */
+export const actorForStaff = (actor: string): string => (NOT_STAFF.has(actor) ? actor : partsOf(actor).map((p) => p.name).join('+'))
+/**
+ * The resident's view: roles, never usernames: "officer", "officer, confirmed by admin", "officer, confirmed by officer
+ * and admin"; a party recorded without a role is "staff".
+ */
+export function actorForResident (actor: string): string {
+  if (NOT_STAFF.has(actor)) return actor
+  const [first, ...rest] = partsOf(actor).map((p) => p.role ?? 'staff')
+  return rest.length === 0 ? first as string : `${first as string}, confirmed by ${rest.join(' and ')}`
+}
+
 export const ruleDuration = (rule: 'close_contact' | 'secondary_contact' | 'declared_contact' | 'high_risk_travel' | 'symptoms'): number => RULES[rule].days * DAY
 
 export interface Entry {

@@ -43,8 +43,13 @@ export const ChangeBody = Type.Object({
   reason: Type.String({ minLength: 3, maxLength: 500, description: 'Shown to the person' })
 }, { additionalProperties: false })
 export const PendingChange = Type.Object({
-  changeId: Type.String(), personId: Type.String(), color: Color, state: Type.Literal('pending'), reason: Type.String(), requestedBy: Type.String(), requestedAt: IsoTime
-}, { description: 'A change to or from red waits for a second, different officer or admin' })
+  changeId: Type.String(),
+  status: Type.Literal('pending'),
+  action: Type.Literal('status.set'),
+  confirmationsNeeded: Type.Integer({ description: '1; 2 when the change takes its author past the daily reds' }),
+  confirmations: Type.Integer({ description: 'Confirmations so far' }),
+  personId: Type.String(), color: Color, state: Type.Literal('pending'), reason: Type.String(), requestedBy: Type.String(), requestedAt: IsoTime
+}, { description: 'A four-eyes change (action status.set): a change to or from red waits for a second officer or admin' })
 
 export const AppealBody = Type.Object({ message: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false })
 export const AppealCreated = Type.Object({ appealId: Type.String(), dueAt: IsoTime })

@@ -2,13 +2,14 @@
 // colours every other module asks for (the rules themselves are status.rules.ts, and nowhere else).
 import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
-import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import { Conflict, NotFound } from '../../errors.ts'
 import { randomId } from '../../lib/ids.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
+import type { ApplyContext, ChangesService } from '../changes/index.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { AppealRow, EntryRow, StatusRepository } from './status.repository.ts'
-import { colorAt, evaluate, ruleDuration, type ColorName, type Entry, type Evaluation } from './status.rules.ts'
+import { actorForResident, actorForStaff, colorAt, evaluate, ruleDuration, staffActor, type ColorName, type Entry, type Evaluation } from './status.rules.ts'
 
 export type { AppealRow, ColorName, Entry, EntryRow, Evaluation }
 
@@ -17,14 +18,19 @@ export const FEVER_CELSIUS = 37.3
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-export function statusView (personId: string, ev: Evaluation) {
+/**
+ * The status as the API answers it. The history's actor: for the resident, roles ("officer, confirmed by officer"),
+ * never usernames; for staff, usernames ("alice+bob").
+ */
+export function statusView (personId: string, ev: Evaluation, audience: 'resident' | 'staff' = 'staff') {
+  const actorOf = audience === 'resident' ? actorForResident : actorForStaff
   return {
     personId,
     color: ev.color,
     since: iso(ev.since) as string,
     until: iso(ev.until),
     reasons: ev.reasons.map((r) => ({ ...r, since: iso(r.since) as string, until: iso(r.until) })),
-    history: ev.history.map((h) => ({ ...h, at: iso(h.at) as string }))
+    history: ev.history.map((h) => ({ ...h, actor: actorOf(h.actor), at: iso(h.at) as string }))
   }
 }
 
@@ -35,9 +41,12 @@ export function appealView (a: AppealRow) {
   }
 }
 
+/** A manual change to or from red, as its four-eyes change (status.set) carries it. */
+interface ManualChange { personId: string, color: ColorName, reason: string }
+
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-export function createStatusService ({ repo, store, audit, config, people }: { repo: StatusRepository, store: GridpassDb, audit: AuditLog, config: Config, people: PeopleService }) {
+export function createStatusService ({ repo, store, audit, config, people, changes }: { repo: StatusRepository, store: GridpassDb, audit: AuditLog, config: Config, people: PeopleService, changes: ChangesService }) {
   async function evaluateIn (db: Db, personId: string, at: number): Promise<Evaluation> {
     const person = await people.getIn(db, personId)
     if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
@@ -51,6 +60,21 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
     await repo.endActive(db, personId, now, actor)
     if (color !== 'green') await repo.insertEntries(db, [entry(personId, 'manual', color, now, null, actor, reason, changeId)])
   }
+
+  // A manual change to or from red, once confirmed: its status_changes row records who asked and who confirmed; the
+  // entries name every party with their role (staffActor).
+  changes.define<ManualChange>('status.set', {
+    confirmedAs: 'status.change_confirmed',
+    async apply (db: Db, p: ManualChange, ctx: ApplyContext) {
+      const last = ctx.confirmers[ctx.confirmers.length - 1] as { id: string }
+      await repo.settleChange(db, ctx.change.id, { state: 'applied', confirmedBy: ctx.confirmers.map((c) => c.name).join('+'), confirmedById: last.id, confirmedAt: ctx.now })
+      await applyChange(db, p.personId, p.color, p.reason, staffActor(ctx.parties), ctx.change.id, ctx.now)
+      return statusView(p.personId, await evaluateIn(db, p.personId, ctx.now))
+    },
+    async rejected (db: Db, _p: ManualChange, change) {
+      await repo.settleChange(db, change.id, { state: 'rejected' })
+    }
+  })
 
   return {
     evaluateIn,
@@ -84,6 +108,8 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
     ruleDuration,
     /** A new entry (not yet written): cases and contact marks build theirs here. */
     entry,
+    /** The actor of an entry a four-eyes change writes: every party with their role (status.rules.ts staffActor). */
+    staffActor,
     /** Writes entries inside the caller's transaction. */
     addEntries: async (db: Db, rows: EntryRow[]): Promise<void> => repo.insertEntries(db, rows),
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
@@ -118,36 +144,38 @@ export function createStatusService ({ repo, store, audit, config, people }: { r
       })
     },
 
-    /** A manual change: immediate, unless it sets red or leaves red, which waits for a second person. */
+    /**
+     * A manual change: immediate, unless it sets red or leaves red. Such a change is a four-eyes change (action
+     * status.set, the same id as its status_changes row): pending until a second officer or admin confirms it, under the
+     * changes module's rules of who may.
+     */
     async requestChange (actor: Session, personId: string, color: ColorName, reason: string) {
       const now = config.now()
       return store.tx(async (db) => {
         const current = await evaluateIn(db, personId, now)
         const changeId = randomId()
+        const by = actorName(actor)
         const needsSecond = color === 'red' || current.color === 'red'
-        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: actorName(actor), requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now, requestedById: actor.sub, confirmedById: null })
-        await audit.append(db, { actor: actorName(actor), role: actor.role, action: needsSecond ? 'status.change_requested' : 'status.changed', target: personId, purpose: reason })
+        await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: by, requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now, requestedById: actor.sub, confirmedById: null })
         if (!needsSecond) {
-          await applyChange(db, personId, color, reason, actorName(actor), changeId, now)
+          await audit.append(db, { actor: by, role: actor.role, action: 'status.changed', target: personId, purpose: reason })
+          await applyChange(db, personId, color, reason, staffActor([{ name: by, role: actor.role }]), changeId, now)
           return { pending: false as const, status: await evaluateIn(db, personId, now) }
         }
-        return { pending: true as const, change: { changeId, personId, color, state: 'pending' as const, reason, requestedBy: actorName(actor), requestedAt: new Date(now).toISOString() } }
+        const payload: ManualChange = { personId, color, reason }
+        const requested = await changes.request(db, actor, {
+          id: changeId, action: 'status.set', payload, personId, reds: color === 'red' ? 1 : 0, auditAs: { action: 'status.change_requested', purpose: reason }
+        })
+        return { pending: true as const, change: { ...requested, action: 'status.set' as const, confirmations: 0, personId, color, state: 'pending' as const, reason, requestedBy: by, requestedAt: iso(now) as string } }
       })
     },
 
-    async confirmChange (actor: Session, personId: string, changeId: string): Promise<Evaluation> {
-      const now = config.now()
-      return store.tx(async (db) => {
-        const change = await repo.change(db, changeId)
-        if (change === undefined || change.personId !== personId) throw new NotFound(`changeId: no change ${changeId} for this person`)
-        if (change.state !== 'pending') throw new Conflict(`changeId: change ${changeId} is already ${change.state}`)
-        if (change.requestedBy === actorName(actor)) throw new Forbidden('a second, different officer or admin must confirm this change')
-        // Guarded update: of two confirmations racing on PostgreSQL, only one applies the change.
-        if (!await repo.settleChange(db, changeId, { state: 'applied', confirmedBy: actorName(actor), confirmedAt: now })) throw new Conflict(`changeId: change ${changeId} is already applied`)
-        await applyChange(db, personId, change.color as ColorName, change.reason, `${change.requestedBy}+${actorName(actor)}`, changeId, now)
-        await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'status.change_confirmed', target: personId, purpose: change.reason })
-        return evaluateIn(db, personId, now)
-      })
+    /**
+     * One confirmation of a pending manual change of this person (the four-eyes rules): the last one needed applies it
+     * and answers the new status; before that the change stays pending.
+     */
+    async confirmChange (actor: Session, personId: string, changeId: string) {
+      return changes.confirm(actor, changeId, { personId, action: 'status.set' })
     },
 
     async appeal (personId: string, message: string): Promise<AppealRow> {
