@@ -74,7 +74,7 @@ async function accept (config: Config, dir: string, name: string | undefined): P
     const outcome = await store.tx(async (db) => {
       await repo.lock(db)
       const { people } = await repo.census(db)
-      if (name === 'data.key' && people > 0) return `refused: the database holds ${people.toLocaleString('en-US')} people whose names, ID numbers and phones only the original data.key can read; restore it from the keys folder's backup (keys/README.md)`
+      if (name === 'data.key' && people > 0) return `refused: the database holds ${people.toLocaleString('en-US')} ${people === 1 ? 'person' : 'people'} whose names, ID numbers and phones only the original data.key can read; restore it from the keys folder's backup (keys/README.md)`
       await repo.replaceFingerprint(db, name, fingerprint, Date.now())
       return null
     })
