@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { sql } from '../src/db/index.ts'
 import { ensureKeys, fingerprintOf } from '../src/lib/keyring.ts'
-import { eachDb, makeCtx, T0, type Ctx } from './helper.ts'
+import { eachDb, makeCtx, T0, type Ctx, type Test } from './helper.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SECRETS = ['data.key', 'session.key', 'audit.key']
@@ -28,7 +28,7 @@ async function snapshot (ctx: Ctx): Promise<string> {
   return JSON.stringify({ people, users, audit, settings: await settings(ctx) })
 }
 
-const emptyDir = (t: Parameters<Parameters<typeof t.test>[0]>[0], prefix: string): string => {
+const emptyDir = (t: Test, prefix: string): string => {
   const dir = mkdtempSync(join(tmpdir(), prefix))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   return dir
