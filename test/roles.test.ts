@@ -80,6 +80,8 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/checkpoints/{id}/place-code.svg', allowed: ['gridworker', 'admin'], expect: [200] },
   { method: 'POST', path: '/v1/me/checkins', allowed: ['resident'], body: () => ({ id: randomUUID(), placeToken: '{placeToken}' }), expect: [200] },
   { method: 'GET', path: '/v1/status-list', allowed: STAFF, expect: [200] },
+  // After every row using {personId}: it loses its ID number (the first allowed role unbinds it, the next finds nothing to unbind).
+  { method: 'POST', path: '/v1/people/{personId}/unbind-id-number', allowed: ['officer', 'admin'], body: () => ({ reason: 'role matrix' }), expect: [200, 409] },
   { method: 'GET', path: '/v1/users', allowed: ['admin'], expect: [200] },
   { method: 'PATCH', path: '/v1/users/{userId}', allowed: ['admin'], body: () => ({ gridIds: ['{gridId}'] }), expect: [200] },
   { method: 'POST', path: '/v1/users/{userId}/password', allowed: ['admin'], body: () => ({ password: 'another-long-pw' }), expect: [204] },

@@ -1,5 +1,5 @@
 // createDb(url) → { db, t, dialect, tx, close }: the only place that knows which SQL dialect runs.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
@@ -12,6 +12,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import * as sqliteSchema from './schema.sqlite.ts'
 import * as pgSchema from './schema.pg.ts'
+import { ConfigError } from '../config.ts'
 
 /**
  * Repositories are written once against this type. At run time `db` and `t` are the
@@ -92,6 +93,23 @@ export interface DbOptions {
    * answered 503 GP_UNAVAILABLE (see transientDbError), never a wait without end.
    */
   lockTimeoutMs?: number
+  /**
+   * Apply pending migrations (default true). false (GRIDPASS_MIGRATE=false): the database role may lack DDL rights;
+   * nothing is created or changed, and a database behind the migrations is refused with the fix (`npm run migrate`).
+   */
+  migrate?: boolean
+}
+
+/** The migrations of a dialect that the database has not applied: drizzle applies those newer than the last applied one. */
+function pendingMigrations (dialect: Dialect, lastApplied: number | null): string[] {
+  const journal = JSON.parse(readFileSync(resolve(MIGRATIONS, dialect === 'pg' ? 'pg' : 'sqlite', 'meta/_journal.json'), 'utf8')) as { entries: Array<{ when: number, tag: string }> }
+  return journal.entries.filter((e) => lastApplied === null || lastApplied < e.when).map((e) => e.tag)
+}
+
+function refuseBehind (pending: string[]): void {
+  if (pending.length === 0) return
+  throw new ConfigError(`the database is ${pending.length} migration(s) behind (${pending.join(', ')}) and GRIDPASS_MIGRATE=false: ` +
+    'run `npm run migrate` with a DATABASE_URL whose role may change the schema (docs/audit.md, "Database roles"), then start the service again.')
 }
 
 function lockTimeoutOf (options: DbOptions): number {
@@ -120,7 +138,18 @@ function openSqlite (path: string, options: DbOptions): Database_ {
   // thread committing on its own connection, mapped reads here were measured 6× slower than plain ones.
   client.pragma('cache_size = -65536')
   const db = drizzleSqlite(client, { schema: sqliteSchema })
-  migrateSqlite(db, { migrationsFolder: resolve(MIGRATIONS, 'sqlite') })
+  if (options.migrate === false) {
+    const table = client.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get()
+    const last = table === undefined ? undefined : client.prepare('SELECT max(created_at) AS at FROM __drizzle_migrations').get() as { at: number | null } | undefined
+    try {
+      refuseBehind(pendingMigrations('sqlite', last?.at ?? null))
+    } catch (err) {
+      client.close()
+      throw err
+    }
+  } else {
+    migrateSqlite(db, { migrationsFolder: resolve(MIGRATIONS, 'sqlite') })
+  }
   // Checkpoints run in their own thread (sqlite-checkpoint-worker.mjs), never inside a commit of this connection.
   const checkpointer = client.memory ? null : startCheckpointer(client.name)
   if (checkpointer !== null) {
@@ -225,8 +254,17 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
   // another one migrates waits for it, however long that takes.
   const migrator = new pg.Pool({ connectionString: url, max: 1, ...(schema !== undefined ? { options: searchPath.trim() } : {}) })
   try {
-    if (schema !== undefined) await migrator.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
-    await migratePg(drizzlePg(migrator), { migrationsFolder: resolve(MIGRATIONS, 'pg'), migrationsSchema: schema ?? 'drizzle' })
+    const migrationsSchema = schema ?? 'drizzle'
+    if (options.migrate === false) {
+      // Read only: the service's role may create nothing.
+      const table = await migrator.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [`${migrationsSchema}.__drizzle_migrations`])
+      const last = table.rows[0]?.t === null ? undefined
+        : (await migrator.query<{ at: string | null }>(`SELECT max(created_at)::text AS at FROM ${migrationsSchema}.__drizzle_migrations`)).rows[0]
+      refuseBehind(pendingMigrations('pg', last?.at === undefined || last.at === null ? null : Number(last.at)))
+    } else {
+      if (schema !== undefined) await migrator.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`)
+      await migratePg(drizzlePg(migrator), { migrationsFolder: resolve(MIGRATIONS, 'pg'), migrationsSchema })
+    }
   } finally {
     await migrator.end()
   }
