@@ -76,8 +76,10 @@ eachDb('staff actions are written to the audit log, newest first', async (t, ctx
     t.equal(ascending[i]?.seq, (ascending[i - 1]?.seq ?? 0) + 1, 'no gap')
     t.equal(ascending[i]?.prevHash, ascending[i - 1]?.hash, `seq ${ascending[i]?.seq} links to the one before`)
   }
-  t.same(await verifyChain(ctx.app.store), { ok: true, entries: entries.length, lastSeq: entries[0]?.seq })
-  t.same(await verifyChain(ctx.app.store, 2), { ok: true, entries: entries.length, lastSeq: entries[0]?.seq }, 'same answer across small pages')
+  const key = ctx.app.keyring.auditKey
+  t.match(await verifyChain(ctx.app.store, { key }), { ok: true, entries: entries.length, lastSeq: entries[0]?.seq, keyedFrom: 1 })
+  t.match(await verifyChain(ctx.app.store, { key, pageSize: 2 }), { ok: true, entries: entries.length, lastSeq: entries[0]?.seq }, 'same answer across small pages')
+  t.match(find('audit.chain_keyed'), { seq: 1, actor: 'system', role: 'system', target: 'audit-chain' }, 'a new database is keyed from its first entry')
 
   // Only admins read it.
   const denied = await ctx.inject({ method: 'GET', url: '/v1/audit', headers: bearerOf(tracer) })
@@ -124,7 +126,7 @@ eachDb('the database refuses to change or remove audit rows', async (t, ctx) => 
   t.match(await refusal(exec(ctx, sql`DELETE FROM audit_log`)), /audit_log is append-only/, 'DELETE all refused')
   if (ctx.dialect === 'pg') t.match(await refusal(exec(ctx, sql`TRUNCATE audit_log`)), /audit_log is append-only/, 'TRUNCATE refused')
   t.same(await allEntries(ctx), before, 'the log is unchanged')
-  t.match(await verifyChain(ctx.app.store), { ok: true })
+  t.match(await verifyChain(ctx.app.store, { key: ctx.app.keyring.auditKey }), { ok: true })
   // Appending still works after the refused statements.
   await ctx.grid()
   t.equal((await allEntries(ctx)).length, before.length + 1)
@@ -143,13 +145,14 @@ eachDb('a tampered row is found by the verifier', async (t, ctx) => {
     await exec(ctx, sql`DROP TRIGGER audit_log_no_delete`)
   }
   await exec(ctx, sql`UPDATE audit_log SET actor = 'mallory' WHERE seq = ${victim}`)
-  t.match(await verifyChain(ctx.app.store), { ok: false, seq: victim, why: /hash/ })
-  // A deleted row is a gap, found at the row after it.
+  const key = ctx.app.keyring.auditKey
+  t.match(await verifyChain(ctx.app.store, { key }), { ok: false, seq: victim, why: /^altered \(its hash is not the HMAC/ })
+  // A deleted row is a gap, named by its own seq.
   const last = entries[0]?.seq as number
   await exec(ctx, sql`UPDATE audit_log SET actor = ${victimActor} WHERE seq = ${victim}`)
-  t.match(await verifyChain(ctx.app.store), { ok: true })
+  t.match(await verifyChain(ctx.app.store, { key }), { ok: true })
   await exec(ctx, sql`DELETE FROM audit_log WHERE seq = ${last - 1}`)
-  t.match(await verifyChain(ctx.app.store), { ok: false, seq: last, why: /missing/ })
+  t.match(await verifyChain(ctx.app.store, { key }), { ok: false, seq: last - 1, why: `missing (seq ${last - 1} was deleted; the log goes on at seq ${last})` })
 })
 
 t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and a deleted row', async (t) => {
@@ -167,7 +170,8 @@ t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and 
 
   const verify = async (): Promise<{ code: number, out: string }> => {
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: `file:${file}` }, cwd: process.cwd() })
+      const env = { ...process.env, DATABASE_URL: `file:${file}`, GRIDPASS_KEYS_DIR: ctx.keysDir, GRIDPASS_AUDIT_ANCHOR_FILE: ctx.config.auditAnchorFile }
+      const { stdout, stderr } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() })
       return { code: 0, out: stdout + stderr }
     } catch (err) {
       const e = err as { code: number, stdout: string, stderr: string }
@@ -176,7 +180,7 @@ t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and 
   }
   const clean = await verify()
   t.equal(clean.code, 0, clean.out)
-  t.match(clean.out, `audit chain ok: ${lastSeq} entries, last seq ${lastSeq}`)
+  t.match(clean.out, `audit chain ok: ${lastSeq} entries, last seq ${lastSeq}, keyed from seq 1; `)
 
   const raw = new Database(file)
   raw.exec('DROP TRIGGER audit_log_no_update')
@@ -185,7 +189,7 @@ t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and 
   raw.close()
   const changed = await verify()
   t.equal(changed.code, 1, changed.out)
-  t.match(changed.out, /audit chain broken at seq 3: /)
+  t.match(changed.out, /audit chain broken at seq 3: altered/)
 
   // Put the actor back, then delete a row: the gap is named at the row after it.
   const raw2 = new Database(file)
@@ -194,7 +198,7 @@ t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and 
   raw2.close()
   const store = await (await import('../src/db/index.ts')).createDb(`file:${file}`)
   t.teardown(async () => { await store.close() })
-  t.match(await verifyChain(store), { ok: false, seq: 3, why: /seq 2 is missing/ })
+  t.match(await verifyChain(store, { key: ctx.app.keyring.auditKey }), { ok: false, seq: 2, why: /^missing \(seq 2 was deleted/ })
 })
 
 eachDb('a resident sees who looked them up, and nobody else', async (t, ctx) => {

@@ -82,6 +82,8 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   const schema = share?.pgSchema ?? `t_${randomBytes(6).toString('hex')}`
   // A real file, as in production: scans are then written by the SQLite writer thread, as they are there.
   const dataDir = dialect === 'sqlite' && share === undefined ? mkdtempSync(join(tmpdir(), 'gridpass-db-')) : undefined
+  // Each copy anchors the audit chain to a file of its own, as copies on two machines would.
+  const anchorDir = mkdtempSync(join(tmpdir(), 'gridpass-anchor-'))
   const config: Config = {
     ...loadConfig({}),
     databaseUrl: share?.config.databaseUrl ?? (dataDir !== undefined ? `file:${join(dataDir, 'gridpass.db')}` : PG_URL as string),
@@ -89,6 +91,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
     adminPassword: ADMIN_PASSWORD,
     devOtp: true,
     metricsToken: METRICS_TOKEN,
+    auditAnchorFile: join(anchorDir, 'audit-anchor.log'),
     logger: false,
     // Parallel suites on two cores can lag the event loop; shedding load would make tests flaky.
     maxEventLoopDelayMs: 0,
@@ -99,6 +102,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   await app.ready()
   test.teardown(async () => {
     await app.close()
+    rmSync(anchorDir, { recursive: true, force: true })
     if (share !== undefined) return
     if (opts.keysDir === undefined) rmSync(keysDir, { recursive: true, force: true })
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })

@@ -17,7 +17,7 @@ export interface AuditRow {
 export function createAuditRepository (store: GridpassDb) {
   const { t } = store
   return {
-    /** Several PostgreSQL service copies append at once: one chain head at a time, until the transaction ends. */
+    /** Several PostgreSQL service copies append at once: one chain head at a time, until the transaction ends (taken just before the commit). */
     async lockChain (db: Db): Promise<void> {
       await store.lock(db, 'audit-chain')
     },
@@ -25,8 +25,15 @@ export function createAuditRepository (store: GridpassDb) {
       const [last] = await db.select({ seq: t.auditLog.seq, hash: t.auditLog.hash }).from(t.auditLog).orderBy(desc(t.auditLog.seq)).limit(1)
       return last
     },
-    async insert (db: Db, row: AuditRow): Promise<void> {
-      await db.insert(t.auditLog).values(row)
+    async insert (db: Db, rows: AuditRow[]): Promise<void> {
+      if (rows.length > 0) await db.insert(t.auditLog).values(rows)
+    },
+    /** The audit.chain_keyed entry (by the target index), if the chain has been keyed. */
+    async keyedMarker (db: Db): Promise<AuditRow | undefined> {
+      const [row] = await db.select().from(t.auditLog)
+        .where(and(eq(t.auditLog.target, 'audit-chain'), eq(t.auditLog.action, 'audit.chain_keyed')))
+        .orderBy(asc(t.auditLog.seq)).limit(1)
+      return row
     },
     async page (limit: number, before?: number): Promise<AuditRow[]> {
       const where = before === undefined ? undefined : lt(t.auditLog.seq, before)
