@@ -1,4 +1,6 @@
 // Resident OTP login, staff password login, staff accounts, session expiry and the admin bootstrap.
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import { ADMIN_PASSWORD, DAY, T0, bearerOf, dialects, eachDb, makeCtx, nextPhone, type Ctx, type Test } from './helper.ts'
 
@@ -324,12 +326,17 @@ for (const dialect of dialects()) {
     const users = await ctx.app.store.db.select().from(ctx.app.store.t.users)
     t.same(users.map((u) => [u.username, u.role]), [['admin', 'admin']], 'one user: admin')
     t.notOk(users[0]?.passwordHash.includes(ADMIN_PASSWORD), 'not the test password')
+    // Only the path of a 0600 file is printed, never the password (logs and terminals are kept and shared).
     const printed = warned.join('\n')
-    const match = /password (\S+)/.exec(printed)
-    t.ok(match, `the generated password is printed once: ${printed}`)
+    const match = /password is in (\S+)/.exec(printed)
+    t.ok(match, `the file is named once: ${printed}`)
     t.equal(warned.length, 1, 'printed once')
-    const password = match?.[1] ?? ''
+    const file = match?.[1] ?? ''
+    t.equal(file, join(ctx.keysDir, 'initial-admin-password.txt'))
+    t.equal(statSync(file).mode & 0o777, 0o600, 'readable by the service\'s user only')
+    const password = readFileSync(file, 'utf8').trim()
     t.ok(password.length >= 12, 'the generated password is long')
+    t.notOk(printed.includes(password), 'the password itself is not printed')
     t.notOk(users[0]?.passwordHash.includes(password), 'stored hashed')
     t.equal((await login(ctx, 'admin', ADMIN_PASSWORD)).statusCode, 401, 'the test password does not work')
     const ok = await login(ctx, 'admin', password)
