@@ -6,7 +6,10 @@ export const StaffRole = Type.Union(['volunteer', 'gridworker', 'tracer', 'offic
 const Phone = Type.String({ pattern: PHONE_PATTERN, description: 'Mainland mobile number, 11 digits starting with 1, optional +86', examples: ['13800138000'] })
 
 export const OtpBody = Type.Object({ phone: Phone }, { additionalProperties: false })
-export const OtpReply = Type.Object({ sent: Type.Boolean(), devCode: Type.Optional(Type.String({ description: 'Only in dev-OTP mode (GRIDPASS_DEV_OTP)' })) })
+export const OtpReply = Type.Object({
+  sent: Type.Boolean({ description: 'Always true: the SMS sender took the code (otherwise the answer is 503 GP_SMS_UNAVAILABLE)' }),
+  devCode: Type.Optional(Type.String({ description: 'The code itself, only when the service runs with GRIDPASS_DEV_OTP=true (development; refused in production)' }))
+})
 export const OtpVerifyBody = Type.Object({ phone: Phone, code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false })
 export const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
 export const SessionReply = Type.Object({
