@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
-import { PAPER_CODE_SECONDS, PUBLISH_AHEAD_SECONDS, RELOAD_GRACE_SECONDS, ensureKeys, loadKeyring, minPublishAheadSeconds, rotateKeys } from '../src/lib/keyring.ts'
+import { JWKS_MAX_AGE_SECONDS, PAPER_CODE_SECONDS, PUBLISH_AHEAD_SECONDS, RELOAD_GRACE_SECONDS, ensureKeys, loadKeyring, minPublishAheadSeconds, rotateKeys } from '../src/lib/keyring.ts'
 import { DAY, T0, bearerOf, eachDb, makeCtx, type Ctx } from './helper.ts'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -62,6 +62,8 @@ eachDb('rotation: the new key is published first and signs from its activation t
   t.not(kidB, kidA)
   t.equal(activatesAt, rotatedAt + PUBLISH_AHEAD_SECONDS * 1000, 'the new key signs 10 minutes later by default')
   t.ok(PUBLISH_AHEAD_SECONDS >= minPublishAheadSeconds(ctx.config.clockSkewSeconds), 'longer than a reload, the JWKS cache and the skew together')
+  const cached = (await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json' })).headers['cache-control']
+  t.equal(cached, `public, max-age=${JWKS_MAX_AGE_SECONDS}`, 'the JWKS is cached no longer than the publish-ahead period allows for')
 
   // The running app keeps A alone until it re-reads the directory (every minute, or on SIGHUP)...
   t.same((await jwks(ctx)).map((k) => k.kid), [kidA])
