@@ -57,7 +57,7 @@ export async function startAnchor ({ file, head, now, log, metrics, intervalMs =
   const copy = `${hostname()}:${process.pid}`
   let last: AnchorLine | null = null
   const headSeq = new Gauge({ name: 'gridpass_audit_head_seq', help: 'The audit log\'s latest seq, as last anchored by this copy', registers: [metrics] })
-  new Gauge({ // eslint-disable-line no-new
+  new Gauge({
     name: 'gridpass_audit_anchor_age_seconds',
     help: 'Seconds since this copy last wrote the audit anchor (GRIDPASS_AUDIT_ANCHOR_FILE); above two minutes something is wrong',
     registers: [metrics],
