@@ -42,7 +42,7 @@ export const messages = {
       ended: '{rule}（已结束）',
       other: '其他防疫规则'
     },
-    actor: { system: '系统', 'self-declaration': '本人申报', staff: '工作人员' },
+    actor: { system: '系统', 'self-declaration': '本人申报', staff: '工作人员', confirmed: '{who}（经{by}复核）', and: '、' },
     declare: {
       title: '今日健康申报', temp: '体温（°C）', symptoms: '症状（可多选）',
       travel: '14 天内是否去过中高风险地区', contact: '14 天内是否接触过确诊病例',
@@ -61,6 +61,7 @@ export const messages = {
       contacts: { read: '查看了您的接触者', export: '导出了您的接触者' },
       case: { opened: '为您立案', read: '查看了您的病例', closed: '结案', contact_marked: '将您标记为接触者' },
       status: { changed: '更改了您的健康码颜色', change_requested: '申请更改您的健康码颜色', change_confirmed: '确认更改了您的健康码颜色' },
+      change: { requested: '提交了一项涉及您的防疫措施（待复核）', confirmed: '复核确认了一项涉及您的防疫措施', rejected: '驳回了一项涉及您的防疫措施' },
       appeal: { resolved: '处理了您的申诉' },
       person: { register: '为您登记了个人信息' },
       paper_code: { issue: '为您签发了纸质健康码', print: '为您打印了纸质健康码' },
@@ -113,7 +114,7 @@ export const messages = {
       ended: '{rule} (ended)',
       other: 'Another epidemic-control rule'
     },
-    actor: { system: 'the system', 'self-declaration': 'your declaration', staff: 'a staff member' },
+    actor: { system: 'the system', 'self-declaration': 'your declaration', staff: 'a staff member', confirmed: '{who}, confirmed by {by}', and: ' and ' },
     declare: {
       title: 'Today\'s health declaration', temp: 'Temperature (°C)', symptoms: 'Symptoms (any)',
       travel: 'Visited a medium- or high-risk area in the last 14 days', contact: 'Contact with a confirmed case in the last 14 days',
@@ -132,6 +133,7 @@ export const messages = {
       contacts: { read: 'read your contacts', export: 'exported your contacts' },
       case: { opened: 'opened a case for you', read: 'read your case', closed: 'closed your case', contact_marked: 'marked you as a contact' },
       status: { changed: 'changed your code\'s colour', change_requested: 'asked to change your code\'s colour', change_confirmed: 'confirmed a change of your code\'s colour' },
+      change: { requested: 'asked for a measure concerning you (to be confirmed by a second person)', confirmed: 'confirmed a measure concerning you', rejected: 'turned down a measure concerning you' },
       appeal: { resolved: 'answered your appeal' },
       person: { register: 'registered your details' },
       paper_code: { issue: 'issued you a paper code', print: 'printed you a paper code' },

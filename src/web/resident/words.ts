@@ -19,9 +19,19 @@ export function roleWords (t: T, te: Te, role: string): string {
   return /^[a-z]+$/.test(role) && te(`role.${role}`) ? t(`role.${role}`) : t('role.other')
 }
 
-/** Who set a colour: the system, the person's own declaration, or a staff member (whose account name is not shown). */
-export function actorWords (t: T, actor: string): string {
-  return actor === 'system' || actor === 'self-declaration' ? t(`actor.${actor}`) : t('actor.staff')
+/**
+ * Who set a colour: the system, the person's own declaration, or staff by role, with whoever confirmed a four-eyes
+ * change ("officer, confirmed by officer and admin" → 卫生健康人员（经卫生健康人员、管理员复核）). Anything else (an old entry's
+ * account names) is "a staff member": an account name is never shown.
+ */
+export function actorWords (t: T, te: Te, actor: string): string {
+  if (actor === 'system' || actor === 'self-declaration') return t(`actor.${actor}`)
+  const m = /^([a-z]+)(?:, confirmed by ([a-z]+(?: and [a-z]+)*))?$/.exec(actor)
+  if (m === null) return t('actor.staff')
+  const who = roleWords(t, te, m[1] as string)
+  if (m[2] === undefined) return who
+  const by = m[2].split(' and ').map((r) => roleWords(t, te, r)).join(t('actor.and'))
+  return t('actor.confirmed', { who, by })
 }
 
 export function formatTime (iso: string | null | undefined, seconds = false): string {
