@@ -12,7 +12,7 @@ const check = process.argv.includes('--check')
 
 const dir = mkdtempSync(join(tmpdir(), 'gridpass-openapi-'))
 try {
-  const app = await buildApp({ ...loadConfig({}), databaseUrl: `file:${join(dir, 'db.sqlite')}`, keysDir: join(dir, 'keys'), adminPassword: 'openapi-only-password', logger: false, maxEventLoopDelayMs: 0 })
+  const app = await buildApp({ ...loadConfig({}), databaseUrl: `file:${join(dir, 'db.sqlite')}`, keysDir: join(dir, 'keys'), auditAnchorFile: join(dir, 'audit-anchor.log'), adminPassword: 'openapi-only-password', logger: false, maxEventLoopDelayMs: 0 })
   await app.ready()
   const document = app.swagger() as Parameters<typeof openapiTS>[0]
   await app.close()

@@ -435,6 +435,7 @@ try {
     ...loadConfig({}),
     databaseUrl: `file:${join(dir, 'gridpass.db')}`,
     keysDir: join(dir, 'keys'),
+    auditAnchorFile: join(dir, 'audit-anchor.log'),
     adminPassword: ADMIN_PASSWORD,
     devOtp: true,
     logger: false,

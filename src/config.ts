@@ -1,6 +1,7 @@
 // The only reader of process.env: one TypeBox schema gives the type and the validation.
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
+import { dirname, join } from 'node:path'
 
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -23,8 +24,9 @@ const EnvSchema = Type.Object({
   GRIDPASS_SMS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 60_000, default: 5000 }),
   GRIDPASS_SMS_RETRIES: Type.Integer({ minimum: 0, maximum: 5, default: 2 }),
   GRIDPASS_FOUR_EYES_DAILY_REDS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
-  GRIDPASS_AUDIT_ANCHOR_FILE: Type.String({ minLength: 1, default: './data/audit-anchor.log' }),
+  GRIDPASS_AUDIT_ANCHOR_FILE: Type.Optional(Type.String({ minLength: 1 })),
   GRIDPASS_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
+  GRIDPASS_IMAGE_DECODE_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 4000 }),
   GRIDPASS_MIGRATE: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
@@ -57,6 +59,8 @@ export interface Config {
   auditAnchorFile: string
   /** GET /metrics asks for this bearer token when set. */
   metricsToken?: string
+  /** The longest one uploaded photo may keep the decoding thread (POST /v1/scans/image); then the thread is stopped. */
+  imageDecodeMs: number
   /** Run pending migrations at start (false: a separate role runs `npm run migrate`; the service checks and refuses to start behind). */
   migrate: boolean
   logLevel: string
@@ -121,8 +125,10 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
       retries: converted.GRIDPASS_SMS_RETRIES
     },
     fourEyesDailyReds: converted.GRIDPASS_FOUR_EYES_DAILY_REDS,
-    auditAnchorFile: converted.GRIDPASS_AUDIT_ANCHOR_FILE,
+    // Unset: beside a SQLite file (./data/audit-anchor.log by default), else ./data/audit-anchor.log.
+    auditAnchorFile: converted.GRIDPASS_AUDIT_ANCHOR_FILE ?? defaultAnchorFile(converted.DATABASE_URL),
     ...(converted.GRIDPASS_METRICS_TOKEN !== undefined ? { metricsToken: converted.GRIDPASS_METRICS_TOKEN } : {}),
+    imageDecodeMs: converted.GRIDPASS_IMAGE_DECODE_MS,
     migrate: converted.GRIDPASS_MIGRATE,
     logLevel: converted.LOG_LEVEL,
     production,
@@ -130,6 +136,12 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     logger: true,
     maxEventLoopDelayMs: 2000
   }
+}
+
+/** An anchor file of its own for each SQLite database: one written for another database would fail audit:verify. */
+function defaultAnchorFile (databaseUrl: string): string {
+  if (!databaseUrl.startsWith('file:') || databaseUrl === 'file::memory:') return './data/audit-anchor.log'
+  return join(dirname(databaseUrl.slice('file:'.length)), 'audit-anchor.log')
 }
 
 /** GRIDPASS_TRUST_PROXY: unset → false; a number → that many hops; otherwise addresses and CIDRs, comma-separated. */

@@ -104,7 +104,7 @@ t.test('the service does not start on a schema the scan thread cannot prepare it
   const { loadConfig } = await import('../src/config.ts')
   const dir = mkdtempSync(join(tmpdir(), 'gridpass-start-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const config = { ...loadConfig({}), databaseUrl: `file:${join(dir, 'gridpass.db')}`, keysDir: join(dir, 'keys'), logger: false, maxEventLoopDelayMs: 0 }
+  const config = { ...loadConfig({}), databaseUrl: `file:${join(dir, 'gridpass.db')}`, keysDir: join(dir, 'keys'), auditAnchorFile: join(dir, 'audit-anchor.log'), logger: false, maxEventLoopDelayMs: 0 }
   const first = await buildApp(config)
   await first.ready()
   await first.close()

@@ -14,7 +14,9 @@ export default async function auditRoutes (fastify: FastifyInstance, audit: Audi
     onRequest: [app.authenticate, app.requireRole('admin')],
     schema: {
       tags: ['audit'], summary: 'The audit log, newest first (admin)', security: bearer,
-      description: 'Append-only and hash-chained: hash = sha256(prevHash + "\\n" + JSON [seq, at(ms), actor, role, action, target, purpose]). `npm run audit:verify` checks the whole chain.',
+      description: 'Append-only and hash-chained: hash = HMAC-SHA-256 under audit.key (keys folder) of prevHash + "\\n" + JSON [seq, at(ms), actor, role, action, target, purpose], from the audit.chain_keyed entry on ' +
+        '(entries before it, written before the key existed, are the plain SHA-256 of the same text). seq is commit order; at is when the entry was committed. ' +
+        'Each copy also writes the head (seq, hash) to GRIDPASS_AUDIT_ANCHOR_FILE every minute; `npm run audit:verify` checks the whole chain and those anchors (docs/audit.md).',
       querystring: Type.Object({
         limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
         before: Type.Optional(Type.Integer({ minimum: 1, description: 'Only entries with seq below this' }))
