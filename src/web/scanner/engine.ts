@@ -239,6 +239,10 @@ export function createEngine () {
       if (data !== undefined) return data as ServerAnswer
       if (response.status === 401) { loginExpired(); return null }
       if (response.status >= 500 || response.status === 429) return null
+      // Arrived later than the clock skew allows for a scan "now" (a stalled network): it stays queued and goes by
+      // batch, judged as of its scannedAt.
+      const message = (error as { message?: unknown } | undefined)?.message
+      if (response.status === 400 && typeof message === 'string' && message.startsWith('body.scannedAt')) return null
       // 403 (not assigned here), 404, 409, 400: the server will never accept this scan; it leaves the queue, said on screen.
       await store.remove([scan.body.id])
       return { errorKey: errorKey(error, response.status) }
