@@ -263,3 +263,72 @@ eachDb('bad fields are 400 naming the field; roles and assignments as for POST /
   t.same(op?.security, [{ bearer: [] }])
   t.ok(op?.requestBody?.content?.['multipart/form-data'], 'documented as multipart/form-data')
 })
+
+/** A black-and-white checkerboard of 1-pixel squares: every pixel run looks like part of a finder or alignment pattern, so jsQR's search takes seconds (~14 s for 2000×1000 on one core of the 2-core test machine). */
+function checkerboard (width: number, height: number): Buffer {
+  const png = new pngjs.PNG({ width, height })
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = (x + y) & 1 ? 0 : 255
+      const o = (y * width + x) * 4
+      png.data[o] = v; png.data[o + 1] = v; png.data[o + 2] = v; png.data[o + 3] = 255
+    }
+  }
+  return pngjs.PNG.sync.write(png)
+}
+
+eachDb('12-megapixel phone photos (4032×3024 and 4000×3000 JPEG) of a code decode within the time limit', async (t, ctx) => {
+  const { cp, r, codePng, send } = await setup(ctx)
+  const code = readPng(codePng)
+  for (const [width, height] of [[4032, 3024], [4000, 3000]] as const) {
+    const photo = jpeg.encode(photoOf(code, width, height, 3, width), 85).data
+    t.ok(photo.length < 5 * 1024 * 1024, `${width}×${height}: ${photo.length} bytes, within the 5 MiB upload limit`)
+    const started = Date.now()
+    const res = await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(photo, 'image/jpeg', 'photo.jpg')])
+    t.equal(res.statusCode, 200, `${width}×${height}: ${res.body}`)
+    t.match(res.json(), { decision: 'allow', personId: r.personId, recorded: true })
+    t.comment(`${width}×${height} JPEG (${(photo.length / 1e6).toFixed(1)} MB) decoded and judged in ${Date.now() - started} ms (limit ${ctx.config.imageDecodeMs} ms)`)
+  }
+})
+
+eachDb('a photo that would take longer than the limit is stopped at the limit (400), and the next photo decodes', async (t, ctx) => {
+  const { cp, codePng, send } = await setup(ctx)
+  const limit = ctx.config.imageDecodeMs
+  t.equal(limit, 4000, 'the default limit')
+  // Warm the decoder thread (its start is never counted against a photo).
+  t.equal((await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(codePng)])).statusCode, 200)
+  const slow = checkerboard(2000, 1000)
+  const started = Date.now()
+  const res = await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(slow)])
+  const took = Date.now() - started
+  t.equal(res.statusCode, 400, res.body)
+  t.equal(res.json().code, 'GP_VALIDATION')
+  t.match(res.json().message, /^image: decoding stopped after 4 s/)
+  // The limit is processor time: on a busy machine the wall time is longer, but never past 4× the limit.
+  t.ok(took >= limit - 50 && took < limit * 4 + 2000, `answered at the limit: ${took} ms (the whole decode takes several times longer)`)
+  // The stopped thread was replaced: the next photo decodes.
+  const next = await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(codePng)])
+  t.equal(next.statusCode, 200, next.body)
+  t.equal(next.json().decision, 'allow')
+  t.equal((await scanRows(ctx)).length, 2, 'the stopped photo recorded nothing')
+})
+
+eachDb('photos wait their turn for the one decoding thread; more than 4 waiting → 503 with Retry-After', async (t, ctx) => {
+  const { cp, codePng, send } = await setup(ctx)
+  t.equal((await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(codePng)])).statusCode, 200)
+  const slow = checkerboard(2000, 1000)
+  const busy = send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(slow)])
+  // Let the slow photo reach the thread before the others queue behind it.
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const queued = Array.from({ length: 4 }, async () => send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(codePng)]))
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  const refused = await send([...fieldParts({ id: randomUUID(), checkpointId: cp }), imagePart(codePng)])
+  t.equal(refused.statusCode, 503, refused.body)
+  t.equal(refused.json().code, 'GP_UNAVAILABLE')
+  t.equal(refused.headers['retry-after'], '1')
+  t.equal((await busy).statusCode, 400, 'the slow photo is stopped at the limit')
+  for (const res of await Promise.all(queued)) {
+    t.equal(res.statusCode, 200, res.body)
+    t.equal(res.json().decision, 'allow', 'the photos that waited decode after it')
+  }
+}, { config: { imageDecodeMs: 1000 } })

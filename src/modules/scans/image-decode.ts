@@ -11,8 +11,17 @@ const jsQR: JsQR = typeof jsQRExport === 'function' ? jsQRExport : jsQRExport.de
 
 export type ImageType = 'png' | 'jpeg'
 
-/** Decoded pixels beyond this are refused before decoding: a 12 MP RGBA bitmap is already 48 MB. */
-export const MAX_PIXELS = 12_000_000
+/**
+ * Decoded pixels beyond this are refused before decoding: 12 megapixels as phones count them (4032×3024, 12.2 million;
+ * 4000×3000 is 12.0). A 12 MP RGBA bitmap is already 49 MB.
+ */
+export const MAX_PIXELS = 4032 * 3024
+/**
+ * jpeg-js's own memory guard, which counts its coefficient blocks (256 bytes per 8×8 block per component), its
+ * component planes and the RGBA output: a 4:4:4 JPEG of MAX_PIXELS needs ~260 MB by that count (4:2:0, as cameras
+ * write, ~140 MB). 128 refused every 12 MP photo.
+ */
+const JPEG_MAX_MEMORY_MB = 320
 /** jsQR costs ~25 ms at 390×390 and grows with the area: large photos are searched at this size first. */
 const SEARCH_LONG_SIDE = 1000
 const SEARCH_PIXELS = 1_000_000
@@ -63,7 +72,7 @@ export function checkDimensions (buf: Buffer, type: ImageType): Dimensions {
   const dims = type === 'png' ? pngDimensions(buf) : jpegDimensions(buf)
   if (dims.width === 0 || dims.height === 0) throw new Validation(`image: the ${type.toUpperCase()} header gives an empty size ${dims.width}×${dims.height}`)
   if (dims.width * dims.height > MAX_PIXELS) {
-    throw new PayloadTooLarge(`image: ${dims.width}×${dims.height} pixels is over the limit of ${MAX_PIXELS / 1_000_000} megapixels`)
+    throw new PayloadTooLarge(`image: ${dims.width}×${dims.height} pixels is over the limit of 12 megapixels (4032×3024)`)
   }
   return dims
 }
@@ -77,7 +86,7 @@ function decodePixels (buf: Buffer, type: ImageType): Rgba {
       return { data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length), width: png.width, height: png.height }
     }
     // The header check already bounds the size; these limits are jpeg-js's own guard against what the header did not say.
-    const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, tolerantDecoding: true, maxResolutionInMP: MAX_PIXELS / 1_000_000, maxMemoryUsageInMB: 128 })
+    const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, tolerantDecoding: true, maxResolutionInMP: Math.ceil(MAX_PIXELS / 1_000_000), maxMemoryUsageInMB: JPEG_MAX_MEMORY_MB })
     return { data: new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), width: img.width, height: img.height }
   } catch (err) {
     throw new Validation(`image: not a readable ${type.toUpperCase()} (${(err as Error).message.slice(0, 120)})`)

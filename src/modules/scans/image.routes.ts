@@ -6,7 +6,7 @@ import { PayloadTooLarge, UnsupportedMediaType, Validation, describeValidation }
 import { createBodyAjv } from '../../lib/ajv.ts'
 import { bearer, errors } from '../common.schemas.ts'
 import { sniff, type ImageType } from './image-decode.ts'
-import { createDecodePool } from './image-pool.ts'
+import { DecoderBusy, MAX_WAITING, createDecodePool } from './image-pool.ts'
 import { ScanAnswer, ScanFields } from './scans.schemas.ts'
 import type { ScansService } from './scans.service.ts'
 
@@ -19,7 +19,7 @@ const checkFields = createBodyAjv().compile<Static<typeof ImageFields>>(ImageFie
 
 /** The multipart body as documented in OpenAPI; the handler parses and checks it itself (see below). */
 const ImageBody = Type.Object({
-  image: Type.String({ format: 'binary', description: 'PNG or JPEG (by content, not by declared type), at most 5 MiB and 12 megapixels' }),
+  image: Type.String({ format: 'binary', description: 'PNG or JPEG (by content, not by declared type), at most 5 MiB and 12 megapixels (4032×3024, a phone\'s 12 MP photo, included)' }),
   ...ScanFields
 })
 
@@ -85,7 +85,8 @@ async function readUpload (request: FastifyRequest): Promise<Upload> {
 
 export default async function imageRoutes (app: FastifyInstance, scans: ScansService): Promise<void> {
   // The decode threads serve this route only: they start and stop with it.
-  const decoder = createDecodePool()
+  const limitMs = app.config.imageDecodeMs
+  const decoder = createDecodePool({ limitMs })
   app.addHook('onClose', async () => { await decoder.close() })
   // Own scope: the multipart parser and its hooks serve this route only; every other route stays JSON-only.
   await app.register(async (scope) => {
@@ -101,19 +102,27 @@ export default async function imageRoutes (app: FastifyInstance, scans: ScansSer
       schema: {
         tags: ['scans'], summary: 'Verify a photo of a code and record it (volunteer assigned to the checkpoint, admin)', security: bearer,
         description: 'The slow path, for scanners without a QR reader: the QR is decoded on the server (jsQR), which costs tens to hundreds of milliseconds of CPU per image. ' +
-          'multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels) and the text fields of POST /v1/scans except `token`. ' +
-          'The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413.',
+          'multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels, 4032×3024 included) and the text fields of POST /v1/scans except `token`. ' +
+          'The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413. ' +
+          `Photos are decoded one at a time on one thread, each for at most ${limitMs / 1000} s (GRIDPASS_IMAGE_DECODE_MS): a photo still decoding then is stopped and answered 400 GP_VALIDATION ` +
+          `(a 12-megapixel phone photo takes 1–2 s on one core); more than ${MAX_WAITING} photos waiting → 503 GP_UNAVAILABLE with Retry-After.`,
         consumes: ['multipart/form-data'],
         body: ImageBody,
-        response: { 200: ScanAnswer, ...errors(400, 401, 403, 404, 409, 413, 415) }
+        response: { 200: ScanAnswer, ...errors(400, 401, 403, 404, 409, 413, 415, 503) }
       }
-    }, async (request) => {
+    }, async (request, reply) => {
       const upload = await readUpload(request)
       const fields: unknown = upload.fields
       if (!checkFields(fields)) throw new Validation(describeValidation(checkFields.errors ?? [], 'body'))
       if (upload.image === null) throw new Validation('body.image: is required (a PNG or JPEG file part)')
       await scans.checkScanner(request.user, fields.checkpointId)
-      const token = await decoder.decode(upload.image.data, upload.image.type)
+      let token: string | null
+      try {
+        token = await decoder.decode(upload.image.data, upload.image.type)
+      } catch (err) {
+        if (err instanceof DecoderBusy) void reply.header('retry-after', String(Math.ceil(limitMs / 1000)))
+        throw err
+      }
       if (token === null) throw new Validation('image: no QR code found in the image')
       request.log.info({ checkpointId: fields.checkpointId, imageType: upload.image.type, imageBytes: upload.image.data.length }, 'scan image decoded')
       return scans.judge(request.user, { ...fields, token }, 'image')
