@@ -336,7 +336,7 @@ export type paths = {
         };
         /**
          * The audit log, newest first (admin)
-         * @description Append-only and hash-chained: hash = sha256(prevHash + "\n" + JSON [seq, at(ms), actor, role, action, target, purpose]). `npm run audit:verify` checks the whole chain.
+         * @description Append-only and hash-chained: hash = HMAC-SHA-256 under audit.key (keys folder) of prevHash + "\n" + JSON [seq, at(ms), actor, role, action, target, purpose], from the audit.chain_keyed entry on (entries before it, written before the key existed, are the plain SHA-256 of the same text). seq is commit order; at is when the entry was committed. Each copy also writes the head (seq, hash) to GRIDPASS_AUDIT_ANCHOR_FILE every minute; `npm run audit:verify` checks the whole chain and those anchors (docs/audit.md).
          */
         get: {
             parameters: {
@@ -424,7 +424,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Staff login */
+        /**
+         * Staff login
+         * @description Wrong username or password → 401 (the same answer for both), audited as auth.login_failed with the user id when the username exists and the client address. Limits, counted per client address (request.ip: the client behind the proxies of GRIDPASS_TRUST_PROXY) and shared by every copy: 10 failures for one username from one address in 15 minutes refuse that username from that address, and 50 failures from one address refuse it for every username, until the window ends (429 GP_RATE_LIMITED with Retry-After; the password is not checked). Successful logins do not count, and other addresses are never affected, so no one can lock an account out from elsewhere. Besides, at most 30 attempts a minute per address (429).
+         */
         post: {
             parameters: {
                 query?: never;
@@ -501,6 +504,61 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out everywhere (any staff role)
+         * @description Ends every session of the signed-in staff account, on every phone and computer, not only this one. A session that was ended (logout, disable, role or password change) is refused by every copy of the service within 5 seconds, by the copy that made the change at once: 401 GP_UNAUTHENTICATED, "your account was disabled or your session was ended; log in again". Audited as auth.logout. Residents' sessions are not staff accounts and have no server-side logout (403).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Logged out */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/otp": {
         parameters: {
             query?: never;
@@ -512,7 +570,7 @@ export type paths = {
         put?: never;
         /**
          * Send a one-time login code to a phone
-         * @description At most 5 codes per phone per 15 minutes (429 GP_RATE_LIMITED). Codes live 5 minutes. In dev-OTP mode the code is returned as devCode instead of sent by SMS.
+         * @description The code goes out through the configured SMS sender (GRIDPASS_SMS_SENDER: the signed webhook to the county's SMS gateway; `log`, development only, writes it to the log). 202 {sent:true} only once the gateway has taken it. When it did not (down, refusing, no answer within GRIDPASS_SMS_TIMEOUT_MS after GRIDPASS_SMS_RETRIES retries): 503 GP_SMS_UNAVAILABLE with Retry-After, and that code is never usable; it does not count towards the phone's limit unless the gateway may have sent it (a timed-out attempt). At most 5 codes per phone per 15 minutes and 30 requests a minute per client address (429 GP_RATE_LIMITED; the address is the one GRIDPASS_TRUST_PROXY lets through, and the counts are shared by every copy of the service). A new code replaces the one before; codes live 5 minutes. devCode: only with GRIDPASS_DEV_OTP=true (never in production).
          */
         post: {
             parameters: {
@@ -540,8 +598,9 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description Only in dev-OTP mode (GRIDPASS_DEV_OTP) */
+                            /** @description The code itself, only when the service runs with GRIDPASS_DEV_OTP=true (development; refused in production) */
                             devCode?: string;
+                            /** @description Always true: the SMS sender took the code (otherwise the answer is 503 GP_SMS_UNAVAILABLE) */
                             sent: boolean;
                         };
                     };
@@ -573,6 +632,15 @@ export type paths = {
                         "application/json": components["schemas"]["GpError"];
                     };
                 };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -592,7 +660,7 @@ export type paths = {
         put?: never;
         /**
          * Exchange a one-time code for a resident session
-         * @description Wrong or expired code → 401. Five wrong codes burn the code.
+         * @description Wrong or expired code → 401. Five wrong codes burn the code. 30 requests a minute per client address (429).
          */
         post: {
             parameters: {
@@ -684,8 +752,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Open a case: the person turns red (rule case_confirmed) until it is closed (officer, admin)
-         * @description Unknown person → 404; the person already has an open case → 409 GP_CONFLICT. The note is stored encrypted. Audited (case.opened) in the person's access log.
+         * Ask to open a case: once confirmed, the person turns red (rule case_confirmed) until it is closed (officer, admin)
+         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers {caseId}; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. Unknown person → 404; the person already has an open case, or a case for them waits for confirmation → 409 GP_CONFLICT. The note is stored encrypted. The request and the opening are audited (change.requested, change.confirmed, case.opened) in the person's access log.
          */
         post: {
             parameters: {
@@ -705,14 +773,22 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description Default Response */
-                201: {
+                /** @description Waiting for a second officer or admin (and a third past the daily limit): POST /v1/changes/{changeId}/confirm */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId: string;
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            changeId: string;
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS) */
+                            confirmationsNeeded: number;
+                            /** @enum {string} */
+                            status: "pending";
                         };
                     };
                 };
@@ -785,7 +861,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** A case, its note and its marked contacts (tracer, officer, admin; audited) */
+        /**
+         * A case, its note and its marked contacts (tracer, officer, admin; audited)
+         * @description openedBy, markedBy, closedBy name the requester and the confirmer(s) by username ("alice+bob"); the resident sees only their roles. Shows only what was confirmed: pending changes are listed by GET /v1/changes.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -895,8 +974,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Close a case: its case_confirmed entry ends now (officer, admin)
-         * @description The person's colour then follows the remaining rules; contacts' entries run out on their own. Already closed → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.
+         * Ask to close a case: once confirmed, its case_confirmed entry ends (officer, admin)
+         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers the case as GET /v1/cases/{caseId} shows it; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. The person's colour then follows the remaining rules; contacts' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.
          */
         post: {
             parameters: {
@@ -916,45 +995,22 @@ export type paths = {
                 };
             };
             responses: {
-                /** @description Default Response */
-                200: {
+                /** @description Waiting for a second officer or admin (and a third past the daily limit): POST /v1/changes/{changeId}/confirm */
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            caseId: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601, UTC
-                             */
-                            closedAt: string | null;
-                            closedBy: string | null;
-                            closeNote: string | null;
-                            /** @description Marked contacts, in marking order */
-                            contacts: {
-                                degree: number;
-                                /**
-                                 * Format: date-time
-                                 * @description ISO 8601, UTC
-                                 */
-                                markedAt: string;
-                                markedBy: string;
-                                personId: string;
-                                /**
-                                 * Format: date-time
-                                 * @description ISO 8601, UTC
-                                 */
-                                until: string;
-                            }[];
-                            note: string;
-                            /**
-                             * Format: date-time
-                             * @description ISO 8601, UTC
-                             */
-                            openedAt: string;
-                            openedBy: string;
-                            personId: string;
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            changeId: string;
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS) */
+                            confirmationsNeeded: number;
+                            /** @enum {string} */
+                            status: "pending";
                         };
                     };
                 };
@@ -1030,8 +1086,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Mark contacts of a case (officer, admin): degree 1 close_contact, degree 2 secondary_contact
-         * @description Degree 1: red until 14 days after the contact's last encounter with the case person (tracing, window 15 minutes, over the retention period); no encounter on record (known from an interview) → 14 days after marking. Degree 2: yellow until 7 days after marking. A person already marked on this case is re-marked: the earlier mark ends now. Answers each person's colour and `until` right after the change. 400: empty list, more than 500, duplicates, or the case person; 404: unknown case or person (named); 409: the case is closed. Tracers read cases but do not mark: marking changes colours.
+         * Ask to mark contacts of a case (officer, admin): degree 1 close_contact, degree 2 secondary_contact
+         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers {updated:[{personId, color, until}]}: each person's colour and `until` right after the change; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. Once confirmed (times count from the confirmation): degree 1 is red until 14 days after the contact's last encounter with the case person (tracing, window 15 minutes, over the retention period); no encounter on record (known from an interview) → 14 days after marking. Degree 2: yellow until 7 days after marking. A person already marked on this case is re-marked: the earlier mark ends then. Each degree-1 person counts against the author's daily reds. 400: empty list, more than 500, duplicates, or the case person; 404: unknown case or person (named); 409: the case is closed (checked again on confirmation). Tracers read cases but do not mark: marking changes colours.
          */
         post: {
             parameters: {
@@ -1053,6 +1109,111 @@ export type paths = {
                 };
             };
             responses: {
+                /** @description Waiting for a second officer or admin (and a third past the daily limit): POST /v1/changes/{changeId}/confirm */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            changeId: string;
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS) */
+                            confirmationsNeeded: number;
+                            /** @enum {string} */
+                            status: "pending";
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Four-eyes changes waiting for (or past) a second officer or admin (officer, admin; audited)
+         * @description Opening a case, marking contacts, closing a case and manual status changes to or from red wait here until confirmed. Each lists what was asked (payload), who asked (username and role) and who confirmed so far.
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /** @description pending: oldest first; applied, rejected: newest decided first */
+                    status: "pending" | "applied" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
                 /** @description Default Response */
                 200: {
                     headers: {
@@ -1060,16 +1221,273 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            updated: {
-                                /** @description Health-code colour */
-                                color: "green" | "yellow" | "red";
-                                personId: string;
+                            changes: {
+                                /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                                action: string;
+                                caseId: string | null;
+                                changeId: string;
+                                confirmations: {
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    at: string;
+                                    role: string;
+                                    userId: string;
+                                    username: string;
+                                }[];
+                                confirmationsNeeded: number;
                                 /**
                                  * Format: date-time
                                  * @description ISO 8601, UTC
                                  */
-                                until: string | null;
+                                decidedAt: string | null;
+                                /** @description What was asked: the request body (and path ids) of the action */
+                                payload: {
+                                    [key: string]: unknown;
+                                };
+                                personId: string | null;
+                                /** @description People the change turns red when applied */
+                                reds: number;
+                                rejectReason: string | null;
+                                requestedBy: {
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    at: string;
+                                    role: string;
+                                    userId: string;
+                                    username: string;
+                                };
+                                /** @description pending, applied or rejected */
+                                status: string;
                             }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes/{changeId}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a pending change: the last confirmation needed applies it and answers its effect (officer, admin)
+         * @description The confirmer is an officer or admin who is not the author, did not confirm it already, and whose account was neither created by the author (users.createdBy) or by an earlier confirmer, nor created at or after the moment the change was requested: otherwise 403 GP_FORBIDDEN. A change past its author's daily reds needs two different confirmers: the first gets 202 (still pending). The change applies exactly once, with its audit entries, in one transaction: of two racing confirmations one gets 200 and the other 409 GP_CONFLICT; an applied or rejected change → 409. The action is checked again when it applies: e.g. a case closed meanwhile → 409, and the change stays pending until rejected.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    changeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The answer the action's own endpoint gives when it acts: case.open → {caseId}; case.contacts → {updated}; case.close → the case; status.set → the person's status */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description Waiting for a second officer or admin (and a third past the daily limit): POST /v1/changes/{changeId}/confirm */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            changeId: string;
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS) */
+                            confirmationsNeeded: number;
+                            /** @enum {string} */
+                            status: "pending";
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/changes/{changeId}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a pending change with a reason (officer, admin; the author may withdraw their own)
+         * @description Nothing of the change is applied. The reason is stored encrypted; the rejection is audited. Already applied or rejected → 409 GP_CONFLICT.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    changeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why; may name people, so it is stored encrypted and never logged */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            caseId: string | null;
+                            changeId: string;
+                            confirmations: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                at: string;
+                                role: string;
+                                userId: string;
+                                username: string;
+                            }[];
+                            confirmationsNeeded: number;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            decidedAt: string | null;
+                            /** @description What was asked: the request body (and path ids) of the action */
+                            payload: {
+                                [key: string]: unknown;
+                            };
+                            personId: string | null;
+                            /** @description People the change turns red when applied */
+                            reds: number;
+                            rejectReason: string | null;
+                            requestedBy: {
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                at: string;
+                                role: string;
+                                userId: string;
+                                username: string;
+                            };
+                            /** @description pending, applied or rejected */
+                            status: string;
                         };
                     };
                 };
@@ -2226,6 +2644,96 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change my password (any staff role)
+         * @description currentPassword must be the password now (else 400 naming it); newPassword at least 10 characters. Every session of the account ends, this one too: log in again with the new password. A session that was ended (logout, disable, role or password change) is refused by every copy of the service within 5 seconds, by the copy that made the change at once: 401 GP_UNAUTHENTICATED, "your account was disabled or your session was ended; log in again". Audited as user.password_changed. At most 10 requests per account in 15 minutes (429).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        currentPassword: string;
+                        /** @description At least 10 characters */
+                        newPassword: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Changed; log in again */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/profile": {
         parameters: {
             query?: never;
@@ -2236,7 +2744,7 @@ export type paths = {
         get?: never;
         /**
          * Set my name and ID number
-         * @description An ID number already bound to another account → 409 GP_CONFLICT.
+         * @description An ID number already bound to another account → 409 GP_CONFLICT: the resident asks a health officer, who checks the ID card and unbinds it from the other account (POST /v1/people/{personId}/unbind-id-number). At most 10 profile writes per 10 minutes per resident → 429 GP_RATE_LIMITED. Audited as profile.updated (the person, never the name or ID number).
          */
         put: {
             parameters: {
@@ -2251,7 +2759,7 @@ export type paths = {
                         gridId?: string;
                         /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
                         idNumber: string;
-                        /** @description Full name; stored encrypted */
+                        /** @description Full name as on the ID card (Chinese, or Latin as in Zoë O'Neil, or with the middle dot as in 阿卜杜拉·买买提); stored encrypted. Trimmed, runs of spaces (U+3000 included) made one, NFC; at most 50 characters after that. Refused with 400 GP_VALIDATION naming body.name: only spaces; a zero-width character (U+200B–U+200D, U+2060, U+FEFF) or any other invisible format character; a bidirectional control (U+200E/F, U+202A–U+202E, U+2066–U+2069, U+061C); a control character (C0, DEL, C1), line or paragraph separator; a lone surrogate; more than 4 combining marks in a row. */
                         name: string;
                     };
                 };
@@ -2324,6 +2832,15 @@ export type paths = {
                         "application/json": components["schemas"]["GpError"];
                     };
                 };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
             };
         };
         post?: never;
@@ -2340,7 +2857,10 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** My colour, why, who set it, its whole history and my appeals */
+        /**
+         * My colour, why, who set it, its whole history and my appeals
+         * @description The history names who set each colour by role, never by username: `self-declaration`, `system`, or e.g. `officer, confirmed by admin` (the requester, then whoever confirmed a four-eyes change).
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2468,13 +2988,17 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Find a person by ID number (audited) */
+        /**
+         * Find a person by ID number (audited with its purpose; grid worker: own grids only)
+         * @description Every call is written to the audit log and to the person's access log with its `purpose` (3–200 characters; missing or short → 400 GP_PURPOSE_REQUIRED). A grid worker finds only people of their own grids: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). At most 30 lookups a minute per account → 429 GP_RATE_LIMITED.
+         */
         get: {
             parameters: {
                 query: {
                     /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
                     idNumber: string;
-                    purpose?: string;
+                    /** @description Why you ask (e.g. a case number); shown to the person in their access log */
+                    purpose: string;
                 };
                 header?: never;
                 path?: never;
@@ -2526,6 +3050,15 @@ export type paths = {
                         "application/json": components["schemas"]["GpError"];
                     };
                 };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
             };
         };
         put?: never;
@@ -2543,7 +3076,7 @@ export type paths = {
                         gridId: string;
                         /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
                         idNumber: string;
-                        /** @description Full name; stored encrypted */
+                        /** @description Full name as on the ID card (Chinese, or Latin as in Zoë O'Neil, or with the middle dot as in 阿卜杜拉·买买提); stored encrypted. Trimmed, runs of spaces (U+3000 included) made one, NFC; at most 50 characters after that. Refused with 400 GP_VALIDATION naming body.name: only spaces; a zero-width character (U+200B–U+200D, U+2060, U+FEFF) or any other invisible format character; a bidirectional control (U+200E/F, U+202A–U+202E, U+2066–U+2069, U+061C); a control character (C0, DEL, C1), line or paragraph separator; a lone surrogate; more than 4 combining marks in a row. */
                         name: string;
                         phone?: string;
                     };
@@ -3010,7 +3543,7 @@ export type paths = {
         put?: never;
         /**
          * Set a colour by hand (officer, admin)
-         * @description Ends the rules active now and sets the colour. A change to red, or from red, answers 202 and waits until a second, different officer or admin confirms it.
+         * @description Ends the rules active now and sets the colour. A change to red, or from red, is a four-eyes change (action status.set): it answers 202 and waits until a second officer or admin confirms it (POST /v1/people/{personId}/status/{changeId}/confirm or POST /v1/changes/{changeId}/confirm; also listed by GET /v1/changes), under the same rules as every four-eyes change. The history then names the requester and the confirmer(s).
          */
         post: {
             parameters: {
@@ -3107,16 +3640,22 @@ export type paths = {
                         };
                     };
                 };
-                /** @description A change to or from red waits for a second, different officer or admin */
+                /** @description A four-eyes change (action status.set): a change to or from red waits for a second officer or admin */
                 202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            action: "status.set";
                             changeId: string;
                             /** @description Health-code colour */
                             color: "green" | "yellow" | "red";
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds */
+                            confirmationsNeeded: number;
                             personId: string;
                             reason: string;
                             /**
@@ -3127,6 +3666,8 @@ export type paths = {
                             requestedBy: string;
                             /** @enum {string} */
                             state: "pending";
+                            /** @enum {string} */
+                            status: "pending";
                         };
                     };
                 };
@@ -3192,7 +3733,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Confirm a pending change to or from red (a second officer or admin) */
+        /**
+         * Confirm a pending change to or from red (a second officer or admin): 200 the new status
+         * @description The same as POST /v1/changes/{changeId}/confirm for a manual change of this person (another person's or another kind of change → 404). The confirmer is not the author, did not confirm it already, and their account was neither created by the author (nor by an earlier confirmer) nor created at or after the request: else 403. A change past its author's daily reds needs two confirmers: the first gets 202 (still pending). Applied or rejected already, or another confirmation won a race → 409.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3277,6 +3821,37 @@ export type paths = {
                             since: string;
                             /** @description When the colour changes by itself if nothing else happens; null when it does not */
                             until: string | (never | null);
+                        };
+                    };
+                };
+                /** @description A four-eyes change (action status.set): a change to or from red waits for a second officer or admin */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            action: "status.set";
+                            changeId: string;
+                            /** @description Health-code colour */
+                            color: "green" | "yellow" | "red";
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds */
+                            confirmationsNeeded: number;
+                            personId: string;
+                            reason: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            requestedAt: string;
+                            requestedBy: string;
+                            /** @enum {string} */
+                            state: "pending";
+                            /** @enum {string} */
+                            status: "pending";
                         };
                     };
                 };
@@ -3588,6 +4163,113 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/people/{personId}/unbind-id-number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unbind an ID number from the account that holds it (officer, admin)
+         * @description For an ID number bound by the wrong phone (typed by mistake or squatted): after checking the rightful holder's ID card, an officer finds the account holding it (GET /v1/people?idNumber=) and unbinds it here. That account keeps its phone and name but loses the ID number: its code answers 409 GP_PROFILE_REQUIRED until it sets a profile again. The rightful resident can then bind the number with PUT /v1/me/profile. Audited as person.id_number_unbound with the reason (shown in that person's access log). One officer suffices: no colour changes, and the number can be bound again only by whoever holds it. A person with no ID number bound → 409 GP_CONFLICT.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque, random person id */
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why (e.g. a ticket number and "ID card checked at the office"); recorded in the audit log */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            idNumberBound: false;
+                            personId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/scans": {
         parameters: {
             query?: never;
@@ -3599,7 +4281,7 @@ export type paths = {
         put?: never;
         /**
          * Verify a scanned code and record it (volunteer assigned to the checkpoint, admin)
-         * @description allow only when the person's colour now on the server is green. A token that fails verification is answered 200 deny with recorded:false and personId:null. Answered only after the scan is committed.
+         * @description allow only when the person's colour now on the server is green. A token that fails verification is answered 200 deny with recorded:false and personId:null. Answered only after the scan is committed. Recorded at the server's receive time: a scannedAt further than GRIDPASS_CLOCK_SKEW_SECONDS from the server's clock → 400 GP_VALIDATION (send scans taken offline by POST /v1/scans/batch).
          */
         post: {
             parameters: {
@@ -3622,7 +4304,7 @@ export type paths = {
                         plate?: string;
                         /**
                          * Format: date-time
-                         * @description Device time of the scan. Offline batch items are judged as of this time (at most 7 days old).
+                         * @description Device time of the scan. A single scan (POST /v1/scans, /v1/scans/image) is recorded at the server's receive time, and a scannedAt further than GRIDPASS_CLOCK_SKEW_SECONDS (default 30 s) from the server's clock is refused 400 GP_VALIDATION. Offline batch items (POST /v1/scans/batch) are judged and recorded as of this time: more than 7 days old or ahead of the server beyond the skew → deny clock_out_of_range, kept out of every trail.
                          */
                         scannedAt?: string;
                         /** @description The QR text. Over 1 KiB (up to this 128 KiB schema limit) is answered 200 deny/malformed, not 400. */
@@ -3750,7 +4432,7 @@ export type paths = {
         put?: never;
         /**
          * Sync an offline scanner's queue: up to 1000 scans, one answer each, in order
-         * @description Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or in the future → deny clock_out_of_range. One bad item never fails the others: it gets {id, error}.
+         * @description Items with scannedAt are judged as of that time (offline:true); more than 7 days old (or older than GRIDPASS_RETENTION_DAYS when that is shorter) or ahead of the server's clock by more than GRIDPASS_CLOCK_SKEW_SECONDS → deny clock_out_of_range, recorded in no trail (only in the security log). One bad item never fails the others: it gets {id, error}.
          */
         post: {
             parameters: {
@@ -4024,7 +4706,7 @@ export type paths = {
         put?: never;
         /**
          * Verify a photo of a code and record it (volunteer assigned to the checkpoint, admin)
-         * @description The slow path, for scanners without a QR reader: the QR is decoded on the server (jsQR), which costs tens to hundreds of milliseconds of CPU per image. multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels) and the text fields of POST /v1/scans except `token`. The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413.
+         * @description The slow path, for scanners without a QR reader: the QR is decoded on the server (jsQR), which costs tens to hundreds of milliseconds of CPU per image. multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels, 4032×3024 included) and the text fields of POST /v1/scans except `token`. The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413. Photos are decoded one at a time on one thread, each for at most 4 s (GRIDPASS_IMAGE_DECODE_MS): a photo still decoding then is stopped and answered 400 GP_VALIDATION (a 12-megapixel phone photo takes 1–2 s on one core); more than 4 photos waiting → 503 GP_UNAVAILABLE with Retry-After.
          */
         post: {
             parameters: {
@@ -4045,14 +4727,14 @@ export type paths = {
                         id: string;
                         /**
                          * Format: binary
-                         * @description PNG or JPEG (by content, not by declared type), at most 5 MiB and 12 megapixels
+                         * @description PNG or JPEG (by content, not by declared type), at most 5 MiB and 12 megapixels (4032×3024, a phone's 12 MP photo, included)
                          */
                         image: string;
                         /** @description Vehicle plate, e.g. 鄂E12345 */
                         plate?: string;
                         /**
                          * Format: date-time
-                         * @description Device time of the scan. Offline batch items are judged as of this time (at most 7 days old).
+                         * @description Device time of the scan. A single scan (POST /v1/scans, /v1/scans/image) is recorded at the server's receive time, and a scannedAt further than GRIDPASS_CLOCK_SKEW_SECONDS (default 30 s) from the server's clock is refused 400 GP_VALIDATION. Offline batch items (POST /v1/scans/batch) are judged and recorded as of this time: more than 7 days old or ahead of the server beyond the skew → deny clock_out_of_range, kept out of every trail.
                          */
                         scannedAt?: string;
                     };
@@ -4150,6 +4832,15 @@ export type paths = {
                         "application/json": components["schemas"]["GpError"];
                     };
                 };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4236,7 +4927,74 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The staff accounts (admin)
+         * @description Every staff account by username, with role, assignments and whether it is disabled; never a password hash.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Every staff account, by username, disabled ones included */
+                            users: {
+                                /** @description Where this user may scan (an admin may scan anywhere) */
+                                checkpointIds: string[];
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                createdAt: string;
+                                /** @description The user id of the admin who created the account; null for the first admin */
+                                createdBy: string | null;
+                                /** @description A disabled account cannot log in, and every session of it is refused */
+                                disabled: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                disabledAt: string | null;
+                                /** @description The grids this user keeps */
+                                gridIds: string[];
+                                id: string;
+                                /** @description volunteer, gridworker, tracer, officer or admin */
+                                role: "volunteer" | "gridworker" | "tracer" | "officer" | "admin";
+                                username: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Create a staff account (admin)
@@ -4306,6 +5064,230 @@ export type paths = {
                 };
                 /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a staff account's role, assignments, or disable or enable it (admin)
+         * @description Any of role, checkpointIds, gridIds, disabled; fields left out stay as they are, and the answer is the account as it is now. A role change or a disable ends every session of the account (the user must log in again; a disabled user cannot); new assignments count within 5 seconds without ending sessions (a checkpoint taken away: scans there are refused, 403). A session that was ended (logout, disable, role or password change) is refused by every copy of the service within 5 seconds, by the copy that made the change at once: 401 GP_UNAUTHENTICATED, "your account was disabled or your session was ended; log in again". Each change is audited: user.role_changed, user.scope_changed (the ids added and removed), user.disabled, user.enabled. 409 GP_CONFLICT: an admin changing their own role or disabling themself (another admin must), or the last enabled admin losing the role or being disabled. Unknown checkpoints or grids: 400; unknown user: 404.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The user id (as POST /v1/users and GET /v1/users answer it) */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Replaces the checkpoints assigned to the user (each must exist) */
+                        checkpointIds?: string[];
+                        /** @description true: disable the account and end its sessions; false: enable it again */
+                        disabled?: boolean;
+                        /** @description Replaces the grids assigned to the user (each must exist) */
+                        gridIds?: string[];
+                        /** @description volunteer, gridworker, tracer, officer or admin */
+                        role?: "volunteer" | "gridworker" | "tracer" | "officer" | "admin";
+                    };
+                };
+            };
+            responses: {
+                /** @description A staff account (never its password hash) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Where this user may scan (an admin may scan anywhere) */
+                            checkpointIds: string[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            createdAt: string;
+                            /** @description The user id of the admin who created the account; null for the first admin */
+                            createdBy: string | null;
+                            /** @description A disabled account cannot log in, and every session of it is refused */
+                            disabled: boolean;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            disabledAt: string | null;
+                            /** @description The grids this user keeps */
+                            gridIds: string[];
+                            id: string;
+                            /** @description volunteer, gridworker, tracer, officer or admin */
+                            role: "volunteer" | "gridworker" | "tracer" | "officer" | "admin";
+                            username: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/users/{userId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set a staff account's password (admin)
+         * @description For a forgotten password, or one that may be known to others. At least 10 characters. Every session of the account ends. A session that was ended (logout, disable, role or password change) is refused by every copy of the service within 5 seconds, by the copy that made the change at once: 401 GP_UNAUTHENTICATED, "your account was disabled or your session was ended; log in again". Audited as user.password_changed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The user id (as POST /v1/users and GET /v1/users answer it) */
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The new password: at least 10 characters */
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
