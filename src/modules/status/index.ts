@@ -8,7 +8,10 @@ export type { ColorName, Entry, EntryRow, StatusService }
 declare module 'fastify' { interface FastifyInstance { status: StatusService } }
 
 export default fp(async (app) => {
-  const status = createStatusService({ repo: createStatusRepository(app.store), store: app.store, audit: app.audit, config: app.config, people: app.people, changes: app.changes })
+  const status = createStatusService({ repo: createStatusRepository(app.store, app.pii), store: app.store, audit: app.audit, config: app.config, people: app.people, changes: app.changes })
   app.decorate('status', status)
+  // Reasons, appeal texts and declarations written before they were encrypted are sealed once, before any request.
+  const sealed = await status.sealAtRest()
+  if (sealed !== null) app.log.info({ sealed }, 'sealed plain status text at rest')
   await statusRoutes(app, status)
-}, { name: 'status', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'people', 'changes'] })
+}, { name: 'status', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'people', 'changes'] })

@@ -86,7 +86,7 @@ export function createStatusService ({ repo, store, audit, config, people, chang
     colorAt,
     /** A person's colour at `at`, read outside any transaction (no check that the person exists). */
     async colorOf (personId: string, at: number): Promise<ColorName> {
-      return colorAt(await repo.entries(store.db, personId), at)
+      return colorAt(await repo.entriesForColor(store.db, personId), at)
     },
     /** Everyone whose colour at `at` is not green, by personId (code-unit order). */
     async nonGreen (at: number): Promise<Array<{ personId: string, color: 'yellow' | 'red' }>> {
@@ -123,6 +123,17 @@ export function createStatusService ({ repo, store, audit, config, people, chang
       return [{ personId: person.id, name: people.name(person), gridId: person.gridId, color: ev.color }]
     },
 
+    /**
+     * At start: seals plain reasons, appeal texts and declarations written before they were encrypted; once per
+     * database (null when it was done already), idempotent if interrupted or run by two copies at once.
+     */
+    async sealAtRest () {
+      if (await repo.sealedAtRest()) return null
+      return repo.sealAtRest(config.now())
+    },
+    /** A person's declarations, oldest first (decrypted). */
+    declarationsOf: async (personId: string) => repo.declarationsOf(store.db, personId),
+
     /** Retention: declarations older than the cutoff, a chunk of ids at a time. */
     oldDeclarations: repo.oldDeclarations,
     deleteDeclarations: repo.deleteDeclarations,
@@ -131,7 +142,7 @@ export function createStatusService ({ repo, store, audit, config, people, chang
       const now = config.now()
       return store.tx(async (db) => {
         const id = randomId()
-        await repo.insertDeclaration(db, { id, personId, at: now, temperature: d.temperature, symptoms: JSON.stringify(d.symptoms), visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed, dataEnc: null })
+        await repo.insertDeclaration(db, { id, personId, at: now, data: { temperature: d.temperature, symptoms: d.symptoms, visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed } })
         const rows: EntryRow[] = []
         if (d.temperature >= FEVER_CELSIUS || d.symptoms.length > 0) {
           const what = [d.temperature >= FEVER_CELSIUS ? `temperature ${d.temperature} °C` : null, ...d.symptoms].filter(Boolean).join(', ')
