@@ -27,6 +27,11 @@ export default tseslint.config(
     rules: { 'no-console': 'off' }
   },
   {
+    // Build and smoke scripts in plain JavaScript, run by node itself with no tsx (build-server.mjs, smoke-build.mjs).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { ...globals.node } }
+  },
+  {
     files: ['.ci/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: { 'no-console': 'off' }

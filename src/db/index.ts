@@ -1,7 +1,6 @@
 // createDb(url) → { db, t, dialect, tx, close }: the only place that knows which SQL dialect runs.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import Database from 'better-sqlite3'
 import pg from 'pg'
@@ -12,6 +11,7 @@ import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import * as sqliteSchema from './schema.sqlite.ts'
 import * as pgSchema from './schema.pg.ts'
+import { PACKAGE_ROOT } from '../lib/package-root.ts'
 import { ConfigError } from '../config.ts'
 
 /**
@@ -80,7 +80,7 @@ async function runHooks (hooks: Hook[], db: Db): Promise<void> {
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 5000
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations')
+const MIGRATIONS = resolve(PACKAGE_ROOT, 'migrations')
 
 export interface DbOptions {
   /** PostgreSQL: schema to create and use (tests get one each). */

@@ -3,10 +3,10 @@
 import fp from 'fastify-plugin'
 import fastifyStatic from '@fastify/static'
 import { existsSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { resolve } from 'node:path'
+import { PACKAGE_ROOT } from '../lib/package-root.ts'
 
-export const H5_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/h5')
+export const H5_DIR = resolve(PACKAGE_ROOT, 'dist/h5')
 
 export default fp(async (app) => {
   if (!existsSync(resolve(H5_DIR, 'index.html'))) {
