@@ -58,6 +58,8 @@ eachDb('new reasons, appeal texts and declarations are written encrypted; the AP
   const raw = await rawRows(ctx)
   t.equal(raw.declarations.length, 1)
   t.equal(raw.changes.length, 1)
+  const audit = await ctx.inject({ method: 'GET', url: '/v1/audit?limit=100', headers: bearerOf(await ctx.admin()) })
+  t.notOk(audit.body.includes('居家观察'), 'the manual change\'s reason is not in the audit log either (the resident reads its purposes)')
 
   // Readers: the resident's status (history and appeals), the declaration as stored.
   const status = await ctx.inject({ method: 'GET', url: '/v1/me/status', headers: bearerOf(r.token) })

@@ -111,6 +111,7 @@ async function crashSuite (t: Test, target: Target, rounds: number): Promise<voi
     GRIDPASS_KEYS_DIR: join(dir, 'keys'),
     GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD,
     GRIDPASS_CODE_TTL_SECONDS: '3600',
+    GRIDPASS_DEV_OTP: 'true',
     LOG_LEVEL: 'warn'
   }
   let server: ServerProcess | null = await startServer({ env })

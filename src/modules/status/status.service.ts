@@ -165,17 +165,19 @@ export function createStatusService ({ repo, store, audit, config, people, chang
       return store.tx(async (db) => {
         const current = await evaluateIn(db, personId, now)
         const changeId = randomId()
+        // The reason may name people: it is stored encrypted (status_changes, status_entries), and the audit log, which
+        // the resident reads as their access log, names the change instead.
         const by = actorName(actor)
         const needsSecond = color === 'red' || current.color === 'red'
         await repo.insertChange(db, { id: changeId, personId, color, reason, state: needsSecond ? 'pending' : 'applied', requestedBy: by, requestedAt: now, confirmedBy: null, confirmedAt: needsSecond ? null : now, requestedById: actor.sub, confirmedById: null })
         if (!needsSecond) {
-          await audit.append(db, { actor: by, role: actor.role, action: 'status.changed', target: personId, purpose: reason })
+          await audit.append(db, { actor: by, role: actor.role, action: 'status.changed', target: personId, purpose: `change ${changeId}: manual change to ${color}` })
           await applyChange(db, personId, color, reason, staffActor([{ name: by, role: actor.role }]), changeId, now)
           return { pending: false as const, status: await evaluateIn(db, personId, now) }
         }
         const payload: ManualChange = { personId, color, reason }
         const requested = await changes.request(db, actor, {
-          id: changeId, action: 'status.set', payload, personId, reds: color === 'red' ? 1 : 0, auditAs: { action: 'status.change_requested', purpose: reason }
+          id: changeId, action: 'status.set', payload, personId, reds: color === 'red' ? 1 : 0, auditAs: { action: 'status.change_requested', purpose: `change ${changeId}: manual change to ${color}` }
         })
         return { pending: true as const, change: { ...requested, action: 'status.set' as const, confirmations: 0, personId, color, state: 'pending' as const, reason, requestedBy: by, requestedAt: iso(now) as string } }
       })
