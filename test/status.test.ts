@@ -256,8 +256,8 @@ eachDb('manual changes: immediate to yellow, to and from red only with a second 
   const log = await ctx.inject({ method: 'GET', url: '/v1/me/access-log', headers: bearerOf(r.token) })
   t.equal(log.statusCode, 200)
   const entries = log.json().entries as Array<{ at: string, role: string, action: string, purpose: string | null }>
-  t.ok(entries.some((e) => e.role === 'officer' && e.at === iso(T0 + H) && /^change \S+: manual change to yellow$/.test(e.purpose)), 'the immediate change by an officer, named by its change, not its reason')
-  t.ok(entries.some((e) => e.role === 'officer' && e.at === iso(T0 + 2 * H) && /^change \S+: manual change to red$/.test(e.purpose)), 'the request to turn red')
+  t.ok(entries.some((e) => e.role === 'officer' && e.at === iso(T0 + H) && /^change \S+: manual change to yellow$/.test(String(e.purpose))), 'the immediate change by an officer, named by its change, not its reason')
+  t.ok(entries.some((e) => e.role === 'officer' && e.at === iso(T0 + 2 * H) && /^change \S+: manual change to red$/.test(String(e.purpose))), 'the request to turn red')
   t.notOk(entries.some((e) => /PCR positive|antigen/.test(String(e.purpose))), 'no reason in the audit log')
   t.ok(entries.some((e) => e.role === 'officer' && e.at === iso(T0 + 3 * H)), 'the confirmation')
   t.ok(entries.some((e) => e.role === 'admin' && e.at === iso(T0 + 5 * H)), 'the admin confirmation')
