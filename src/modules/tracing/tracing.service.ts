@@ -196,7 +196,24 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     return sortContacts([...level1, ...level2])
   }
 
+  /**
+   * Presences at one checkpoint that touch [from, to] (end ≥ from, start ≤ to), everyone's: the people at an exposure
+   * site. Stays are built from the scans within 4 h of the window, so a stay begun before `from` counts.
+   */
+  async function presencesAtSite (checkpointId: string, from: number, to: number): Promise<PresenceRow[]> {
+    const [rows] = await q.presencesAt([{ checkpointId, lo: from, hi: to, plates: false }], from - MAX_STAY_MS, to + MAX_STAY_MS)
+    return rows ?? []
+  }
+
+  /** One person's presences at one checkpoint, built from their scans within [from, to], oldest first. */
+  async function presencesOfPersonAt (personId: string, checkpointId: string, from: number, to: number): Promise<Presence[]> {
+    const rows = (await q.scansOf([personId], from, to)).filter((r) => r.checkpointId === checkpointId)
+    return presencesOf(rows.sort(byTimeThenId))
+  }
+
   return {
+    presencesAtSite,
+    presencesOfPersonAt,
     /** Scans of the person with from ≤ scannedAt ≤ to, oldest first. No audit (the routes audit). */
     trail,
     /** Contacts by the definitions of docs/tracing.md, sorted as it says. No audit. */
