@@ -1,9 +1,13 @@
 // npm run seed -- [--seed 1] [--scale 1] [--db file:./data/county.db | postgres://…] [--keys ./keys] [--end ISO-8601] [--force]
 //
 // Builds a county-scale world for contact-tracing work: about 400,000 residents in households (names, GB 11643 ID
-// numbers and phones encrypted with the data key of --keys, blind indexes too), 998 grids, 300 checkpoints around
-// Yidu (community gates, village gates, traffic gates, venues), volunteers, a few yellow and red statuses, and 28 days
-// of movement ending at --end (default: now) — daily routines that give at least 30 million scans.
+// numbers and phones encrypted with the data key of --keys, blind indexes too), 998 grids, 1,070 checkpoints around
+// Yidu (200 community gates, 80 village gates, 30 traffic gates, 760 venues: markets, restaurants, clinics, school
+// buildings, factory workshops), volunteers, a few yellow and red statuses, and 28 days of movement ending at --end
+// (default: now) — daily routines that give at least 30 million scans. What the tracing tiers need: household cars
+// (1–5 occupants scanned seconds apart with the car's plate at traffic gates), buses (a plate per bus, up to about
+// 45 riders scanned within a minute), and stays at venues (in and out: market 20–60 min, restaurant 40–90, clinic
+// 30–120, a working day as a morning and an afternoon stay under the 4 h limit). docs/seed.md has the distributions.
 //
 // Deterministic: the same --seed, --scale and --end give the same rows, byte for byte apart from the encryption
 // nonces (AES-GCM ciphertexts differ; blind indexes do not). All data comes from a seeded PRNG (sfc32), never from
@@ -250,9 +254,11 @@ const KM_LAT = 1 / 111.0
 const KM_LON = 1 / (111.32 * Math.cos(CENTER.lat * Math.PI / 180))
 
 type Kind = 'community' | 'village' | 'traffic' | 'venue'
-type VenueType = 'market' | 'hospital' | 'mall' | 'factory' | 'school' | 'station'
-const VENUE_CYCLE: VenueType[] = ['market', 'hospital', 'factory', 'mall', 'school', 'market', 'factory', 'station', 'market', 'factory']
-const COUNTS: Record<Kind, number> = { community: 150, village: 70, traffic: 30, venue: 50 }
+type VenueType = 'market' | 'restaurant' | 'clinic' | 'school' | 'factory'
+const COUNTS: Record<Exclude<Kind, 'venue'>, number> = { community: 200, village: 80, traffic: 30 }
+/** Venue checkpoints: a school's teaching buildings and a factory's workshops are checkpoints of their own. */
+const VENUE_COUNTS: Record<VenueType, number> = { market: 40, restaurant: 200, clinic: 40, school: 180, factory: 300 }
+const VENUE_ORDER: VenueType[] = ['market', 'restaurant', 'clinic', 'school', 'factory']
 
 interface Checkpoint { i: number, id: string, name: string, kind: Kind, venue: VenueType | null, lat: number, lon: number, gridId: string | null, grids: string[], actors: string[] }
 
@@ -261,12 +267,12 @@ const TOWNSHIPS = ['红花套', '高坝洲', '聂家河', '松木坪', '枝城',
 const VILLAGES = ['渔洋溪', '周家河', '杨家畈', '白水港', '大溪', '刘家坝', '双龙', '茶园', '桂花', '石板', '龙洞', '向家岭', '柳津滩', '毛湖淌', '三堰', '青林寺']
 const TRAFFIC_NAMES = ['G50沪渝高速宜都收费站', '宜都长江大桥', '清江大桥', '枝城长江大桥', 'G351 宜都—长阳界', 'S255 宜都—松滋界', 'G318 宜都—枝江界', '呼北高速宜都西收费站', '高坝洲大桥', '红花套渡口']
 const VENUE_NAMES: Record<VenueType, string[]> = {
-  market: ['陆城农贸市场', '东门菜市场', '清江农贸市场', '枝城农贸市场', '红花套集贸市场', '园林菜市场'],
-  hospital: ['宜都市人民医院', '宜都市中医医院', '宜都市妇幼保健院', '宜都市第二人民医院', '枝城镇卫生院'],
-  mall: ['宜都万达广场', '中百仓储宜都店', '宜都国贸大厦', '步步高超市'],
-  factory: ['宜化工业园', '东阳光药业', '华新水泥厂', '宜都经济开发区', '兴发化工'],
-  school: ['宜都市第一中学', '宜都市实验小学', '外国语学校', '宜都职业技术学校'],
-  station: ['宜都汽车客运站', '宜都火车站', '枝城火车站']
+  market: ['陆城农贸市场', '东门菜市场', '清江农贸市场', '枝城农贸市场', '红花套集贸市场', '园林菜市场', '名都生鲜市场', '高坝洲集贸市场'],
+  restaurant: ['老宜都饭店', '清江鱼馆', '土家菜馆', '合江面馆', '滨江大酒店', '家常菜馆', '宜红茶餐厅', '烧烤店', '早点铺', '火锅店'],
+  clinic: ['宜都市人民医院门诊楼', '宜都市中医医院门诊部', '宜都市妇幼保健院门诊', '陆城社区卫生服务中心', '枝城镇卫生院门诊', '红花套镇卫生院门诊', '园林诊所', '东门诊所'],
+  // Schools and factories are named by their site; the checkpoint is a building or a workshop of it.
+  school: ['宜都市第一中学', '宜都市实验小学', '外国语学校', '宜都职业技术学校', '陆城二中', '清江小学'],
+  factory: ['宜化工业园', '东阳光药业', '华新水泥厂', '宜都经济开发区', '兴发化工', '三峡电缆厂']
 }
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '高', '林', '罗', '郑', '梁', '谢', '宋', '唐', '许', '韩', '冯', '邓', '曹', '彭', '曾', '肖', '田', '董', '袁', '潘', '蒋', '蔡', '余', '杜', '叶', '程', '魏', '覃', '向', '欧阳', '司马', '诸葛']
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '丽', '强', '磊', '军', '洋', '勇', '艳', '杰', '娟', '涛', '明', '超', '秀', '霞', '平', '刚', '桂', '英', '华', '建', '国', '文', '红', '玉', '兰', '俊', '浩', '宇', '欣', '怡', '子', '梓', '涵', '晨', '轩']
@@ -299,7 +305,11 @@ interface Person {
   statusUntil: number
 }
 
-interface Household { home: number, gate: number, plate: number, members: number[], leave: number, back: number, drive: number }
+/**
+ * A household: its home gate, the traffic gate it crosses to leave the area, its car (a plate index, or -1: it takes
+ * the bus), its usual market and restaurant, and the minutes after midnight its car leaves and comes back.
+ */
+interface Household { home: number, gate: number, plate: number, members: number[], leave: number, back: number, drive: number, market: number, restaurant: number }
 
 interface World {
   grids: Array<{ id: string, name: string }>
@@ -308,19 +318,18 @@ interface World {
   people: Person[]
   households: Household[]
   plates: string[]
-  /** Bus plates by traffic gate (checkpoint index). */
-  buses: Map<number, number[]>
+  /** Bus plates by traffic gate (checkpoint index): `perSlot` buses leave every 20 minutes, from a fleet of 6 × perSlot. */
+  buses: Map<number, { perSlot: number, fleet: number[] }>
 }
 
-function count (kind: Kind, scale: number): number {
-  const min = kind === 'venue' ? 2 : 1 // a market and a hospital at least
-  return Math.max(min, Math.round(COUNTS[kind] * scale))
+function count (kind: Exclude<Kind, 'venue'>, scale: number): number {
+  return Math.max(1, Math.round(COUNTS[kind] * scale))
 }
 
-function polar (rng: Rng, minKm: number, maxKm: number): { lat: number, lon: number } {
+function polar (rng: Rng, minKm: number, maxKm: number, center = CENTER): { lat: number, lon: number } {
   const r = Math.sqrt(rng.between(minKm * minKm, maxKm * maxKm))
   const a = rng.float() * 2 * Math.PI
-  return { lat: +(CENTER.lat + r * Math.sin(a) * KM_LAT).toFixed(6), lon: +(CENTER.lon + r * Math.cos(a) * KM_LON).toFixed(6) }
+  return { lat: +(center.lat + r * Math.sin(a) * KM_LAT).toFixed(6), lon: +(center.lon + r * Math.cos(a) * KM_LON).toFixed(6) }
 }
 
 const distance = (a: { lat: number, lon: number }, b: { lat: number, lon: number }): number =>
@@ -331,6 +340,9 @@ function plate (rng: Rng): string {
   for (let i = 0; i < 5; i++) s += PLATE_CHARS[rng.int(i < 1 ? 24 : PLATE_CHARS.length)]
   return s
 }
+
+/** Riders per bus the fleet is sized for. */
+const BUS_SEATS = 45
 
 function buildWorld (rng: Rng, scale: number, start: number): World {
   const checkpoints: Checkpoint[] = []
@@ -346,13 +358,21 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
   for (let i = 0; i < count('traffic', scale); i++) {
     add('traffic', `${TRAFFIC_NAMES[i % TRAFFIC_NAMES.length]}${i >= TRAFFIC_NAMES.length ? ` ${Math.floor(i / TRAFFIC_NAMES.length) + 1}号卡口` : ''}`, polar(rng, 4, 28))
   }
-  const venueSeen = new Map<VenueType, number>()
-  for (let i = 0; i < count('venue', scale); i++) {
-    const type = VENUE_CYCLE[i % VENUE_CYCLE.length] as VenueType
-    const n = venueSeen.get(type) ?? 0
-    venueSeen.set(type, n + 1)
+  for (const type of VENUE_ORDER) {
     const names = VENUE_NAMES[type]
-    add('venue', `${names[n % names.length]}${n >= names.length ? ` ${Math.floor(n / names.length) + 1}` : ''}`, polar(rng, 0, type === 'factory' ? 14 : 5), type)
+    const n = Math.max(1, Math.round(VENUE_COUNTS[type] * scale))
+    // Schools and factories: buildings or workshops spread over the sites, each site around its own centre.
+    const sites = names.map(() => polar(rng, 0, type === 'factory' ? 12 : 4.5))
+    for (let i = 0; i < n; i++) {
+      const site = i % names.length
+      const k = Math.floor(i / names.length) + 1
+      const name = type === 'school'
+        ? `${names[site] as string}${k}号教学楼`
+        : type === 'factory'
+          ? `${names[site] as string}${k}号车间`
+          : `${names[site] as string}${k > 1 ? ` ${k}号店` : ''}`
+      add('venue', name, type === 'school' || type === 'factory' ? polar(rng, 0, 0.6, sites[site]) : polar(rng, 0, 5), type)
+    }
   }
 
   // Grids belong to the community and village gates (the homes), round robin: every home has one at least.
@@ -379,9 +399,12 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
   }
 
   const traffic = checkpoints.filter((c) => c.kind === 'traffic')
-  const venues = checkpoints.filter((c) => c.kind === 'venue')
-  const workVenues = venues.filter((c) => c.venue !== 'school')
-  const schools = venues.filter((c) => c.venue === 'school')
+  const ofType = (t: VenueType): Checkpoint[] => checkpoints.filter((c) => c.venue === t)
+  const markets = ofType('market')
+  const restaurants = ofType('restaurant')
+  const clinics = ofType('clinic')
+  const schools = ofType('school')
+  const factories = ofType('factory')
   const communities = checkpoints.filter((c) => c.kind === 'community')
   const weights = homes.map((h) => (h.kind === 'community' ? 1.2 : 0.8) * (0.5 + rng.float()))
   const cumulative: number[] = []
@@ -393,7 +416,10 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
     while (lo < hi) { const mid = (lo + hi) >> 1; if ((cumulative[mid] as number) < x) lo = mid + 1; else hi = mid }
     return homes[lo] as Checkpoint
   }
-  const nearestTraffic = (at: Checkpoint): Checkpoint => traffic.reduce((best, c) => distance(c, at) < distance(best, at) ? c : best, traffic[0] as Checkpoint)
+  const nearest = (at: Checkpoint, among: Checkpoint[], k: number): Checkpoint[] => [...among].sort((a, b) => distance(a, at) - distance(b, at)).slice(0, k)
+  const nearTraffic = new Map(homes.map((h) => [h.i, nearest(h, traffic, 1)[0] as Checkpoint]))
+  const nearMarkets = new Map(homes.map((h) => [h.i, nearest(h, markets, 3)]))
+  const nearRestaurants = new Map(homes.map((h) => [h.i, nearest(h, restaurants, 8)]))
 
   const plates: string[] = []
   const plateSeen = new Set<string>()
@@ -404,7 +430,6 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
     plates.push(p)
     return plates.length - 1
   }
-  const buses = new Map(traffic.map((c) => [c.i, [newPlate(), newPlate(), newPlate()]]))
 
   const total = Math.round(400_000 * scale)
   const people: Person[] = []
@@ -413,11 +438,12 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
     const home = pickHome()
     const village = home.kind === 'village'
     const size = Math.min(total - people.length, rng.pick([1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5]))
-    const gate = village ? nearestTraffic(home) : rng.pick(traffic)
+    const gate = village ? nearTraffic.get(home.i) as Checkpoint : rng.pick(traffic)
     const hh: Household = {
       home: home.i, gate: gate.i, plate: rng.chance(village ? 0.55 : 0.65) ? newPlate() : -1, members: [],
       leave: Math.round(rng.between(6 * 60 + 30, 7 * 60 + 40)), back: Math.round(rng.between(17 * 60 + 15, 18 * 60 + 45)),
-      drive: Math.round(rng.between(village ? 12 : 8, village ? 35 : 20))
+      drive: Math.round(rng.between(village ? 12 : 8, village ? 35 : 20)),
+      market: rng.pick(nearMarkets.get(home.i) as Checkpoint[]).i, restaurant: rng.pick(nearRestaurants.get(home.i) as Checkpoint[]).i
     }
     const h = households.length
     households.push(hh)
@@ -430,7 +456,11 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
         if (schools.length > 0) work = rng.pick(schools).i
         else role = Role.Homebody
       } else if (role === Role.Worker) {
-        work = rng.chance(0.55) || communities.length < 2 ? rng.pick(workVenues).i : rng.pick(communities.filter((c) => c.i !== home.i)).i
+        // 55 % at a venue (three in four of them in a factory workshop), the rest in offices and shops behind a
+        // community gate (a working day there is two points: in and out more than 4 h apart).
+        const x = rng.float()
+        const pool = communities.length < 2 || x < 0.41 ? factories : x < 0.455 ? markets : x < 0.495 ? restaurants : x < 0.55 ? clinics : communities.filter((c) => c.i !== home.i)
+        work = rng.pick(pool).i
       }
       const commutes = (role === Role.Worker && (village || rng.chance(0.12))) || (role === Role.Student && village)
       people.push({
@@ -445,6 +475,16 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
       hh.members.push(people.length - 1)
     }
   }
+  // Buses: enough per 20-minute slot for the gate's commuters without a car (they leave over about an hour).
+  const riders = new Map<number, number>()
+  for (const p of people) {
+    const hh = households[p.hh] as Household
+    if (p.commutes && hh.plate < 0) riders.set(hh.gate, (riders.get(hh.gate) ?? 0) + 1)
+  }
+  const buses = new Map(traffic.map((c) => {
+    const perSlot = Math.max(1, Math.ceil((riders.get(c.i) ?? 0) / 3 / BUS_SEATS))
+    return [c.i, { perSlot, fleet: Array.from({ length: 6 * perSlot }, newPlate) }]
+  }))
   // About 5 % yellow (symptoms, 7 days) and 1 % red (declared contact, 14 days), starting during the 28 days.
   for (const p of people) {
     const x = rng.float()
@@ -528,119 +568,204 @@ class Events {
   }
 }
 
+/** The longest stay the seed writes: just under the 4 h limit (MAX_STAY_MS), so a long shift is always a stay. */
+const LONGEST_STAY = MAX_STAY_MS / MIN - 5
+
 /** Generates one local day of routines into ev. Times are epoch ms; dayStart is local midnight. */
 function day (rng: Rng, w: World, ev: Events, dayStart: number, weekday: number): void {
   const at = (minutes: number): number => dayStart + Math.round(minutes * MIN + rng.float() * MIN)
   const sec = (s: number): number => Math.round(rng.float() * s * 1000)
   const weekend = weekday === 0 || weekday === 6
-  const venues = w.checkpoints.filter((c) => c.kind === 'venue')
-  const leisure = venues.filter((c) => c.venue === 'market' || c.venue === 'mall' || c.venue === 'hospital')
-  const markets = venues.filter((c) => c.venue === 'market')
-  const hospitals = venues.filter((c) => c.venue === 'hospital')
+  const ofType = (t: VenueType): Checkpoint[] => w.checkpoints.filter((c) => c.venue === t)
+  const markets = ofType('market')
+  const restaurants = ofType('restaurant')
+  const clinics = ofType('clinic')
   const active = (p: Person, t: number): number => (p.status !== 0 && t >= p.statusSince && t < p.statusUntil) ? p.status : 0
   const noon = dayStart + 12 * 3_600_000
+  const isVenue = (cp: number): boolean => w.checkpoints[cp]?.kind === 'venue'
 
-  /** A stay: in, and (usually: 4 % forget) out `minutes` later. */
-  const stay = (p: number, cp: number, tin: number, minutes: number, venue: boolean): number => {
-    ev.push(p, cp, tin, Dir.In, -1, venue)
+  /** A stay: in, and (usually: 4 % forget) out `minutes` later. Returns the time of the out. */
+  const stay = (p: number, cp: number, tin: number, minutes: number): number => {
+    ev.push(p, cp, tin, Dir.In, -1, isVenue(cp))
     const tout = tin + Math.round(minutes * MIN)
-    if (rng.chance(0.96)) ev.push(p, cp, tout, Dir.Out, -1, venue)
+    if (rng.chance(0.96)) ev.push(p, cp, tout, Dir.Out, -1, isVenue(cp))
     return tout
   }
-  /** Passes a traffic gate by car (plate ≥ 0) or by the bus leaving on the next 20-minute slot. */
-  const pass = (p: number, gate: number, t: number, car: number): number => {
+  /**
+   * Passes a traffic gate: by car (plate ≥ 0) at t, or by the household's bus of the next 20-minute slot (each slot
+   * has `perSlot` buses, 2.5 minutes apart; riders are scanned within a minute of their bus).
+   */
+  const pass = (p: number, gate: number, t: number, car: number, hh: number): number => {
     if (car >= 0) { ev.push(p, gate, t, Dir.Pass, car, false); return t }
     const slot = Math.ceil((t - dayStart) / (20 * MIN))
     const bus = w.buses.get(gate)
-    const plate = bus === undefined ? -1 : bus[slot % bus.length] as number
-    const tb = dayStart + slot * 20 * MIN + sec(120)
-    ev.push(p, gate, tb, Dir.Pass, plate, false)
+    if (bus === undefined) { ev.push(p, gate, t, Dir.Pass, -1, false); return t }
+    const j = hh % bus.perSlot
+    const tb = dayStart + slot * 20 * MIN + j * 150_000 + sec(60)
+    ev.push(p, gate, tb, Dir.Pass, bus.fleet[(slot % 6) * bus.perSlot + j] as number, false)
     return tb
   }
+  /**
+   * A working day at a venue from tIn to tEnd: a morning and an afternoon stay around a lunch break (each at most
+   * LONGEST_STAY: an early arrival leaves for lunch earlier, a late one ends the afternoon earlier). Some eat at a
+   * restaurant nearby during the break.
+   */
+  const workAt = (pi: number, cp: number, tIn: number, tEnd: number): void => {
+    const lunchOut = at(11 * 60 + 35 + rng.between(0, 25))
+    let lunchIn = lunchOut + Math.round(rng.between(50, 85) * MIN)
+    if (tEnd - tIn < 5 * 3_600_000 || tIn >= lunchOut) {
+      stay(pi, cp, tIn, Math.min((tEnd - tIn) / MIN, LONGEST_STAY))
+      return
+    }
+    stay(pi, cp, tIn, Math.min((lunchOut - tIn) / MIN, LONGEST_STAY))
+    if (rng.chance(0.1)) {
+      const out = stay(pi, rng.pick(restaurants).i, lunchOut + Math.round(rng.between(4, 10) * MIN), rng.between(40, 60))
+      lunchIn = Math.max(lunchIn, out + Math.round(rng.between(4, 10) * MIN))
+    }
+    stay(pi, cp, lunchIn, Math.min((tEnd - lunchIn) / MIN, LONGEST_STAY))
+  }
+  /** A working day behind a community gate (offices, shops): in and out as points, a quarter going out for lunch. */
+  const workBehindGate = (pi: number, cp: number, tIn: number, tEnd: number): void => {
+    ev.push(pi, cp, tIn, Dir.In, -1, false)
+    if (rng.chance(0.25)) {
+      const lunch = at(12 * 60 + rng.between(-10, 20))
+      ev.push(pi, cp, lunch, Dir.Out, -1, false)
+      let back = lunch + Math.round(rng.between(35, 70) * MIN)
+      if (rng.chance(0.5)) back = Math.max(back, stay(pi, rng.pick(restaurants).i, lunch + Math.round(rng.between(3, 8) * MIN), rng.between(40, 55)) + 5 * MIN)
+      ev.push(pi, cp, back, Dir.In, -1, false)
+    }
+    ev.push(pi, cp, tEnd, Dir.Out, -1, false)
+  }
+  const work = (pi: number, cp: number, tIn: number, tEnd: number): void => {
+    if (isVenue(cp)) workAt(pi, cp, tIn, tEnd)
+    else workBehindGate(pi, cp, tIn, tEnd)
+  }
 
-  for (const hh of w.households) {
+  for (let h = 0; h < w.households.length; h++) {
+    const hh = w.households[h] as Household
     const home = hh.home
     const members = hh.members
     const village = w.checkpoints[home]?.kind === 'village'
-    // Weekend outing of the household (together: seconds apart), unless it works on Saturday.
-    const outing = weekend && rng.chance(0.45)
-    const outVenue = outing ? rng.pick(leisure).i : -1
-    const outStart = rng.between(9 * 60, 16 * 60)
-    const outMinutes = rng.between(45, 180)
-    const outByRoad = village || rng.chance(0.2)
-    // The household's commute today (commuters share the car or the bus).
-    const leave = hh.leave + rng.normal(6)
-    const back = hh.back + rng.normal(8)
-    for (const pi of members) {
+    const car = hh.plate
+    // Who works today, and the household's car: its commuters leave together, the car's occupants scanned seconds
+    // apart at the home gate and at the traffic gate, with its plate.
+    const status = members.map((pi) => active(w.people[pi] as Person, noon))
+    const works = members.map((pi, k) => {
       const p = w.people[pi] as Person
-      const status = active(p, noon)
-      if (status === 2) continue // red: at home
-      const works = p.work >= 0 && status === 0 &&
+      return p.work >= 0 && status[k] === 0 &&
         ((!weekend && rng.chance(p.role === Role.Student ? 0.97 : 0.92)) || (weekday === 6 && p.saturday && rng.chance(0.9)))
-      if (works) {
-        if (p.commutes) {
-          const tOut = at(leave) + sec(90)
-          ev.push(pi, home, tOut, Dir.Out, -1, false)
-          const tGate = pass(pi, hh.gate, tOut + hh.drive * MIN + sec(30), hh.plate)
-          const tIn = tGate + (p.travel + rng.between(0, 6)) * MIN
-          const endAt = at(back - p.travel - 5)
-          ev.push(pi, p.work, tIn, Dir.In, -1, true)
-          ev.push(pi, p.work, endAt, Dir.Out, -1, true)
-          const tBack = pass(pi, hh.gate, Math.max(endAt + p.travel * MIN, at(back)) + sec(60), hh.plate)
-          ev.push(pi, home, tBack + hh.drive * MIN + sec(90), Dir.In, -1, false)
-        } else {
+    })
+    const carLeave = at(hh.leave + rng.normal(6))
+    const carGate = carLeave + hh.drive * MIN + sec(30)
+    let carBack = at(hh.back + rng.normal(8))
+    const inCar: number[] = []
+    for (let k = 0; k < members.length; k++) {
+      const pi = members[k] as number
+      const p = w.people[pi] as Person
+      if (!(works[k] as boolean) || !p.commutes) continue
+      if (car >= 0) {
+        inCar.push(pi)
+        const seat = inCar.length - 1
+        ev.push(pi, home, carLeave + seat * 2000 + sec(6), Dir.Out, -1, false)
+        pass(pi, hh.gate, carGate + seat * 2000 + sec(6), car, h)
+        const tIn = carGate + (p.travel + rng.between(0, 6)) * MIN
+        const endAt = at(hh.back - p.travel - 5 + rng.normal(5))
+        work(pi, p.work, tIn, endAt)
+        carBack = Math.max(carBack, endAt + p.travel * MIN)
+      } else {
+        const tOut = at(hh.leave + rng.normal(6)) + sec(90)
+        ev.push(pi, home, tOut, Dir.Out, -1, false)
+        const tGate = pass(pi, hh.gate, tOut + hh.drive * MIN + sec(30), -1, h)
+        const tIn = tGate + (p.travel + rng.between(0, 6)) * MIN
+        const endAt = at(hh.back - p.travel - 5 + rng.normal(5))
+        work(pi, p.work, tIn, endAt)
+        const tBack = pass(pi, hh.gate, Math.max(endAt + p.travel * MIN, at(hh.back)) + sec(60), -1, h)
+        ev.push(pi, home, tBack + hh.drive * MIN + sec(90), Dir.In, -1, false)
+      }
+    }
+    for (let seat = 0; seat < inCar.length; seat++) {
+      const pi = inCar[seat] as number
+      const tGate = pass(pi, hh.gate, carBack + seat * 2000 + sec(6), car, h)
+      ev.push(pi, home, tGate + hh.drive * MIN + sec(6), Dir.In, -1, false)
+    }
+    // Weekend outing of the household (together, seconds apart; by car or bus when it crosses a traffic gate) to a
+    // market or a restaurant, unless it works on Saturday.
+    const outing = weekend && rng.chance(0.4)
+    const outAtRestaurant = rng.chance(0.5)
+    const outVenue = outAtRestaurant ? (rng.chance(0.7) ? hh.restaurant : rng.pick(restaurants).i) : (rng.chance(0.6) ? hh.market : rng.pick(markets).i)
+    const outStart = at(outAtRestaurant ? (rng.chance(0.5) ? rng.between(11 * 60 + 10, 12 * 60 + 30) : rng.between(17 * 60 + 20, 18 * 60 + 40)) : rng.between(8 * 60, 11 * 60))
+    const outMinutes = outAtRestaurant ? rng.between(40, 90) : rng.between(20, 60)
+    const outByRoad = village || rng.chance(0.2)
+    // Dinner out on a weekday evening, the household together.
+    const dinner = !weekend && rng.chance(0.03)
+    const dinnerStart = at(rng.between(19 * 60 + 10, 19 * 60 + 50))
+    const dinnerVenue = rng.chance(0.7) ? hh.restaurant : rng.pick(restaurants).i
+    const dinnerMinutes = rng.between(40, 90)
+    let together = 0
+    for (let k = 0; k < members.length; k++) {
+      const pi = members[k] as number
+      const p = w.people[pi] as Person
+      const st = status[k] as number
+      if (st === 2) continue // red: at home
+      if (works[k] as boolean) {
+        if (!p.commutes) {
           const tOut = at(p.leave + rng.normal(7))
           ev.push(pi, home, tOut, Dir.Out, -1, false)
           const tIn = tOut + (p.travel + rng.between(0, 5)) * MIN
           const endAt = at(p.end + rng.normal(12))
-          // Lunch out and back for a quarter of the office workers: two stays instead of one long day.
-          ev.push(pi, p.work, tIn, Dir.In, -1, true)
-          if (p.role === Role.Worker && rng.chance(0.25)) {
-            const lunch = at(12 * 60 + rng.between(-10, 20))
-            ev.push(pi, p.work, lunch, Dir.Out, -1, true)
-            ev.push(pi, p.work, lunch + rng.between(35, 70) * MIN, Dir.In, -1, true)
-          }
-          ev.push(pi, p.work, endAt, Dir.Out, -1, true)
+          work(pi, p.work, tIn, endAt)
           ev.push(pi, home, endAt + (p.travel + rng.between(0, 12)) * MIN, Dir.In, -1, false)
         }
-      } else if (outing && p.role !== Role.Infant ? rng.chance(0.8) : outing && rng.chance(0.5)) {
-        if (status !== 0) continue
-        const t0 = at(outStart) + sec(40)
-        ev.push(pi, home, t0, Dir.Out, -1, false)
-        let t = t0 + 10 * MIN + sec(60)
-        if (outByRoad) t = pass(pi, hh.gate, t, hh.plate) + 15 * MIN + sec(30)
-        t = stay(pi, outVenue, t, outMinutes + rng.between(-3, 3), true) + 5 * MIN
-        if (outByRoad) t = pass(pi, hh.gate, t + 10 * MIN, hh.plate)
-        ev.push(pi, home, t + 12 * MIN + sec(60), Dir.In, -1, false)
+      } else if (outing && st === 0 && (p.role !== Role.Infant ? rng.chance(0.8) : rng.chance(0.5))) {
+        const seat = together++
+        const off = seat * 2500
+        ev.push(pi, home, outStart + off + sec(5), Dir.Out, -1, false)
+        let t = outStart + 10 * MIN
+        if (outByRoad) t = pass(pi, hh.gate, t + off + sec(5), car, h) - off + 15 * MIN
+        t = stay(pi, outVenue, t + off + sec(5), outMinutes) - off + 5 * MIN
+        if (outByRoad) t = pass(pi, hh.gate, t + 10 * MIN + off + sec(5), car, h) - off
+        ev.push(pi, home, t + 12 * MIN + off + sec(5), Dir.In, -1, false)
       } else if (p.role === Role.Homebody || (weekend && p.role !== Role.Infant)) {
-        // Errands: a morning market, sometimes the hospital, sometimes an afternoon shop. Villagers go to town less.
+        // Errands: a morning market (usually the household's), sometimes a clinic, sometimes lunch at a restaurant.
+        // Villagers go to town less, by bus.
         const x = rng.float()
-        const go = village ? 0.3 : 0.62
-        if (x >= go || status === 2) continue
-        if (status === 1) {
+        const go = village ? 0.3 : 0.55
+        if (x >= go) continue
+        if (st === 1) {
+          // Yellow: a walk out and back through the home gate only.
           const t = at(rng.between(8 * 60, 17 * 60))
           ev.push(pi, home, t, Dir.Out, -1, false)
           ev.push(pi, home, t + rng.between(20, 60) * MIN, Dir.In, -1, false)
           continue
         }
-        const kind = x < go * 0.1 ? hospitals : x < go * 0.75 ? markets : leisure
-        const venue = rng.pick(kind).i
-        const start = kind === hospitals ? rng.between(7 * 60 + 30, 14 * 60) : kind === markets ? rng.between(6 * 60 + 30, 10 * 60 + 30) : rng.between(14 * 60, 17 * 60 + 30)
-        const minutes = kind === hospitals ? rng.between(40, 210) : rng.between(15, 80)
+        const kind = x < go * 0.1 ? 'clinic' : x < go * 0.8 ? 'market' : 'restaurant'
+        const venue = kind === 'clinic' ? rng.pick(clinics).i : kind === 'market' ? (rng.chance(0.75) ? hh.market : rng.pick(markets).i) : (rng.chance(0.6) ? hh.restaurant : rng.pick(restaurants).i)
+        const start = kind === 'clinic' ? rng.between(7 * 60 + 30, 15 * 60) : kind === 'market' ? (rng.chance(0.85) ? rng.between(6 * 60 + 30, 10 * 60 + 30) : rng.between(15 * 60, 17 * 60 + 30)) : rng.between(11 * 60, 12 * 60 + 40)
+        const minutes = kind === 'clinic' ? rng.between(30, 120) : kind === 'market' ? rng.between(20, 60) : rng.between(40, 90)
         const t0 = at(start)
         ev.push(pi, home, t0, Dir.Out, -1, false)
         let t = t0 + rng.between(5, 20) * MIN
-        if (village) t = pass(pi, hh.gate, t, -1) + 15 * MIN
-        t = stay(pi, venue, t, minutes, true) + rng.between(5, 20) * MIN
-        if (village) t = pass(pi, hh.gate, t, -1) + 10 * MIN
+        if (village) t = pass(pi, hh.gate, t, -1, h) + 15 * MIN
+        t = stay(pi, venue, t, minutes) + rng.between(5, 20) * MIN
+        if (village) t = pass(pi, hh.gate, t, -1, h) + 10 * MIN
         ev.push(pi, home, t, Dir.In, -1, false)
       }
     }
+    // Dinner out: everyone home and green, through the home gate together.
+    for (let k = 0; dinner && k < members.length; k++) {
+      const pi = members[k] as number
+      if (status[k] !== 0 || !rng.chance(0.85)) continue
+      const off = together++ * 2500
+      ev.push(pi, home, dinnerStart - 10 * MIN + off + sec(5), Dir.Out, -1, false)
+      const t = stay(pi, dinnerVenue, dinnerStart + off + sec(5), dinnerMinutes)
+      ev.push(pi, home, t + 10 * MIN + sec(10), Dir.In, -1, false)
+    }
     // Evening walks, after dinner: out and back through the home gate.
-    for (const pi of members) {
+    for (let k = 0; k < members.length; k++) {
+      const pi = members[k] as number
       const p = w.people[pi] as Person
-      if (p.age < 10 || !rng.chance(0.12) || active(p, noon) === 2) continue
-      const t = at(rng.between(18 * 60 + 50, 20 * 60 + 40))
+      if (p.age < 10 || !rng.chance(0.12) || status[k] === 2) continue
+      const t = at(rng.between(19 * 60 + 30, 20 * 60 + 40))
       ev.push(pi, home, t, Dir.Out, -1, false)
       ev.push(pi, home, t + rng.between(20, 80) * MIN, Dir.In, -1, false)
     }
