@@ -341,9 +341,15 @@ export type paths = {
         get: {
             parameters: {
                 query: {
+                    /** @description Only entries of this action (e.g. trail.read, case.open), exactly */
+                    action?: string;
+                    /** @description Only entries by this actor (a staff username, or anonymous, system, a resident's personId), exactly */
+                    actor?: string;
                     /** @description Only entries with seq below this */
                     before?: number;
                     limit: number;
+                    /** @description Only entries whose target is this (a personId, a user id, a case id), exactly */
+                    target?: string;
                 };
                 header?: never;
                 path?: never;
@@ -385,6 +391,79 @@ export type paths = {
                     };
                     content: {
                         "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Checks the whole audit chain and this copy's anchor file now, as `npm run audit:verify` does (admin)
+         * @description Walks the log in seq order: every prevHash the hash before it, every hash the entry's SHA-256 before audit.chain_keyed and its HMAC under audit.key from there on, and every seq anchored in GRIDPASS_AUDIT_ANCHOR_FILE (when the file exists: a copy writes it every minute) present with the anchored hash and not cut off. ok false names the first missing or altered seq (firstBadSeq) and why. Reads the whole log: seconds on millions of entries.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description false: no anchor file yet, the chain alone was checked */
+                            anchorFileRead: boolean;
+                            /** @description Distinct anchored seqs that matched */
+                            anchors: number;
+                            /** @description Entries checked (up to the first bad one) */
+                            checked: number;
+                            /** @description The first missing or altered seq; null when ok (or when only the anchor file is unreadable) */
+                            firstBadSeq: number | null;
+                            /** @description The seq of the audit.chain_keyed entry */
+                            keyedFrom: number | null;
+                            lastAnchoredSeq: number | null;
+                            lastSeq: number | null;
+                            ok: boolean;
+                            /** @description Why the chain is broken, in English; null when ok */
+                            why: string | null;
+                        };
                     };
                 };
                 /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
