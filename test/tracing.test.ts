@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto'
 import { asc, eq } from 'drizzle-orm'
 import { randomId } from '../src/lib/ids.ts'
 import { createTracingQueries } from '../src/db/tracing-queries.ts'
+import { createCursors } from '../src/modules/tracing/tracing.cursor.ts'
 import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
 import { eachDb, bearerOf, DAY, type Ctx } from './helper.ts'
 
 /** The tracing service as the app builds it, but giving the event loop back every `sliceMs` (0: at every step). */
-const tracingWith = (ctx: Ctx, sliceMs: number) => createTracingService({ queries: createTracingQueries(ctx.app.store), people: ctx.app.people, checkpoints: ctx.app.checkpoints, config: ctx.config }, { sliceMs })
+const tracingWith = (ctx: Ctx, sliceMs: number) => createTracingService({ queries: createTracingQueries(ctx.app.store), people: ctx.app.people, checkpoints: ctx.app.checkpoints, config: ctx.config, cursors: createCursors('test') }, { sliceMs })
 
 const at = (hhmm: string, day = '2026-03-01'): number => {
   const time = hhmm.length === 5 ? `${hhmm}:00` : hhmm
@@ -44,53 +45,159 @@ const auditOf = async (ctx: Ctx, target: string) => {
   return ctx.app.store.db.select().from(t.auditLog).where(eq(t.auditLog.target, target)).orderBy(asc(t.auditLog.seq))
 }
 
-/** The example of docs/tracing.md. */
+/**
+ * The worked example of docs/tracing.md (times UTC; Asia/Shanghai is 8 hours ahead). A is the index person.
+ */
 async function example (ctx: Ctx) {
   ctx.clock.set(at('00:00', '2026-03-02'))
-  const V = await ctx.checkpoint({ name: '清江广场', kind: 'venue' })
-  const G = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic' })
-  const [A, B, C, D, E] = [await person(ctx, '甲'), await person(ctx, '乙'), await person(ctx, '丙'), await person(ctx, '丁'), await person(ctx, '戊')] as [string, string, string, string, string]
+  const G1 = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic' })
+  const G2 = await ctx.checkpoint({ name: '红花套卡口', kind: 'traffic' })
+  const V = await ctx.checkpoint({ name: '清江农贸市场', kind: 'venue' })
+  const K = await ctx.checkpoint({ name: '园林社区门岗', kind: 'community' })
+  const names = ['甲', '乙', '丙', '丁', '戊', '己', '庚', '辛', '壬'] as const
+  const [A, B, C, D, E, E2, F, H, J] = await Promise.all(names.map(async (n) => await person(ctx, n))) as [string, string, string, string, string, string, string, string, string]
   await scans(ctx, [
-    [A, V, at('10:00'), 'in'], [A, V, at('11:00'), 'out'],
-    [B, V, at('10:40'), 'in'], [B, V, at('12:30'), 'out'],
-    [D, V, at('11:20')],
-    [C, G, at('12:50')],
-    [B, G, at('12:45')],
-    [E, G, at('09:00')],
-    [B, G, at('09:05')]
+    // A and B in one car through G1, then together at the market.
+    [A, G1, at('08:00'), 'pass', '鄂E12345'], [B, G1, at('08:00:10'), 'pass', '鄂E 12345'],
+    [A, V, at('09:05'), 'in'], [A, V, at('09:30'), 'out'],
+    [B, V, at('09:00'), 'in'], [B, V, at('09:40'), 'out'],
+    // C shops while A is still there: 10 minutes together in the market.
+    [C, V, at('09:20'), 'in'], [C, V, at('10:00'), 'out'],
+    // D passes G1 ten minutes after A.
+    [D, G1, at('08:10')],
+    // E is within 2 minutes of A at two checkpoints on one Shanghai day (20:00 and 22:00 there).
+    [A, K, at('12:01')], [E, K, at('12:00')],
+    [A, G2, at('14:01:30')], [E, G2, at('14:00')],
+    // E2 the same, but 23:00 and 00:30 in Shanghai: two days.
+    [A, K, at('15:01')], [E2, K, at('15:00')],
+    [A, G2, at('16:31')], [E2, G2, at('16:30')],
+    // B drives F after meeting A (depth 2), H before (not), D later (D is depth 1 already); C drives J (C is not close).
+    [B, G2, at('10:30'), 'pass', '鄂A11111'], [F, G2, at('10:30:20'), 'pass', '鄂A11111'],
+    [B, G2, at('07:00'), 'pass', '鄂A22222'], [H, G2, at('07:00:05'), 'pass', '鄂A22222'],
+    [B, G1, at('11:00'), 'pass', '鄂A33333'], [D, G1, at('11:00:30'), 'pass', '鄂A33333'],
+    [C, G2, at('11:30'), 'pass', '鄂A44444'], [J, G2, at('11:30:05'), 'pass', '鄂A44444']
   ])
-  return { V, G, A, B, C, D, E }
+  return { G1, G2, V, K, A, B, C, D, E, E2, F, H, J }
 }
 
 eachDb('the worked example of docs/tracing.md, exactly', async (t, ctx) => {
-  const { V, G, A, B, C, D } = await example(ctx)
+  const { G1, G2, V, K, A, B, C, D, E, E2, F } = await example(ctx)
   const tracer = await ctx.staff('tracer')
+  const range = { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') }
+  const enc = (checkpointId: string, kind: string, atT: string, indexAt: string, gapSeconds: number, overlapSeconds: number, sameVehicle: boolean, withPersonId: string, tier: string) =>
+    ({ checkpointId, kind, at: isoAt(atT), indexAt: isoAt(indexAt), gapSeconds, overlapSeconds, sameVehicle, withPersonId, tier })
+  const b = {
+    personId: B, displayName: '乙', tier: 'close', depth: 1, via: A, score: 51.2, firstEncounterAt: isoAt('08:00:10'), lastEncounterAt: isoAt('09:00'),
+    overlapMinutes: 25, encounterCount: 2, days: 1,
+    encounters: [enc(G1, 'traffic', '08:00:10', '08:00', 10, 0, true, A, 'close'), enc(V, 'venue', '09:00', '09:05', 0, 1500, false, A, 'close')]
+  }
+  const e = {
+    personId: E, displayName: '戊', tier: 'close', depth: 1, via: A, score: 0.3, firstEncounterAt: isoAt('12:00'), lastEncounterAt: isoAt('14:00'),
+    overlapMinutes: 0, encounterCount: 2, days: 1,
+    encounters: [enc(K, 'community', '12:00', '12:01', 60, 0, false, A, 'close'), enc(G2, 'traffic', '14:00', '14:01:30', 90, 0, false, A, 'close')]
+  }
+  const c = {
+    personId: C, displayName: '丙', tier: 'exposure', depth: 1, via: A, score: 20, firstEncounterAt: isoAt('09:20'), lastEncounterAt: isoAt('09:20'),
+    overlapMinutes: 10, encounterCount: 1, days: 1, encounters: [enc(V, 'venue', '09:20', '09:05', 0, 600, false, A, 'exposure')]
+  }
+  const e2 = {
+    personId: E2, displayName: '己', tier: 'companion', depth: 1, via: A, score: 0.3, firstEncounterAt: isoAt('15:00'), lastEncounterAt: isoAt('16:30'),
+    overlapMinutes: 0, encounterCount: 2, days: 2,
+    encounters: [enc(K, 'community', '15:00', '15:01', 60, 0, false, A, 'companion'), enc(G2, 'traffic', '16:30', '16:31', 60, 0, false, A, 'companion')]
+  }
+  const d = {
+    personId: D, displayName: '丁', tier: 'companion', depth: 1, via: A, score: 0.1, firstEncounterAt: isoAt('08:10'), lastEncounterAt: isoAt('08:10'),
+    overlapMinutes: 0, encounterCount: 1, days: 1, encounters: [enc(G1, 'traffic', '08:10', '08:00', 600, 0, false, A, 'companion')]
+  }
+  const f = {
+    personId: F, displayName: '庚', tier: 'close', depth: 2, via: B, score: 1.2, firstEncounterAt: isoAt('10:30:20'), lastEncounterAt: isoAt('10:30:20'),
+    overlapMinutes: 0, encounterCount: 1, days: 1, encounters: [enc(G2, 'traffic', '10:30:20', '10:30', 20, 0, true, B, 'close')]
+  }
 
-  const d1 = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42' })
+  const d1 = await call(ctx, tracer, A, 'contacts', range)
   t.equal(d1.statusCode, 200, d1.body)
   t.same(d1.json(), {
-    personId: A, windowMinutes: 15, depth: 1,
-    contacts: [{ personId: B, displayName: '乙', depth: 1, via: A, firstEncounterAt: isoAt('10:40'), encounters: [{ checkpointId: V, at: isoAt('10:40'), indexAt: isoAt('10:00'), gapSeconds: 0, sameVehicle: false, withPersonId: A }] }]
-  }, 'B is the only depth-1 contact: overlapping stays; D\'s 11:20 is 20 minutes after A\'s stay')
+    personId: A, windowMinutes: 15, depth: 1, tiers: ['close', 'exposure'], totals: { close: 2, exposure: 1, companion: null },
+    contacts: [b, e, c], nextCursor: null
+  }, 'by default close and exposure: B (one car, then the market), E (two places within 2 minutes on one day), C (the market)')
 
-  const d2 = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', depth: 2 })
+  const all = await call(ctx, tracer, A, 'contacts', { ...range, tiers: 'companion,close,exposure' })
+  t.same(all.json().tiers, ['close', 'exposure', 'companion'], 'tiers in their order, whatever the order asked')
+  t.same(all.json().totals, { close: 2, exposure: 1, companion: 2 })
+  t.same(all.json().contacts, [b, e, c, e2, d], 'companions last, by score: E2 met A on two Shanghai days, D 10 minutes apart')
+
+  const d2 = await call(ctx, tracer, A, 'contacts', { ...range, depth: 2 })
   t.equal(d2.statusCode, 200, d2.body)
-  t.same(d2.json().contacts, [
-    d1.json().contacts[0],
-    // D's point lies inside B's stay, which starts at B's first encounter: exposure passed on.
-    { personId: D, displayName: '丁', depth: 2, via: B, firstEncounterAt: isoAt('11:20'), encounters: [{ checkpointId: V, at: isoAt('11:20'), indexAt: isoAt('10:40'), gapSeconds: 0, sameVehicle: false, withPersonId: B }] },
-    { personId: C, displayName: '丙', depth: 2, via: B, firstEncounterAt: isoAt('12:50'), encounters: [{ checkpointId: G, at: isoAt('12:50'), indexAt: isoAt('12:45'), gapSeconds: 300, sameVehicle: false, withPersonId: B }] }
-  ], 'depth 2: D and C via B; E met B before B met A and is not a contact')
+  t.same(d2.json().contacts, [b, e, f, c], 'depth 2: F rode with B after B met A; not H (before), not D (depth 1), not J (C is not close)')
+  t.same(d2.json().totals, { close: 2, exposure: 1, companion: null }, 'totals count depth 1 only')
+  const exposureOnly = await call(ctx, tracer, A, 'contacts', { ...range, depth: 2, tiers: 'exposure' })
+  t.same(exposureOnly.json().contacts.map((x: { personId: string }) => x.personId), [C], 'depth 2 is listed with close only')
 
-  const wide = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', windowMinutes: 20 })
-  t.same(wide.json().contacts.map((c: { personId: string }) => c.personId), [B, D], 'a 20-minute window reaches D (gap exactly 20 min)')
-  t.equal(wide.json().contacts[1].encounters[0].gapSeconds, 1200)
+  const sites = await call(ctx, tracer, A, 'exposure-sites', range)
+  t.equal(sites.statusCode, 200, sites.body)
+  const site = (checkpointId: string, checkpointName: string, kind: string, from: string, to: string, close: number, exposure: number, companion: number) =>
+    ({ checkpointId, checkpointName, kind, from: isoAt(from), to: isoAt(to), people: { close, exposure, companion } })
+  t.same(sites.json(), {
+    personId: A,
+    sites: [
+      site(G1, '陆城卡口', 'traffic', '07:45', '08:15', 1, 0, 1),
+      site(V, '清江农贸市场', 'venue', '08:50', '09:45', 1, 1, 0),
+      site(K, '园林社区门岗', 'community', '11:46', '12:16', 1, 0, 0),
+      site(G2, '红花套卡口', 'traffic', '13:46:30', '14:16:30', 1, 0, 0),
+      site(K, '园林社区门岗', 'community', '14:46', '15:16', 0, 0, 1),
+      site(G2, '红花套卡口', 'traffic', '16:16', '16:46', 0, 0, 1)
+    ]
+  }, 'each presence widened by 15 minutes, with who met A there by tier')
 
-  const trail = await call(ctx, tracer, B, 'trail')
+  const trail = await call(ctx, tracer, C, 'trail', range)
   t.equal(trail.statusCode, 200, trail.body)
-  t.same(trail.json().scans.map((s: { scannedAt: string, checkpointName: string, direction: string | null }) => [s.scannedAt, s.checkpointName, s.direction]), [
-    [isoAt('09:05'), '陆城卡口', null], [isoAt('10:40'), '清江广场', 'in'], [isoAt('12:30'), '清江广场', 'out'], [isoAt('12:45'), '陆城卡口', null]
+  t.same(trail.json().scans.map((s: { scannedAt: string, checkpointName: string, direction: string | null, plate: string | null }) => [s.scannedAt, s.checkpointName, s.direction, s.plate]), [
+    [isoAt('09:20'), '清江农贸市场', 'in', null], [isoAt('10:00'), '清江农贸市场', 'out', null], [isoAt('11:30'), '红花套卡口', 'pass', '鄂A44444']
   ], 'the trail is oldest first')
+})
+
+eachDb('pages: every contact once, in order, with the totals on every page; cursors bound to their question', async (t, ctx) => {
+  ctx.clock.set(at('00:00', '2026-03-02'))
+  const G = await ctx.checkpoint({ name: '陆城卡口', kind: 'traffic' })
+  const A = await person(ctx)
+  const crowd = await Promise.all(Array.from({ length: 7 }, async () => await person(ctx)))
+  // Seven companions 3 to 9 minutes after A: equal scores, so by first encounter.
+  await scans(ctx, [[A, G, at('12:00')], ...crowd.map((id, k): [string, string, number] => [id, G, at('12:03') + k * 60_000])])
+  const tracer = await ctx.staff('tracer')
+  const q = { purpose: 'case-42', tiers: 'close,exposure,companion', limit: 3 }
+  const seen: string[] = []
+  let cursor: string | null = null
+  let pages = 0
+  do {
+    const res = await call(ctx, tracer, A, 'contacts', cursor === null ? q : { ...q, cursor })
+    t.equal(res.statusCode, 200, res.body)
+    t.same(res.json().totals, { close: 0, exposure: 0, companion: 7 }, 'the totals of the whole answer on every page')
+    seen.push(...res.json().contacts.map((c: { personId: string }) => c.personId))
+    cursor = res.json().nextCursor
+    pages++
+  } while (cursor !== null && pages < 10)
+  t.equal(pages, 3, 'three pages of 3, 3 and 1')
+  t.same(seen, crowd, 'each contact once, in the order of their encounters')
+
+  const first = (await call(ctx, tracer, A, 'contacts', q)).json().nextCursor as string
+  const tampered = first.slice(0, 5) + (first[5] === 'A' ? 'B' : 'A') + first.slice(6)
+  const other = await person(ctx)
+  await scans(ctx, [[other, G, at('12:01')]])
+  const refusals: Array<[string, Record<string, string | number>, string]> = [
+    ['a changed character', { ...q, cursor: tampered }, A],
+    ['another window', { ...q, cursor: first, windowMinutes: 30 }, A],
+    ['other tiers', { ...q, cursor: first, tiers: 'companion' }, A],
+    ['another depth', { ...q, cursor: first, depth: 2 }, A],
+    ['another person', { ...q, cursor: first }, other],
+    ['not a cursor', { ...q, cursor: 'hello' }, A]
+  ]
+  for (const [what, query, personId] of refusals) {
+    const res = await call(ctx, tracer, personId, 'contacts', query)
+    t.equal(res.statusCode, 400, `${what}: ${res.body}`)
+    t.match(res.json(), { code: 'GP_VALIDATION', message: /query\.cursor/ }, what)
+  }
+  const bigger = await call(ctx, tracer, A, 'contacts', { ...q, cursor: first, limit: 10 })
+  t.same(bigger.json().contacts.map((c: { personId: string }) => c.personId), crowd.slice(3), 'the page size may change between pages')
 })
 
 eachDb('presences: window and 4-hour boundaries, the range, same vehicle, sorting', async (t, ctx) => {
@@ -115,7 +222,7 @@ eachDb('presences: window and 4-hour boundaries, the range, same vehicle, sortin
     [seconds, Q, at('14:10')]
   ])
   const tracer = await ctx.staff('tracer')
-  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') })
+  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59'), tiers: 'close,exposure,companion' })
   t.equal(res.statusCode, 200, res.body)
   const contacts = res.json().contacts as Array<{ personId: string, firstEncounterAt: string, encounters: Array<{ checkpointId: string, at: string, indexAt: string, gapSeconds: number, sameVehicle: boolean }> }>
   const byId = new Map(contacts.map((c) => [c.personId, c]))
@@ -128,16 +235,15 @@ eachDb('presences: window and 4-hour boundaries, the range, same vehicle, sortin
   t.match(byId.get(longStay)?.encounters, [{ at: isoAt('08:00'), indexAt: isoAt('12:00'), gapSeconds: 0 }], 'a 4-hour stay is a stay')
   t.same(byId.get(tooLong)?.encounters.map((e) => [e.at, e.gapSeconds]), [[isoAt('12:00:00.001'), 0]], 'an "out" 4 h + 1 ms after the "in" is a point of its own')
   t.same(byId.get(seconds)?.encounters.map((e) => [e.checkpointId, e.gapSeconds]), [[P, 30], [Q, 600]], 'gapSeconds rounded down; encounters by time')
-  // Sorted by firstEncounterAt, then personId.
-  const order = contacts.map((c) => [c.firstEncounterAt, c.personId])
-  t.same(order, [...order].sort((a, b) => (a[0] as string).localeCompare(b[0] as string) || ((a[1] as string) < (b[1] as string) ? -1 : 1)))
-  t.same(contacts.map((c) => c.personId), [longStay, edgeBefore, car, tooLong, seconds, edgeAfter])
+  t.match(byId.get(edgeBefore), { tier: 'companion', score: 1.2 }, 'the same car 15 minutes apart: not one ride, but weighted as a vehicle')
+  // All companions: by score (the shared plate 1.2; two gates 0.2; the rest 0.1), then firstEncounterAt, then personId.
+  t.same(contacts.map((c) => c.personId), [edgeBefore, seconds, longStay, car, tooLong, edgeAfter])
 
   // Two contacts at the same moment: the smaller personId first.
   const twins = [await person(ctx), await person(ctx)].sort()
   await scans(ctx, twins.map((id): [string, string, number] => [id, Q, at('14:05')]))
-  const again = (await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59') })).json().contacts as Array<{ personId: string }>
-  t.same(again.slice(-2).map((c) => c.personId), twins, 'equal firstEncounterAt: by personId')
+  const again = (await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59'), tiers: 'companion' })).json().contacts as Array<{ personId: string }>
+  t.same(again.slice(-2).map((c) => c.personId), twins, 'equal score and firstEncounterAt: by personId')
 })
 
 eachDb('one person\'s scans at one checkpoint in the same millisecond are ordered by scan id', async (t, ctx) => {
@@ -169,7 +275,7 @@ eachDb('one person\'s scans at one checkpoint in the same millisecond are ordere
   await scan(randomUUID(), C, at('10:30'), 'out')
 
   const tracer = await ctx.staff('tracer')
-  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59'), windowMinutes: 5 })
+  const res = await call(ctx, tracer, A, 'contacts', { purpose: 'case-42', from: isoAt('00:00'), to: isoAt('23:59'), windowMinutes: 5, tiers: 'companion' })
   t.equal(res.statusCode, 200, res.body)
   const byId = new Map((res.json().contacts as Array<{ personId: string, encounters: Array<{ at: string, gapSeconds: number }> }>).map((c) => [c.personId, c]))
   t.same(byId.get(B)?.encounters.map((e) => [e.at, e.gapSeconds]).sort(), [[isoAt('10:00'), 0], [isoAt('10:00'), 180]], 'B: the stay from its "in" (gap 0) and its "out" as a point (3 minutes)')
@@ -212,7 +318,12 @@ eachDb('refusals: each bad input is a named 4xx, and every call is audited', asy
     [{ purpose: 'case-42', windowMinutes: 0 }, 400, 'GP_VALIDATION', /windowMinutes/, 'case-42'],
     [{ purpose: 'case-42', windowMinutes: 241 }, 400, 'GP_VALIDATION', /windowMinutes/, 'case-42'],
     [{ purpose: 'case-42', depth: 3 }, 400, 'GP_VALIDATION', /depth/, 'case-42'],
-    [{ purpose: 'case-42', from: 'yesterday' }, 400, 'GP_VALIDATION', /from/, 'case-42']
+    [{ purpose: 'case-42', from: 'yesterday' }, 400, 'GP_VALIDATION', /from/, 'case-42'],
+    [{ purpose: 'case-42', tiers: 'close,foo' }, 400, 'GP_VALIDATION', /query\.tiers: unknown tier "foo"/, 'case-42'],
+    [{ purpose: 'case-42', tiers: '' }, 400, 'GP_VALIDATION', /query\.tiers/, 'case-42'],
+    [{ purpose: 'case-42', limit: 0 }, 400, 'GP_VALIDATION', /limit/, 'case-42'],
+    [{ purpose: 'case-42', limit: 1001 }, 400, 'GP_VALIDATION', /limit/, 'case-42'],
+    [{ purpose: 'case-42', cursor: 'eyJ4IjoxfQ.AAAA' }, 400, 'GP_VALIDATION', /query\.cursor/, 'case-42']
   ]
   for (const [query, status, code, message, purpose] of bad) {
     const res = await call(ctx, tracer, A, 'contacts', query)
@@ -282,11 +393,11 @@ eachDb('a call larger than GRIDPASS_TRACING_MAX_ROWS is refused with 422 GP_TRAC
 }, { config: { tracingMaxRows: 40 } })
 
 eachDb('a contacts call gives the event loop back between its reads', async (t, ctx) => {
-  const { V, A, B, C, D } = await example(ctx)
+  const { V, A, B, C, D, E, E2, F } = await example(ctx)
   // More of everything, so that the call reads several ranges and people.
   const crowd = await Promise.all(Array.from({ length: 12 }, () => person(ctx)))
-  await scans(ctx, crowd.flatMap((id, k): Array<[string, string, number, 'in' | 'out']> => [[id, V, at('10:00') + k * 60_000, 'in'], [id, V, at('10:50') + k * 60_000, 'out']]))
-  const query = { from: at('00:00'), to: at('23:59'), windowMinutes: 15, depth: 2 as const }
+  await scans(ctx, crowd.flatMap((id, k): Array<[string, string, number, 'in' | 'out']> => [[id, V, at('09:10') + k * 60_000, 'in'], [id, V, at('09:50') + k * 60_000, 'out']]))
+  const query = { from: at('00:00'), to: at('23:59'), windowMinutes: 15, depth: 2 as const, tiers: ['close', 'exposure', 'companion'] as const }
 
   // Counts the turns of the event loop (setImmediate) that run while the call is under way.
   const turnsDuring = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
@@ -302,7 +413,7 @@ eachDb('a contacts call gives the event loop back between its reads', async (t, 
   t.ok(turns > 0, `the loop ran ${turns} times during the call`)
   const [unpaced, turnsWithout] = await turnsDuring(() => tracingWith(ctx, Infinity).contacts(A, query))
   t.same(paced, unpaced, 'pausing changes nothing in the answer')
-  t.same(paced.map((c) => [c.depth, c.personId]).sort(), [[1, B], ...crowd.map((id) => [1, id]), [2, C], [2, D]].sort(), 'B and the crowd at depth 1, C and D at depth 2')
+  t.same(paced.contacts.map((c) => [c.depth, c.personId]).sort(), [[1, B], [1, C], [1, D], [1, E], [1, E2], ...crowd.map((id) => [1, id]), [2, F]].sort(), 'the example and the crowd at depth 1, F at depth 2')
   if (ctx.dialect === 'sqlite') t.equal(turnsWithout, 0, 'SQLite reads are synchronous: without the pauses the loop would not run at all')
 })
 
@@ -350,14 +461,14 @@ eachDb('exports: CSV with BOM, quoting and formula guard; GeoJSON; audited as ex
   t.match(lines[1], new RegExp(`,${isoAt('10:00')},${g(V)},"'=HYPERLINK\\(""http://x"",""点我""\\)",in,green,allow,鄂E12345$`), 'quoted, formula guarded, Chinese readable')
   t.match(lines[3], /,"无坐标, 门岗",,green,allow,$/)
 
-  const contacts = await call(ctx, tracer, A, 'contacts.csv', { purpose: 'case-42', windowMinutes: 30 })
+  const contacts = await call(ctx, tracer, A, 'contacts.csv', { purpose: 'case-42', windowMinutes: 30, tiers: 'close,exposure,companion' })
   t.equal(contacts.statusCode, 200, contacts.body)
   t.match(contacts.headers['content-disposition'], /^attachment; filename="contacts-.+\.csv"$/)
   const rows = contacts.body.replace(/^\uFEFF/, '').split('\r\n')
-  t.equal(rows[0], 'personId,displayName,depth,via,firstEncounterAt,checkpointId,checkpointName,at,indexAt,gapSeconds,sameVehicle,withPersonId')
-  t.equal(rows[1], [g(B), '欧阳娜娜', 1, g(A), isoAt('10:30'), g(V), `"'=HYPERLINK(""http://x"",""点我"")"`, isoAt('10:30'), isoAt('10:00'), 0, true, g(A)].join(','))
-  t.equal(rows[2], [g(F), `"'@SUM(1,2)"`, 1, g(A), isoAt('11:35'), g(N), '"无坐标, 门岗"', isoAt('11:35'), isoAt('11:30'), 300, false, g(A)].join(','))
-  t.equal(rows[3], [g(nameless), '', 1, g(A), isoAt('12:01'), g(G), '陆城卡口', isoAt('12:01'), isoAt('12:00'), 60, false, g(A)].join(','), 'no name: an empty cell')
+  t.equal(rows[0], 'personId,displayName,tier,depth,via,score,firstEncounterAt,encounterTier,checkpointId,checkpointName,kind,at,indexAt,gapSeconds,overlapSeconds,sameVehicle,withPersonId')
+  t.equal(rows[1], [g(B), '欧阳娜娜', 'close', 1, g(A), 2.1, isoAt('10:30'), 'close', g(V), `"'=HYPERLINK(""http://x"",""点我"")"`, 'venue', isoAt('10:30'), isoAt('10:00'), 0, 0, true, g(A)].join(','))
+  t.equal(rows[2], [g(F), `"'@SUM(1,2)"`, 'companion', 1, g(A), 0.2, isoAt('11:35'), 'companion', g(N), '"无坐标, 门岗"', 'community', isoAt('11:35'), isoAt('11:30'), 300, 0, false, g(A)].join(','))
+  t.equal(rows[3], [g(nameless), '', 'companion', 1, g(A), 0.1, isoAt('12:01'), 'companion', g(G), '陆城卡口', 'traffic', isoAt('12:01'), isoAt('12:00'), 60, 0, false, g(A)].join(','), 'no name: an empty cell')
 
   const geo = await call(ctx, tracer, A, 'trail.geojson')
   t.equal(geo.statusCode, 200, geo.body)

@@ -23,7 +23,7 @@ export interface CheckpointRange {
   plates?: boolean
 }
 /** A presence (docs/tracing.md): a point (start = end) or a stay [in, out]; the plate is its first scan's, normalised. */
-export interface PresenceRow { personId: string, start: number, end: number, plate: string | null }
+export interface PresenceRow { personId: string, start: number, end: number, plate: string | null, stay: boolean }
 
 export interface TracingQueries {
   /**
@@ -37,9 +37,10 @@ export interface TracingQueries {
   scansOf: (personIds: string[], from: number, to: number) => Promise<ScanRow[]>
   /**
    * Per range, every presence at its checkpoint that touches [lo, hi] (its end ≥ lo and its start ≤ hi), built from
-   * the scans within [from, to] only, exactly as presencesOf builds them from a person's scans there.
+   * the scans within [from, to] only, exactly as presencesOf builds them from a person's scans there. With `only`, the
+   * presences of those people alone (the rest are read but not built).
    */
-  presencesAt: (ranges: CheckpointRange[], from: number, to: number, pause?: () => Promise<void>) => Promise<PresenceRow[][]>
+  presencesAt: (ranges: CheckpointRange[], from: number, to: number, pause?: () => Promise<void>, only?: ReadonlySet<string>) => Promise<PresenceRow[][]>
 }
 
 const CHUNK = 500
@@ -68,10 +69,11 @@ const byTimeThenIdRow = (a: StayRow, b: StayRow): number => a[1] - b[1] || cmpId
  * reads that person's scans of that time again, in id order (equal times are rare, and all of them lie in [lo, hi]:
  * after hi only the one "out" that ends a stay is read).
  */
-function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number, ties?: (personId: string, at: number) => StayRow[]): PresenceRow[] {
+function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number, ties?: (personId: string, at: number) => StayRow[], only?: ReadonlySet<string>): PresenceRow[] {
   const out: PresenceRow[] = []
   const byPerson = new Map<string, StayRow[]>()
   for (const r of rows) {
+    if (only !== undefined && !only.has(r[0])) continue
     const list = byPerson.get(r[0])
     if (list === undefined) byPerson.set(r[0], [r])
     else list.push(r)
@@ -85,12 +87,12 @@ function presencesOfRange (rows: StayRow[], lo: number, hi: number, from: number
       const [, at, direction, plate, , stayStart, inPlate] = list[i] as StayRow
       const next = list[i + 1]
       if (direction === DIR_IN && next !== undefined && next[2] === DIR_OUT && next[5] === at) {
-        out.push({ personId, start: at, end: next[1], plate: normalizePlate(plate) })
+        out.push({ personId, start: at, end: next[1], plate: normalizePlate(plate), stay: true })
         i++
       } else if (direction === DIR_OUT && stayStart !== null && stayStart >= from && stayStart < lo) {
-        out.push({ personId, start: stayStart, end: at, plate: normalizePlate(inPlate) })
+        out.push({ personId, start: stayStart, end: at, plate: normalizePlate(inPlate), stay: true })
       } else if (at <= hi) {
-        out.push({ personId, start: at, end: at, plate: normalizePlate(plate) })
+        out.push({ personId, start: at, end: at, plate: normalizePlate(plate), stay: false })
       }
     }
   }
@@ -167,7 +169,7 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
     peoplePerCall: 25,
     trail: async (personId, from, to) => trail.all(personId, from, to) as TrailRow[],
     scansOf: async (ids, from, to) => ids.flatMap((id) => (byPerson.all(id, from, to) as Raw[]).map(row)),
-    presencesAt: async (ranges, from, to, pause = slicer()) => {
+    presencesAt: async (ranges, from, to, pause = slicer(), only) => {
       const all: PresenceRow[][] = []
       for (const r of ranges) {
         const rows: StayRow[] = []
@@ -180,7 +182,7 @@ function sqliteQueries (client: NonNullable<GridpassDb['sqlite']>): TracingQueri
         for (const row of stayEnds.all({ cp: r.checkpointId, rangeLo: r.lo, hi: r.hi, from, plates, since: Math.max(from, r.hi - MAX_STAY_MS), until: Math.min(to, r.hi + MAX_STAY_MS) }) as StayRow[]) rows.push(row)
         await pause()
         const ties = (person: string, at: number): StayRow[] => tie.all({ cp: r.checkpointId, at, person, from, rangeLo: r.lo, plates }) as StayRow[]
-        all.push(presencesOfRange(rows, r.lo, r.hi, from, ties))
+        all.push(presencesOfRange(rows, r.lo, r.hi, from, ties, only))
       }
       return all
     }
@@ -229,7 +231,7 @@ function pgQueries (store: GridpassDb): TracingQueries {
       return out
     },
     // All ranges of a chunk in one statement (PRESENCES_SQL_PG), passed as one JSON parameter.
-    presencesAt: async (ranges, from, to) => {
+    presencesAt: async (ranges, from, to, _pause, only) => {
       const out: PresenceRow[][] = []
       for (let start = 0; start < ranges.length; start += CHUNK) {
         const chunk = ranges.slice(start, start + CHUNK)
@@ -238,7 +240,7 @@ function pgQueries (store: GridpassDb): TracingQueries {
         const { rows } = await pool.query<[number, string, string, number, string | null, string, string | null, string | null]>({ name: 'gp_tracing_presences', text: PRESENCES_SQL_PG, values: [part, from, to], rowMode: 'array' })
         const byRange: StayRow[][] = chunk.map(() => [])
         for (const x of rows) (byRange[x[0]] as StayRow[]).push([x[1], Number(x[2]), x[3], x[4], x[5], x[6] === null ? null : Number(x[6]), x[7]])
-        chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from)) })
+        chunk.forEach((r, i) => { out.push(presencesOfRange(byRange[i] as StayRow[], r.lo, r.hi, from, undefined, only)) })
       }
       return out
     }

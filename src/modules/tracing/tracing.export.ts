@@ -41,14 +41,14 @@ export function trailCsv (scans: TrailScan[]): Readable {
     (function * () { for (const s of scans) yield [s.id, iso(s.scannedAt), s.checkpointId, s.checkpointName, s.direction, s.color, s.decision, s.plate] })())
 }
 
-/** One row per encounter; names are decrypted by the caller's `nameOf` as rows are written. */
+/** One row per encounter (every one, in the answer's order); names are decrypted by the caller's `nameOf` as rows are written. */
 export function contactsCsv (contacts: Contact[], nameOf: (personId: string) => string | null, checkpointName: (id: string) => string | null): Readable {
-  return csv(['personId', 'displayName', 'depth', 'via', 'firstEncounterAt', 'checkpointId', 'checkpointName', 'at', 'indexAt', 'gapSeconds', 'sameVehicle', 'withPersonId'],
+  return csv(['personId', 'displayName', 'tier', 'depth', 'via', 'score', 'firstEncounterAt', 'encounterTier', 'checkpointId', 'checkpointName', 'kind', 'at', 'indexAt', 'gapSeconds', 'overlapSeconds', 'sameVehicle', 'withPersonId'],
     (function * () {
       for (const c of contacts) {
         const name = nameOf(c.personId)
         for (const e of c.encounters) {
-          yield [c.personId, name, c.depth, c.via, iso(c.firstEncounterAt), e.checkpointId, checkpointName(e.checkpointId), iso(e.at), iso(e.indexAt), e.gapSeconds, e.sameVehicle, e.withPersonId]
+          yield [c.personId, name, c.tier, c.depth, c.via, c.score, iso(c.firstEncounterAt), e.tier, e.checkpointId, checkpointName(e.checkpointId), e.kind, iso(e.at), iso(e.indexAt), e.gapSeconds, e.overlapSeconds, e.sameVehicle, e.withPersonId]
         }
       }
     })())

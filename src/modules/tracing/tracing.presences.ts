@@ -4,7 +4,8 @@ import { MAX_STAY_MS } from '../../db/stays.ts'
 import { normalizePlate } from '../../lib/plate.ts'
 
 export interface ScanPoint { id: string, scannedAt: number, direction: string | null, plate: string | null }
-export interface Presence { start: number, end: number, plate: string | null }
+/** `stay`: an [in, out] pair (its start may equal its end); otherwise a point. */
+export interface Presence { start: number, end: number, plate: string | null, stay: boolean }
 
 export const byTimeThenId = (a: ScanPoint, b: ScanPoint): number => a.scannedAt - b.scannedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 
@@ -18,10 +19,10 @@ export function presencesOf (scans: ScanPoint[]): Presence[] {
     const s = scans[i] as ScanPoint
     const next = scans[i + 1]
     if (s.direction === 'in' && next !== undefined && next.direction === 'out' && next.scannedAt - s.scannedAt <= MAX_STAY_MS) {
-      out.push({ start: s.scannedAt, end: next.scannedAt, plate: normalizePlate(s.plate) })
+      out.push({ start: s.scannedAt, end: next.scannedAt, plate: normalizePlate(s.plate), stay: true })
       i++
     } else {
-      out.push({ start: s.scannedAt, end: s.scannedAt, plate: normalizePlate(s.plate) })
+      out.push({ start: s.scannedAt, end: s.scannedAt, plate: normalizePlate(s.plate), stay: false })
     }
   }
   return out
@@ -31,6 +32,9 @@ export function presencesOf (scans: ScanPoint[]): Presence[] {
 export const gapMs = (a: Presence, b: Presence): number => Math.max(0, Math.max(a.start, b.start) - Math.min(a.end, b.end))
 
 export const sameVehicle = (a: Presence, b: Presence): boolean => a.plate !== null && a.plate === b.plate
+
+/** The time two stays share, in ms; 0 unless both are stays. */
+export const overlapMs = (a: Presence, b: Presence): number => (a.stay && b.stay ? Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start)) : 0)
 
 export interface Range<M> { lo: number, hi: number, members: M[] }
 

@@ -7,10 +7,10 @@ import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
 import { bearer, errors, iso } from '../common.schemas.ts'
 import { contactsCsv, trailCsv, trailGeoJson } from './tracing.export.ts'
-import { ContactsQuery, ContactsReply, DESCRIPTIONS, PURPOSE, PersonParams, TrailQuery, TrailReply } from './tracing.schemas.ts'
+import { ContactsFileQuery, ContactsQuery, ContactsReply, DESCRIPTIONS, MAX_ENCOUNTERS_SHOWN, PURPOSE, PersonParams, SitesQuery, SitesReply, TrailQuery, TrailReply } from './tracing.schemas.ts'
 import type { Contact, TracingService, TrailScan } from './tracing.service.ts'
 
-type Action = 'trail.read' | 'contacts.read' | 'trail.export' | 'contacts.export'
+type Action = 'trail.read' | 'contacts.read' | 'sites.read' | 'trail.export' | 'contacts.export'
 
 const trailView = (s: TrailScan) => ({ ...s, scannedAt: iso(s.scannedAt) })
 
@@ -57,10 +57,20 @@ export default async function tracingRoutes (fastify: FastifyInstance, { tracing
   const download = (reply: FastifyReply, disposition: string): FastifyReply =>
     reply.header('cache-control', 'no-store').header('content-disposition', disposition)
   const contactView = (c: Contact, names: Map<string, string | null>) => ({
-    ...c,
+    personId: c.personId,
     displayName: names.get(c.personId) ?? null,
+    tier: c.tier,
+    depth: c.depth,
+    via: c.via,
+    score: c.score,
     firstEncounterAt: iso(c.firstEncounterAt),
-    encounters: c.encounters.map((e) => ({ ...e, at: iso(e.at), indexAt: iso(e.indexAt) }))
+    lastEncounterAt: iso(c.lastEncounterAt),
+    overlapMinutes: c.overlapMinutes,
+    encounterCount: c.encounterCount,
+    days: c.days,
+    encounters: c.encounters.slice(0, MAX_ENCOUNTERS_SHOWN).map((e) => ({
+      checkpointId: e.checkpointId, kind: e.kind, at: iso(e.at), indexAt: iso(e.indexAt), gapSeconds: e.gapSeconds, overlapSeconds: e.overlapSeconds, sameVehicle: e.sameVehicle, withPersonId: e.withPersonId, tier: e.tier
+    }))
   })
   const fileErrors = errors(400, 401, 403, 404)
 
@@ -86,10 +96,27 @@ export default async function tracingRoutes (fastify: FastifyInstance, { tracing
     }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { contacts, names } = await tracing.readContacts(personId, request.query)
+    const page = await tracing.contactsPage(personId, request.query)
     await record(request, 'contacts.read')
     reply.header('cache-control', 'no-store')
-    return { personId, windowMinutes: request.query.windowMinutes, depth: request.query.depth, contacts: contacts.map((c) => contactView(c, names)) }
+    return { personId, windowMinutes: request.query.windowMinutes, depth: page.depth, tiers: page.tiers, totals: page.totals, contacts: page.contacts.map((c) => contactView(c, page.names)), nextCursor: page.nextCursor }
+  })
+
+  app.get('/v1/people/:personId/exposure-sites', {
+    ...routeOptions('sites.read'),
+    schema: {
+      tags: ['tracing'], summary: 'Where the person may have exposed others: site windows with headcounts per tier (tracer, officer, admin; audited)', security: bearer, description: DESCRIPTIONS.sites,
+      params: PersonParams, querystring: SitesQuery, response: { 200: SitesReply, ...errors(400, 401, 403, 404, 422) }
+    }
+  }, async (request, reply) => {
+    const { personId } = request.params
+    const { sites, checkpoints } = await tracing.exposureSites(personId, request.query)
+    await record(request, 'sites.read')
+    reply.header('cache-control', 'no-store')
+    return {
+      personId,
+      sites: sites.map((s) => ({ checkpointId: s.checkpointId, checkpointName: checkpoints.get(s.checkpointId)?.name ?? '', kind: checkpoints.get(s.checkpointId)?.kind ?? '', from: iso(s.from), to: iso(s.to), people: s.people }))
+    }
   })
 
   app.get('/v1/people/:personId/trail.csv', {
@@ -116,10 +143,10 @@ export default async function tracingRoutes (fastify: FastifyInstance, { tracing
 
   app.get('/v1/people/:personId/contacts.csv', {
     ...routeOptions('contacts.export'),
-    schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsQuery, response: errors(400, 401, 403, 404, 422) }
+    schema: { tags: ['tracing'], summary: 'The contacts as CSV, one row per encounter (audited as an export)', security: bearer, description: DESCRIPTIONS.contactsCsv, params: PersonParams, querystring: ContactsFileQuery, response: errors(400, 401, 403, 404, 422) }
   }, async (request, reply) => {
     const { personId } = request.params
-    const { from, to, contacts, names, checkpoints } = await tracing.readContacts(personId, request.query, true)
+    const { from, to, contacts, names, checkpoints } = await tracing.readContacts(personId, request.query)
     await record(request, 'contacts.export')
     return download(reply, attachment('contacts', personId, from, to, 'csv'))
       .type('text/csv; charset=utf-8').send(contactsCsv(contacts, (id) => names.get(id) ?? null, (id) => checkpoints.get(id)?.name ?? null))

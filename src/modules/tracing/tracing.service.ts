@@ -5,15 +5,19 @@ import { slicer as newSlicer, type PresenceRow, type ScanRow, type TracingQuerie
 import { NotFound, TraceTooLarge, Validation } from '../../errors.ts'
 import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
 import type { PeopleService } from '../people/index.ts'
-import { byTimeThenId, gapMs, groupBy, mergeRangesByHour, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
-import { DEFAULT_DAYS } from './tracing.schemas.ts'
+import type { Cursors } from './tracing.cursor.ts'
+import { byTimeThenId, gapMs, groupBy, mergeRangesByHour, overlapMs, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
+import { DEFAULT_DAYS, DEFAULT_TIERS } from './tracing.schemas.ts'
+import { afterKey, byContact, CLOSE_GAP_MS, contactOf, exposureSites as sitesOf, keyOf, TIERS, tierByPartner, tierPair, type Contact, type Encounter, type SiteWindow, type Tier } from './tracing.tiers.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
-export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2 }
+export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2, tiers?: readonly Tier[] }
 /** A range as asked over HTTP: ISO times, either may be left out. */
 export interface RangeQuery { from?: string, to?: string }
-export interface Encounter { checkpointId: string, at: number, indexAt: number, gapSeconds: number, sameVehicle: boolean, withPersonId: string }
-export interface Contact { personId: string, depth: 1 | 2, via: string, firstEncounterAt: number, encounters: Encounter[] }
+export type Totals = Record<Tier, number | null>
+export interface ContactsAnswer { totals: Totals, contacts: Contact[] }
+export interface PageQuery extends RangeQuery { windowMinutes: number, depth: number, tiers?: string, limit?: number, cursor?: string }
+export type { Contact, Encounter, Tier }
 
 /** A presence of someone whose contacts are searched (the index person, or a depth-1 contact). */
 interface Source extends Presence { personId: string, checkpointId: string }
@@ -59,15 +63,25 @@ class Budget {
 /** Sources per range read at once: one range of a busy checkpoint's day is then a few milliseconds of work. */
 const MEMBERS_PER_RANGE = 64
 
-const byEncounter = (a: Encounter, b: Encounter): number =>
-  a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
 const DAY = 86_400_000
 
-interface Deps { queries: TracingQueries, people: PeopleService, checkpoints: CheckpointsService, config: Config }
+/** Presences by checkpoint. */
+type ByPlace = Map<string, Source[]>
 
-export function createTracingService ({ queries: q, people, checkpoints, config }: Deps, options: { sliceMs?: number } = {}) {
+/** What depth 1 found: the contacts of the tiers it was asked for, with every encounter, and what the rest needs. */
+interface DepthOne {
+  /** Every depth-1 contact when `complete`; else those of tier close or exposure. */
+  contacts: Contact[]
+  complete: boolean
+  /** Everyone known to be a depth-1 contact (when not complete, also the companions met within 2 minutes). */
+  known: Set<string>
+  index: ByPlace
+  kinds: Map<string, string>
+}
+
+interface Deps { queries: TracingQueries, people: PeopleService, checkpoints: CheckpointsService, config: Config, cursors: Cursors }
+
+export function createTracingService ({ queries: q, people, checkpoints, config, cursors }: Deps, options: { sliceMs?: number } = {}) {
   // Every long loop gives the event loop back after this many milliseconds (tests: 0 = at every step).
   const slicer = (): (() => Promise<void>) => newSlicer(options.sliceMs)
   const { rangesPerCall, peoplePerCall } = q
@@ -76,9 +90,9 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
    * The presences of these people in [from, to], by checkpoint, read and built a slice of people at a time; `keep`
    * chooses which presences count.
    */
-  async function presencesOfPeople (personIds: string[], from: number, to: number, budget: Budget, keep: (p: Source) => boolean = () => true): Promise<Map<string, Source[]>> {
+  async function presencesOfPeople (personIds: string[], from: number, to: number, budget: Budget, keep: (p: Source) => boolean = () => true): Promise<ByPlace> {
     const pause = slicer()
-    const out = new Map<string, Source[]>()
+    const out: ByPlace = new Map()
     for (let i = 0; i < personIds.length; i += peoplePerCall) {
       const rows = await q.scansOf(personIds.slice(i, i + peoplePerCall), from, to)
       budget.spend(rows.length)
@@ -93,12 +107,21 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     return out
   }
 
+  async function kindsOf (places: Iterable<string>): Promise<Map<string, string>> {
+    const found = await checkpoints.many([...places])
+    return new Map([...found].map(([id, c]) => [id, c.kind]))
+  }
+
+  const only = (sources: ByPlace, kinds: Map<string, string>, keep: (kind: string) => boolean): ByPlace =>
+    new Map([...sources].filter(([id]) => keep(kinds.get(id) ?? '')))
+
   /**
-   * Every encounter between the sources' presences and the presences of anyone not in `exclude`, at the same
-   * checkpoint, at most windowMs apart: per checkpoint, the sources' windows [start − window, end + window] are merged
-   * into ranges, the presences touching each range are read once and paired in memory.
+   * Every encounter between the sources' presences and the presences of anyone not in `exclude` (with `among`: of those
+   * people only), at the same checkpoint, at most windowMs apart: per checkpoint, the sources' windows
+   * [start − window, end + window] are merged into ranges, the presences touching each range are read once and paired
+   * in memory. Encounters come untiered (companion); the caller tiers them by pair.
    */
-  async function meet (sources: Map<string, Source[]>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget): Promise<Map<string, Encounter[]>> {
+  async function meet (sources: ByPlace, kinds: Map<string, string>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget, among?: ReadonlySet<string>): Promise<Map<string, Encounter[]>> {
     const pause = slicer()
     const ranges: Array<Range<Source> & { checkpointId: string, plates: boolean }> = []
     for (const [checkpointId, list] of sources) {
@@ -115,7 +138,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     // Range by range (a slice at a time), so that only one slice's presences are held at once.
     for (let start = 0; start < ranges.length; start += rangesPerCall) {
       const slice = ranges.slice(start, start + rangesPerCall)
-      const presences = await q.presencesAt(slice, from, to, pause)
+      const presences = await q.presencesAt(slice, from, to, pause, among)
       for (let i = 0; i < slice.length; i++) await pair(slice[i] as (typeof ranges)[number], presences[i] as PresenceRow[])
       await pause()
     }
@@ -127,6 +150,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
      */
     async function pair (range: (typeof ranges)[number], presences: PresenceRow[]): Promise<void> {
       budget.spend(presences.length)
+      const kind = kinds.get(range.checkpointId) ?? ''
       const others = presences.filter((p) => !exclude.has(p.personId))
       others.sort((a, b) => a.start - b.start)
       for (const source of range.members) {
@@ -139,7 +163,19 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
           if (other.personId === source.personId) continue
           const gap = gapMs(source, other)
           if (gap > windowMs) continue
-          const e: Encounter = { checkpointId: range.checkpointId, at: other.start, indexAt: source.start, gapSeconds: Math.floor(gap / 1000), sameVehicle: sameVehicle(source, other), withPersonId: source.personId }
+          const e: Encounter = {
+            checkpointId: range.checkpointId,
+            kind,
+            at: other.start,
+            indexAt: source.start,
+            gapMs: gap,
+            gapSeconds: Math.floor(gap / 1000),
+            overlapSeconds: Math.floor(overlapMs(source, other) / 1000),
+            sameVehicle: sameVehicle(source, other),
+            withPersonId: source.personId,
+            stays: (source.stay ? 1 : 0) + (other.stay ? 1 : 0),
+            tier: 'companion'
+          }
           const list = met.get(other.personId)
           if (list === undefined) met.set(other.personId, [e])
           else list.push(e)
@@ -151,13 +187,72 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     }
   }
 
-  const contact = (personId: string, depth: 1 | 2, encounters: Encounter[]): Contact => {
-    encounters.sort(byEncounter)
-    const first = (encounters[0] as Encounter).at
-    // The earliest encounter's partner; on a tie the smaller personId (encounters at the same `at` may differ in indexAt).
-    let via = (encounters[0] as Encounter).withPersonId
-    for (const e of encounters) if (e.at === first && e.withPersonId < via) via = e.withPersonId
-    return { personId, depth, via, firstEncounterAt: first, encounters }
+  /**
+   * Depth 1. With `complete`, everyone met within the window anywhere (what companions need). Otherwise only what the
+   * tiers close and exposure need, which is far less at a county's school and factory gates: the venues within the
+   * window, every other checkpoint within 2 minutes (close needs no more), and then, for the close and exposure
+   * contacts alone, their other encounters within the window (the score counts every encounter).
+   */
+  async function depthOne (personId: string, from: number, to: number, windowMs: number, complete: boolean, budget: Budget): Promise<DepthOne> {
+    const index = await presencesOfPeople([personId], from, to, budget)
+    const kinds = await kindsOf(index.keys())
+    const exclude = new Set([personId])
+    const nearMs = Math.min(windowMs, CLOSE_GAP_MS)
+    if (complete || nearMs === windowMs) {
+      const met = await meet(index, kinds, exclude, from, to, windowMs, budget)
+      const contacts: Contact[] = []
+      for (const [id, encounters] of met) {
+        tierPair(encounters)
+        const c = contactOf(id, 1, encounters, personId)
+        if (complete || c.tier !== 'companion') contacts.push(c)
+      }
+      return { contacts, complete: true, known: new Set(met.keys()), index, kinds }
+    }
+    const venues = only(index, kinds, (k) => k === 'venue')
+    const others = only(index, kinds, (k) => k !== 'venue')
+    const atVenues = await meet(venues, kinds, exclude, from, to, windowMs, budget)
+    const near = await meet(others, kinds, exclude, from, to, nearMs, budget)
+    const known = new Set([...atVenues.keys(), ...near.keys()])
+    const listed = new Set<string>()
+    for (const id of known) {
+      const encounters = [...atVenues.get(id) ?? [], ...near.get(id) ?? []]
+      tierPair(encounters)
+      if (encounters.some((e) => e.tier !== 'companion')) listed.add(id)
+    }
+    const rest = listed.size === 0 ? new Map<string, Encounter[]>() : await meet(others, kinds, exclude, from, to, windowMs, budget, listed)
+    const contacts = [...listed].map((id) => {
+      const encounters = [...atVenues.get(id) ?? [], ...rest.get(id) ?? []]
+      tierPair(encounters)
+      return contactOf(id, 1, encounters, personId)
+    })
+    return { contacts, complete: false, known, index, kinds }
+  }
+
+  /**
+   * Depth 2: from the close depth-1 contacts B only, through their close encounters (tiered on all of the B–C pair's
+   * encounters within 2 minutes) in which B's presence starts no earlier than B's first encounter; never a depth-1
+   * contact of any tier.
+   */
+  async function depthTwo (personId: string, d1: DepthOne, from: number, to: number, windowMs: number, budget: Budget): Promise<Contact[]> {
+    const firstAt = new Map(d1.contacts.filter((c) => c.tier === 'close').map((c) => [c.personId, c.firstEncounterAt]))
+    if (firstAt.size === 0) return []
+    const sources = await presencesOfPeople([...firstAt.keys()], from, to, budget)
+    const kinds = await kindsOf(sources.keys())
+    const exclude = new Set([personId, ...d1.known, ...firstAt.keys()])
+    const met = await meet(sources, kinds, exclude, from, to, Math.min(windowMs, CLOSE_GAP_MS), budget)
+    const forward = new Map<string, Encounter[]>()
+    for (const [id, encounters] of met) {
+      tierByPartner(encounters)
+      const kept = encounters.filter((e) => e.tier === 'close' && e.indexAt >= (firstAt.get(e.withPersonId) as number))
+      if (kept.length > 0) forward.set(id, kept)
+    }
+    if (!d1.complete && forward.size > 0) {
+      // Not known yet: whether they met the index person 2 minutes or more apart at a gate (then they are depth 1).
+      const gates = only(d1.index, d1.kinds, (k) => k !== 'venue')
+      const direct = await meet(gates, d1.kinds, new Set([personId]), from, to, windowMs, budget, new Set(forward.keys()))
+      for (const id of direct.keys()) forward.delete(id)
+    }
+    return [...forward].map(([id, encounters]) => contactOf(id, 2, encounters))
   }
 
   /**
@@ -179,21 +274,28 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     return await q.trail(personId, from, to) as TrailScan[]
   }
 
-  async function contacts (personId: string, query: ContactsQuery): Promise<Contact[]> {
+  /** The whole answer of a contacts question (docs/tracing.md): listed contacts in order, with every encounter, and the totals. */
+  async function contacts (personId: string, query: ContactsQuery): Promise<ContactsAnswer> {
     const { from, to, depth } = query
+    const tiers = new Set(query.tiers ?? TIERS)
     const windowMs = query.windowMinutes * 60_000
     const budget = new Budget(config.tracingMaxRows)
-    const index = await presencesOfPeople([personId], from, to, budget)
-    const level1 = [...await meet(index, new Set([personId]), from, to, windowMs, budget)]
-      .map(([id, encounters]) => contact(id, 1, encounters))
-    if (depth === 1) return sortContacts(level1)
+    const d1 = await depthOne(personId, from, to, windowMs, tiers.has('companion'), budget)
+    const totals: Totals = { close: null, exposure: null, companion: null }
+    for (const t of tiers) totals[t] = 0
+    for (const c of d1.contacts) if (tiers.has(c.tier)) (totals[c.tier] as number)++
+    const listed = d1.contacts.filter((c) => tiers.has(c.tier))
+    if (depth === 2 && tiers.has('close')) listed.push(...await depthTwo(personId, d1, from, to, windowMs, budget))
+    return { totals, contacts: listed.sort(byContact) }
+  }
 
-    // Depth 2: only presences of a depth-1 contact that start at or after its first encounter pass exposure on.
-    const firstAt = new Map(level1.map((c) => [c.personId, c.firstEncounterAt]))
-    const forward = await presencesOfPeople([...firstAt.keys()], from, to, budget, (p) => p.start >= (firstAt.get(p.personId) as number))
-    const exclude = new Set([personId, ...firstAt.keys()])
-    const level2 = [...await meet(forward, exclude, from, to, windowMs, budget)].map(([id, encounters]) => contact(id, 2, encounters))
-    return sortContacts([...level1, ...level2])
+  /** Parses `tiers` (comma-separated): known names only, at least one, duplicates ignored; in the answer's order. */
+  function tiersOf (value: string | undefined): Tier[] {
+    if (value === undefined) return [...DEFAULT_TIERS]
+    const names = value.split(',').map((t) => t.trim())
+    const bad = names.find((t) => !(TIERS as readonly string[]).includes(t))
+    if (bad !== undefined) throw new Validation(`query.tiers: unknown tier "${bad.slice(0, 40)}" (close, exposure, companion)`)
+    return TIERS.filter((t) => names.includes(t))
   }
 
   /**
@@ -216,8 +318,21 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
     presencesOfPersonAt,
     /** Scans of the person with from ≤ scannedAt ≤ to, oldest first. No audit (the routes audit). */
     trail,
-    /** Contacts by the definitions of docs/tracing.md, sorted as it says. No audit. */
+    /** The whole contacts answer by the definitions of docs/tracing.md, sorted as it says. No audit. */
     contacts,
+    tiersOf,
+
+    /**
+     * Every encounter of these people with the person in [from, to] at most windowMinutes apart (tiered), by person:
+     * what a case needs to know of the contacts it marks.
+     */
+    async encountersWith (personId: string, others: string[], from: number, to: number, windowMinutes: number): Promise<Map<string, Encounter[]>> {
+      const budget = new Budget(config.tracingMaxRows)
+      const index = await presencesOfPeople([personId], from, to, budget)
+      const met = await meet(index, await kindsOf(index.keys()), new Set([personId]), from, to, windowMinutes * 60_000, budget, new Set(others))
+      for (const list of met.values()) tierPair(list)
+      return met
+    },
 
     /** A person's trail over the range asked (checked as `range` says); with `places`, the checkpoints it passed. */
     async readTrail (personId: string, query: RangeQuery, places = false): Promise<{ from: number, to: number, scans: TrailScan[], checkpoints: Map<string, Checkpoint> }> {
@@ -226,23 +341,59 @@ export function createTracingService ({ queries: q, people, checkpoints, config 
       return { from, to, scans, checkpoints: places ? await checkpoints.many(scans.map((s) => s.checkpointId)) : new Map() }
     },
 
-    /** A person's contacts over the range asked, with their names; with `places`, the checkpoints of the encounters. */
-    async readContacts (personId: string, query: RangeQuery & { windowMinutes: number, depth: number }, places = false) {
+    /**
+     * One page of a contacts question, after `cursor` (a cursor pins the range its first page resolved), with the
+     * names of its contacts; nextCursor null on the last page.
+     */
+    async contactsPage (personId: string, query: PageQuery) {
+      const tiers = tiersOf(query.tiers)
+      const depth: 1 | 2 = query.depth === 2 ? 2 : 1
+      const limit = query.limit ?? 100
+      const question = JSON.stringify([personId, query.windowMinutes, depth, tiers, query.from ?? null, query.to ?? null])
+      const state = query.cursor === undefined ? undefined : cursors.decode(query.cursor, question)
+      const { from, to } = state === undefined ? await range(personId, query) : await range(personId, { from: new Date(state.from).toISOString(), to: new Date(state.to).toISOString() })
+      const answer = await contacts(personId, { from, to, windowMinutes: query.windowMinutes, depth, tiers })
+      const start = state === undefined ? 0 : firstAfter(answer.contacts, state.after)
+      const page = answer.contacts.slice(start, start + limit)
+      const last = page[page.length - 1]
+      const nextCursor = start + limit < answer.contacts.length && last !== undefined ? cursors.encode({ question, from, to, after: keyOf(last) }) : null
+      return { from, to, depth, tiers, totals: answer.totals, contacts: page, nextCursor, names: await people.names(page.map((c) => c.personId)) }
+    },
+
+    /** The whole answer of a contacts question over the range asked, with names and the encounters' checkpoints (exports). */
+    async readContacts (personId: string, query: PageQuery) {
       const { from, to } = await range(personId, query)
-      const found = await contacts(personId, { from, to, windowMinutes: query.windowMinutes, depth: query.depth === 2 ? 2 : 1 })
+      const answer = await contacts(personId, { from, to, windowMinutes: query.windowMinutes, depth: query.depth === 2 ? 2 : 1, tiers: tiersOf(query.tiers) })
       return {
         from,
         to,
-        contacts: found,
-        names: await people.names(found.map((c) => c.personId)),
-        checkpoints: places ? await checkpoints.many(found.flatMap((c) => c.encounters.map((e) => e.checkpointId))) : new Map<string, Checkpoint>()
+        ...answer,
+        names: await people.names(answer.contacts.map((c) => c.personId)),
+        checkpoints: await checkpoints.many(answer.contacts.flatMap((c) => c.encounters.map((e) => e.checkpointId)))
       }
+    },
+
+    /** The index person's exposure sites over the range asked (docs/tracing.md), with their checkpoints. */
+    async exposureSites (personId: string, query: RangeQuery & { windowMinutes: number }): Promise<{ from: number, to: number, sites: SiteWindow[], checkpoints: Map<string, Checkpoint> }> {
+      const { from, to } = await range(personId, query)
+      const windowMs = query.windowMinutes * 60_000
+      const d1 = await depthOne(personId, from, to, windowMs, true, new Budget(config.tracingMaxRows))
+      const sites = sitesOf(d1.index, windowMs, d1.contacts)
+      return { from, to, sites, checkpoints: await checkpoints.many(sites.map((s) => s.checkpointId)) }
     }
   }
 }
 
-function sortContacts (list: Contact[]): Contact[] {
-  return list.sort((a, b) => a.depth - b.depth || a.firstEncounterAt - b.firstEncounterAt || cmp(a.personId, b.personId))
+/** The index of the first contact after a cursor's key (the list is in byContact order). */
+function firstAfter (list: Contact[], after: Parameters<typeof afterKey>[1]): number {
+  let lo = 0
+  let hi = list.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (afterKey(list[mid] as Contact, after)) hi = mid
+    else lo = mid + 1
+  }
+  return lo
 }
 
 export type TracingService = ReturnType<typeof createTracingService>
