@@ -828,7 +828,85 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Cases, newest opened first (tracer, officer, admin; audited)
+         * @description Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).
+         */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /** @description open: not closed; closed: closed; omitted: both */
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest opened first */
+                            cases: {
+                                caseId: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                closedAt: string | null;
+                                closedBy: string | null;
+                                /** @description Marked contacts */
+                                contacts: number;
+                                /** @description The case person's name (null when they have none) */
+                                name: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                openedAt: string;
+                                openedBy: string;
+                                personId: string;
+                                /** @description Confirmed exposure sites */
+                                sites: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Ask to open a case: once confirmed, the person turns red (rule case_confirmed) until it is closed (officer, admin)
@@ -859,7 +937,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                             action: string;
                             changeId: string;
                             /** @description Confirmations so far */
@@ -941,8 +1019,8 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * A case, its note and its marked contacts (tracer, officer, admin; audited)
-         * @description openedBy, markedBy, closedBy name the requester and the confirmer(s) by username ("alice+bob"); the resident sees only their roles. Shows only what was confirmed: pending changes are listed by GET /v1/changes.
+         * A case, its note, its marked contacts and its exposure sites (tracer, officer, admin; audited)
+         * @description openedBy, markedBy, closedBy name the requester and the confirmer(s) by username ("alice+bob"); the resident sees only their roles. Shows only what was confirmed: pending changes are listed by GET /v1/changes. sites[].people counts the people who got site_exposure when the site was confirmed.
          */
         get: {
             parameters: {
@@ -994,6 +1072,31 @@ export type paths = {
                             openedAt: string;
                             openedBy: string;
                             personId: string;
+                            /** @description Confirmed exposure sites, in confirmation order */
+                            sites: {
+                                checkpointId: string;
+                                checkpointName: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                from: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                markedAt: string;
+                                /** @description The requester and the confirmer(s) by username ("alice+bob") */
+                                markedBy: string;
+                                /** @description How many people got site_exposure when the site was confirmed */
+                                people: number;
+                                siteId: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                to: string;
+                            }[];
                         };
                     };
                 };
@@ -1054,7 +1157,7 @@ export type paths = {
         put?: never;
         /**
          * Ask to close a case: once confirmed, its case_confirmed entry ends (officer, admin)
-         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers the case as GET /v1/cases/{caseId} shows it; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. The person's colour then follows the remaining rules; contacts' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.
+         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers the case as GET /v1/cases/{caseId} shows it; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. The person's colour then follows the remaining rules; the case's exposure sites end too (their site_exposure entries end at the confirmation); contacts' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.
          */
         post: {
             parameters: {
@@ -1081,7 +1184,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                             action: string;
                             changeId: string;
                             /** @description Confirmations so far */
@@ -1195,7 +1298,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                             action: string;
                             changeId: string;
                             /** @description Confirmations so far */
@@ -1269,6 +1372,137 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask to confirm an exposure site of a case: once confirmed, everyone present there in the window turns yellow (rule site_exposure) (tracer, officer, admin)
+         * @description Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers {site:{checkpointId, from, to}, updated:[{personId, color, until}]}: each person's colour and `until` right after the change, by personId; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers. Once confirmed: everyone with a presence (a stay, or a single scan) at the checkpoint touching [from, to] — the case person excepted — gets site_exposure, yellow until 7 days after `to` (counted from the confirmation; a window that ended more than 7 days before turns no one yellow). Their GET /v1/me/status names the place and the window (reasons[].site, history[].site). Checked at the request and again on confirmation: body.to not after body.from, or a window longer than 24 hours → 400 GP_VALIDATION naming body.to; unknown case → 404; closed case → 409 GP_CONFLICT; unknown checkpoint → 404 GP_NOT_FOUND naming checkpointId; the window must lie within the case person's own presences at that checkpoint, each widened by 240 minutes on both sides (their union must cover [from, to]), else 422 GP_SITE_OUTSIDE_PRESENCE. Every call is audited with the case as purpose: the request (case.site_requested) in the case person's access log, a refusal as case.site_requested.refused; on confirmation each person marked gets case.site_marked in theirs. Closing the case ends its site_exposure entries.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    caseId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The checkpoint (place) of the site; unknown → 404 */
+                        checkpointId: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC
+                         */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Waiting for a second officer or admin (and a third past the daily limit): POST /v1/changes/{changeId}/confirm */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            action: string;
+                            changeId: string;
+                            /** @description Confirmations so far */
+                            confirmations: number;
+                            /** @description 1; 2 when the change takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS) */
+                            confirmationsNeeded: number;
+                            /** @enum {string} */
+                            status: "pending";
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/changes": {
         parameters: {
             query?: never;
@@ -1278,7 +1512,7 @@ export type paths = {
         };
         /**
          * Four-eyes changes waiting for (or past) a second officer or admin (officer, admin; audited)
-         * @description Opening a case, marking contacts, closing a case and manual status changes to or from red wait here until confirmed. Each lists what was asked (payload), who asked (username and role) and who confirmed so far.
+         * @description Opening a case, marking contacts, confirming an exposure site, closing a case and manual status changes to or from red wait here until confirmed. Each lists what was asked (payload), who asked (username and role) and who confirmed so far.
          */
         get: {
             parameters: {
@@ -1301,7 +1535,7 @@ export type paths = {
                     content: {
                         "application/json": {
                             changes: {
-                                /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                                /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                                 action: string;
                                 caseId: string | null;
                                 changeId: string;
@@ -1406,7 +1640,7 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
-                /** @description The answer the action's own endpoint gives when it acts: case.open → {caseId}; case.contacts → {updated}; case.close → the case; status.set → the person's status */
+                /** @description The answer the action's own endpoint gives when it acts: case.open → {caseId}; case.contacts → {updated}; case.site → {site, updated}; case.close → the case; status.set → the person's status */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1424,7 +1658,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                             action: string;
                             changeId: string;
                             /** @description Confirmations so far */
@@ -1527,7 +1761,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
+                            /** @description case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red) */
                             action: string;
                             caseId: string | null;
                             changeId: string;
@@ -2658,6 +2892,22 @@ export type paths = {
                                  * @description ISO 8601, UTC
                                  */
                                 since: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                                 text: string;
                                 /** @description The same text in Chinese */
                                 textZh: string;
@@ -2995,6 +3245,22 @@ export type paths = {
                                 /** @description Why, in Chinese (an officer's own words as written) */
                                 reasonZh: string;
                                 rule: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                             }[];
                             personId: string;
                             reasons: {
@@ -3004,6 +3270,22 @@ export type paths = {
                                  * @description ISO 8601, UTC
                                  */
                                 since: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                                 text: string;
                                 /** @description The same text in Chinese */
                                 textZh: string;
@@ -3237,27 +3519,35 @@ export type paths = {
         };
         /**
          * Who met the person, at depth 1 or 2 (tracer, officer, admin; audited)
-         * @description People who were at the same checkpoint as the person, in [from, to]. Roles tracer, officer, admin. Every call, answered or refused, is audited with its purpose and shows in the person's access log.
+         * @description People who were at the same checkpoint as the person, in [from, to], in tiers a tracer can act on, a page at a time. Roles tracer, officer, admin. Every call, answered or refused, is audited with its purpose and shows in the person's access log.
          *
-         *     A person's scans at one checkpoint become presences: an "in" followed by their next scan there being an "out" at most 4 h later is a stay [in, out]; any other scan is a point. Two presences meet when the gap between the intervals, max(0, max(start) − min(end)), is at most windowMinutes: overlapping stays always meet.
+         *     A person's scans at one checkpoint become presences: an "in" followed by their next scan there being an "out" at most 4 h later is a stay [in, out]; any other scan is a point. Two presences meet when the gap between the intervals, max(0, max(start) − min(end)), is at most windowMinutes: overlapping stays always meet. Each meeting is an encounter.
          *
-         *     Depth 2: someone who met a depth-1 contact B at or after B's firstEncounterAt (exposure travels forward in time only).
+         *     Tiers: close (密接) = the same plate within 2 minutes (one vehicle), or within 2 minutes of each other at two or more checkpoints on one Asia/Shanghai day; exposure (涉疫场所暴露) = otherwise an encounter at a venue; companion (时空伴随) = any other encounter. A contact has the highest tier of its encounters. score = Σ weight (same vehicle 3, venue 2, community/village 0.5, traffic 0.2) × max(1, overlap minutes) × certainty (two stays 1.0, one 0.7, two points 0.4), rounded to 0.1.
          *
-         *     Bounded: a call that would read more presences and find more encounters than GRIDPASS_TRACING_MAX_ROWS (default 2,000,000) together is refused with 422 GP_TRACE_TOO_LARGE (and audited): narrow from/to or windowMinutes, or ask depth 1. At a county's density depth 2 over 14 days reaches most of the county.
+         *     Depth 2 (次密接): only from depth-1 contacts of tier close, through their own close encounters in which their presence starts no earlier than their firstEncounterAt. Never a depth-1 contact of any tier. Listed with tier close when close is requested.
          *
-         *     Example, window 15 min, index person A: A in 10:00 / out 11:00 at venue V; B in 10:40 / out 12:30 at V → B depth 1 (gap 0, at 10:40, indexAt 10:00). D at V 11:20 → gap 20 min: not a depth-1 contact (but depth 2 via B: inside the stay of B). B at gate G 12:45, C at G 12:50 → C depth 2 via B. E at G 09:00 met B at 09:05, before B met A → not a contact.
+         *     Pages: totals count distinct depth-1 contacts per requested tier over the whole answer; follow nextCursor with the same question (a cursor pins the range of its first page; one of another question, or altered, → 400).
+         *
+         *     Bounded: a call that would read more presences and find more encounters than GRIDPASS_TRACING_MAX_ROWS (default 2,000,000) together is refused with 422 GP_TRACE_TOO_LARGE (and audited): narrow from/to or windowMinutes, or ask depth 1.
          *
          *     Definitions: docs/tracing.md.
          */
         get: {
             parameters: {
                 query: {
-                    /** @description 1: direct contacts; 2: also their contacts, forward in time */
+                    /** @description The previous page's nextCursor: the next page of the same question. A cursor of another question or altered → 400 */
+                    cursor?: string;
+                    /** @description 1: direct contacts; 2: also the close contacts of the close ones, forward in time */
                     depth: number;
                     /** @description Scans with from ≤ scannedAt ≤ to count. Default: to − 14 days (at most GRIDPASS_RETENTION_DAYS) */
                     from?: string;
+                    /** @description Contacts per page */
+                    limit: number;
                     /** @description Why you ask (3–200 characters, e.g. a case number); recorded in the audit log and in the person's access log. Missing or short → 400 GP_PURPOSE_REQUIRED */
                     purpose?: string;
+                    /** @description Which tiers are listed and counted, comma-separated: close, exposure, companion. Default close,exposure. An unknown name → 400 */
+                    tiers?: string;
                     /** @description Default: now. Must be after from; the range may not exceed GRIDPASS_RETENTION_DAYS */
                     to?: string;
                     /** @description Two presences at most this far apart meet */
@@ -3279,12 +3569,16 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
-                            /** @description Sorted by depth, then firstEncounterAt, then personId */
+                            /** @description Sorted by tier, depth, score (highest first), firstEncounterAt, personId */
                             contacts: {
+                                /** @description Distinct Asia/Shanghai days with an encounter */
+                                days: number;
                                 depth: number;
                                 /** @description Full name, for the tracer to phone; null when the person has none */
                                 displayName: string | null;
-                                /** @description Sorted by at, then indexAt */
+                                /** @description All encounters, listed or not */
+                                encounterCount: number;
+                                /** @description The first 20, by at, then indexAt */
                                 encounters: {
                                     /**
                                      * Format: date-time
@@ -3299,8 +3593,13 @@ export type paths = {
                                      * @description The other side's presence start (the index person at depth 1, `withPersonId` at depth 2)
                                      */
                                     indexAt: string;
+                                    /** @description The checkpoint's kind: traffic, community, village, venue */
+                                    kind: string;
+                                    /** @description The time both stays share; 0 unless both presences are stays */
+                                    overlapSeconds: number;
                                     /** @description Both presences' first scans carry the same plate (ignoring spaces and case) */
                                     sameVehicle: boolean;
+                                    tier: "close" | "exposure" | "companion";
                                     /** @description Who the contact met: the index person (depth 1) or a depth-1 contact (depth 2) */
                                     withPersonId: string;
                                 }[];
@@ -3309,12 +3608,32 @@ export type paths = {
                                  * @description ISO 8601, UTC
                                  */
                                 firstEncounterAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                lastEncounterAt: string;
+                                /** @description The summed overlap of the encounters, rounded to 0.1 minute */
+                                overlapMinutes: number;
                                 personId: string;
+                                /** @description Σ weight × max(1, overlap minutes) × certainty over every encounter, rounded to 0.1 */
+                                score: number;
+                                tier: "close" | "exposure" | "companion";
                                 /** @description Depth 1: the index person; depth 2: the depth-1 contact of the earliest encounter */
                                 via: string;
                             }[];
                             depth: number;
+                            /** @description The next page (same question with cursor); null on the last page */
+                            nextCursor: string | null;
                             personId: string;
+                            /** @description The tiers listed and counted */
+                            tiers: ("close" | "exposure" | "companion")[];
+                            /** @description Distinct depth-1 contacts per requested tier over the whole answer; null for a tier not requested */
+                            totals: {
+                                close: number | null;
+                                companion: number | null;
+                                exposure: number | null;
+                            };
                             windowMinutes: number;
                         };
                     };
@@ -3383,17 +3702,19 @@ export type paths = {
         };
         /**
          * The contacts as CSV, one row per encounter (audited as an export)
-         * @description The contacts as CSV, one row per encounter (UTF-8 with BOM, RFC 4180, formula cells prefixed with '), streamed. Same query as GET …/contacts. Audited as contacts.export. Definitions: docs/tracing.md.
+         * @description The contacts as CSV, one row per encounter (UTF-8 with BOM, RFC 4180, formula cells prefixed with '), streamed. Same query as GET …/contacts without limit and cursor: every contact, every encounter. Audited as contacts.export. Definitions: docs/tracing.md.
          */
         get: {
             parameters: {
                 query: {
-                    /** @description 1: direct contacts; 2: also their contacts, forward in time */
+                    /** @description 1: direct contacts; 2: also the close contacts of the close ones, forward in time */
                     depth: number;
                     /** @description Scans with from ≤ scannedAt ≤ to count. Default: to − 14 days (at most GRIDPASS_RETENTION_DAYS) */
                     from?: string;
                     /** @description Why you ask (3–200 characters, e.g. a case number); recorded in the audit log and in the person's access log. Missing or short → 400 GP_PURPOSE_REQUIRED */
                     purpose?: string;
+                    /** @description Which tiers are listed and counted, comma-separated: close, exposure, companion. Default close,exposure. An unknown name → 400 */
+                    tiers?: string;
                     /** @description Default: now. Must be after from; the range may not exceed GRIDPASS_RETENTION_DAYS */
                     to?: string;
                     /** @description Two presences at most this far apart meet */
@@ -3408,6 +3729,126 @@ export type paths = {
             };
             requestBody?: never;
             responses: {
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}/exposure-sites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where the person may have exposed others: site windows with headcounts per tier (tracer, officer, admin; audited)
+         * @description The person's exposure sites in [from, to]: each presence widened by windowMinutes on both sides, merged per checkpoint, with how many distinct other people met the person there per tier. Oldest first. Roles tracer, officer, admin. Every call, answered or refused, is audited with its purpose and shows in the person's access log. Definitions: docs/tracing.md.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Scans with from ≤ scannedAt ≤ to count. Default: to − 14 days (at most GRIDPASS_RETENTION_DAYS) */
+                    from?: string;
+                    /** @description Why you ask (3–200 characters, e.g. a case number); recorded in the audit log and in the person's access log. Missing or short → 400 GP_PURPOSE_REQUIRED */
+                    purpose?: string;
+                    /** @description Default: now. Must be after from; the range may not exceed GRIDPASS_RETENTION_DAYS */
+                    to?: string;
+                    /** @description Each of the person's presences is widened by this on both sides */
+                    windowMinutes: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Opaque, random person id */
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            personId: string;
+                            /** @description Oldest first */
+                            sites: {
+                                checkpointId: string;
+                                checkpointName: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                from: string;
+                                kind: string;
+                                /** @description Distinct other people who met the person there, each in the highest tier of those encounters */
+                                people: {
+                                    close: number;
+                                    companion: number;
+                                    exposure: number;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                to: string;
+                            }[];
+                        };
+                    };
+                };
                 /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
                 400: {
                     headers: {
@@ -3691,6 +4132,22 @@ export type paths = {
                                 /** @description Why, in Chinese (an officer's own words as written) */
                                 reasonZh: string;
                                 rule: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                             }[];
                             personId: string;
                             reasons: {
@@ -3700,6 +4157,22 @@ export type paths = {
                                  * @description ISO 8601, UTC
                                  */
                                 since: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                                 text: string;
                                 /** @description The same text in Chinese */
                                 textZh: string;
@@ -3875,6 +4348,22 @@ export type paths = {
                                 /** @description Why, in Chinese (an officer's own words as written) */
                                 reasonZh: string;
                                 rule: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                             }[];
                             personId: string;
                             reasons: {
@@ -3884,6 +4373,22 @@ export type paths = {
                                  * @description ISO 8601, UTC
                                  */
                                 since: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
                                 text: string;
                                 /** @description The same text in Chinese */
                                 textZh: string;
