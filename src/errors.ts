@@ -20,6 +20,8 @@ export const ProfileRequired = createError('GP_PROFILE_REQUIRED', '%s', 409)
 export const PayloadTooLarge = createError('GP_PAYLOAD_TOO_LARGE', '%s', 413)
 export const UnsupportedMediaType = createError('GP_UNSUPPORTED_MEDIA_TYPE', '%s', 415)
 export const TraceTooLarge = createError('GP_TRACE_TOO_LARGE', '%s', 422)
+/** An exposure site's window outside the case person's own presences there (widened by 240 minutes): 422. */
+export const SiteOutsidePresence = createError('GP_SITE_OUTSIDE_PRESENCE', '%s', 422)
 export const RateLimited = createError('GP_RATE_LIMITED', '%s', 429)
 /** The SMS gateway did not take a login code (nothing usable was sent): the resident may ask again shortly. */
 export const SmsUnavailable = createError('GP_SMS_UNAVAILABLE', '%s', 503)

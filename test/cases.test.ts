@@ -137,7 +137,8 @@ eachDb('a case turns its person red; degree-1 contacts are red 14 days after the
       ...[{ personId: close.personId, degree: 1, markedBy: 'officer-li+confirmer-2', markedAt: iso(marked), until: iso(lastEncounter + 14 * DAY) },
         { personId: interviewed.personId, degree: 1, markedBy: 'officer-li+confirmer-2', markedAt: iso(marked), until: iso(marked + 14 * DAY) }].sort((a, b) => (a.personId < b.personId ? -1 : 1)),
       { personId: secondary.personId, degree: 2, markedBy: 'officer-li+confirmer-4', markedAt: iso(marked + H), until: iso(marked + H + 7 * DAY) }
-    ]
+    ],
+    sites: []
   })
 
   // Every action is in the access log of the person concerned.

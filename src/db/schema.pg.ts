@@ -84,9 +84,18 @@ export const statusEntries = pgTable('status_entries', {
   endedBy: text('ended_by'),
   actor: text('actor').notNull(),
   reason: text('reason'),
+  /**
+   * What the entry is about, as JSON, sealed like reason (it places a person at a place and time): site_exposure
+   * holds {siteId, caseId, checkpointId, checkpointName, from, to}. Null for the other rules.
+   */
+  detail: text('detail'),
   sourceId: text('source_id'),
   createdAt: bigint('created_at', { mode: 'number' }).notNull()
-}, (t) => [index('status_entries_person_ix').on(t.personId, t.since)])
+}, (t) => [
+  index('status_entries_person_ix').on(t.personId, t.since),
+  // Closing a case ends the site_exposure entries it started, whoever holds them.
+  index('status_entries_source_ix').on(t.sourceId)
+])
 
 export const statusChanges = pgTable('status_changes', {
   id: text('id').primaryKey(),
@@ -208,6 +217,19 @@ export const caseContacts = pgTable('case_contacts', {
   until: bigint('until', { mode: 'number' }).notNull(),
   entryId: text('entry_id').notNull()
 }, (t) => [primaryKey({ columns: [t.caseId, t.personId] }), index('case_contacts_person_ix').on(t.personId)])
+
+/** Exposure sites confirmed on a case: everyone present at the checkpoint in the window got a site_exposure entry. */
+export const caseSites = pgTable('case_sites', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id, { onDelete: 'cascade' }),
+  checkpointId: text('checkpoint_id').notNull().references(() => checkpoints.id),
+  windowFrom: bigint('window_from', { mode: 'number' }).notNull(),
+  windowTo: bigint('window_to', { mode: 'number' }).notNull(),
+  markedBy: text('marked_by').notNull(),
+  markedAt: bigint('marked_at', { mode: 'number' }).notNull(),
+  /** How many people got site_exposure when it was confirmed. */
+  people: integer('people').notNull()
+}, (t) => [index('case_sites_case_ix').on(t.caseId, t.markedAt)])
 
 /**
  * Paper codes issued (the codes module): the status list names a non-green holder's unexpired cards by card id

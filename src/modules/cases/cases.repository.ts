@@ -1,10 +1,11 @@
-// SQL of cases and their marked contacts (the status entries they start are the status module's).
-import { and, eq, inArray, isNull } from 'drizzle-orm'
+// SQL of cases, their marked contacts and exposure sites (the status entries they start are the status module's).
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
 type T = GridpassDb['t']
 export type CaseRow = T['cases']['$inferSelect']
 export type CaseContactRow = T['caseContacts']['$inferSelect']
+export type CaseSiteRow = T['caseSites']['$inferSelect']
 
 export function createCasesRepository (store: GridpassDb) {
   const { t } = store
@@ -36,6 +37,33 @@ export function createCasesRepository (store: GridpassDb) {
     },
     async updateContact (db: Db, caseId: string, personId: string, values: Partial<CaseContactRow>): Promise<void> {
       await db.update(t.caseContacts).set(values).where(and(eq(t.caseContacts.caseId, caseId), eq(t.caseContacts.personId, personId)))
+    },
+    /** A case's confirmed exposure sites, in confirmation order (case_sites_case_ix). */
+    async sites (db: Db, caseId: string): Promise<CaseSiteRow[]> {
+      return db.select().from(t.caseSites).where(eq(t.caseSites.caseId, caseId)).orderBy(asc(t.caseSites.markedAt), asc(t.caseSites.id))
+    },
+    async insertSite (db: Db, row: CaseSiteRow): Promise<void> {
+      await db.insert(t.caseSites).values(row)
+    },
+    /** Cases newest opened first; open: not closed, closed: closed, all: both. */
+    async list (db: Db, state: 'open' | 'closed' | 'all', limit: number): Promise<CaseRow[]> {
+      const c = t.cases
+      const where = state === 'open' ? isNull(c.closedAt) : state === 'closed' ? isNotNull(c.closedAt) : undefined
+      return db.select().from(c).where(where).orderBy(desc(c.openedAt), asc(c.id)).limit(limit)
+    },
+    /** How many contacts and sites each of these cases holds. */
+    async counts (db: Db, caseIds: string[]): Promise<Map<string, { contacts: number, sites: number }>> {
+      const out = new Map(caseIds.map((id) => [id, { contacts: 0, sites: 0 }]))
+      if (caseIds.length === 0) return out
+      const cc = t.caseContacts
+      const cs = t.caseSites
+      for (const r of await db.select({ id: cc.caseId, n: count() }).from(cc).where(inArray(cc.caseId, caseIds)).groupBy(cc.caseId)) {
+        (out.get(r.id) as { contacts: number }).contacts = Number(r.n)
+      }
+      for (const r of await db.select({ id: cs.caseId, n: count() }).from(cs).where(inArray(cs.caseId, caseIds)).groupBy(cs.caseId)) {
+        (out.get(r.id) as { sites: number }).sites = Number(r.n)
+      }
+      return out
     }
   }
 }

@@ -1,8 +1,12 @@
-// Request and response schemas of cases and their marked contacts.
+// Request and response schemas of cases, their marked contacts and exposure sites.
 import { Type } from '@sinclair/typebox'
 import { Color, IsoTime, Nullable, PersonId } from '../common.schemas.ts'
 
 export const MAX_CONTACTS_PER_CALL = 500
+/** The longest site window: a day. A longer one would sweep up everyone who passed a busy gate. */
+export const MAX_SITE_WINDOW_HOURS = 24
+/** How far around the case person's own presences a site window may reach (API.md: 240 minutes). */
+export const SITE_REACH_MINUTES = 240
 
 const Note = Type.String({ minLength: 1, maxLength: 2000, description: 'Free text; may hold personal data, so it is stored encrypted and never logged' })
 
@@ -23,6 +27,34 @@ export const MarkContactsReply = Type.Object({
   }, { description: 'The person\'s colour right after the change, and when it will change by itself (null: not by itself)' }))
 })
 
+export const SiteBody = Type.Object({
+  checkpointId: Type.String({ minLength: 1, maxLength: 64, description: 'The checkpoint (place) of the site; unknown → 404' }),
+  from: IsoTime,
+  to: IsoTime
+}, { additionalProperties: false })
+export const SiteReply = Type.Object({
+  site: Type.Object({ checkpointId: Type.String(), from: IsoTime, to: IsoTime }),
+  updated: MarkContactsReply.properties.updated
+})
+
+export const CasesQuery = Type.Object({
+  status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')], { description: 'open: not closed; closed: closed; omitted: both' })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
+}, { additionalProperties: false })
+
+export const CaseSummary = Type.Object({
+  caseId: Type.String(),
+  personId: Type.String(),
+  name: Nullable(Type.String({ description: 'The case person\'s name (null when they have none)' })),
+  openedBy: Type.String(),
+  openedAt: IsoTime,
+  closedBy: Nullable(Type.String()),
+  closedAt: Nullable(IsoTime),
+  contacts: Type.Integer({ description: 'Marked contacts' }),
+  sites: Type.Integer({ description: 'Confirmed exposure sites' })
+})
+export const CasesReply = Type.Object({ cases: Type.Array(CaseSummary, { description: 'Newest opened first' }) })
+
 export const CloseCaseBody = Type.Object({ note: Type.Optional(Note) }, { additionalProperties: false })
 
 export const CaseView = Type.Object({
@@ -40,5 +72,15 @@ export const CaseView = Type.Object({
     markedBy: Type.String(),
     markedAt: IsoTime,
     until: IsoTime
-  }), { description: 'Marked contacts, in marking order' })
+  }), { description: 'Marked contacts, in marking order' }),
+  sites: Type.Array(Type.Object({
+    siteId: Type.String(),
+    checkpointId: Type.String(),
+    checkpointName: Type.String(),
+    from: IsoTime,
+    to: IsoTime,
+    markedBy: Type.String({ description: 'The requester and the confirmer(s) by username ("alice+bob")' }),
+    markedAt: IsoTime,
+    people: Type.Integer({ description: 'How many people got site_exposure when the site was confirmed' })
+  }), { description: 'Confirmed exposure sites, in confirmation order' })
 })

@@ -33,7 +33,7 @@ export default async function changesRoutes (fastify: FastifyInstance, changes: 
     onRequest: officer,
     schema: {
       tags: ['changes'], summary: 'Four-eyes changes waiting for (or past) a second officer or admin (officer, admin; audited)', security: bearer,
-      description: 'Opening a case, marking contacts, closing a case and manual status changes to or from red wait here until confirmed. Each lists what was asked (payload), who asked (username and role) and who confirmed so far.',
+      description: 'Opening a case, marking contacts, confirming an exposure site, closing a case and manual status changes to or from red wait here until confirmed. Each lists what was asked (payload), who asked (username and role) and who confirmed so far.',
       querystring: ChangesQuery, response: { 200: ChangesReply, ...errors(400, 401, 403) }
     }
   }, async (request) => ({ changes: (await changes.list(request.user, request.query.status, request.query.limit)).map(changeView) }))

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox'
 import { IsoTime, Nullable } from '../common.schemas.ts'
 
-export const ACTIONS_TEXT = 'case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red)'
+export const ACTIONS_TEXT = 'case.open (POST /v1/cases), case.contacts (POST /v1/cases/{caseId}/contacts), case.site (POST /v1/cases/{caseId}/sites), case.close (POST /v1/cases/{caseId}/close), status.set (POST /v1/people/{personId}/status to or from red)'
 
 export const ChangeParams = Type.Object({ changeId: Type.String({ minLength: 1, maxLength: 64 }) })
 
@@ -45,5 +45,5 @@ export const ChangesReply = Type.Object({ changes: Type.Array(ChangeView) })
 
 export const ConfirmReply = Type.Object({}, {
   additionalProperties: true,
-  description: 'The answer the action\'s own endpoint gives when it acts: case.open → {caseId}; case.contacts → {updated}; case.close → the case; status.set → the person\'s status'
+  description: 'The answer the action\'s own endpoint gives when it acts: case.open → {caseId}; case.contacts → {updated}; case.site → {site, updated}; case.close → the case; status.set → the person\'s status'
 })

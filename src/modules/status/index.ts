@@ -1,10 +1,10 @@
 // The status module's one door: colours and their reasons, declarations, manual changes, appeals; app.status, its routes.
 import fp from 'fastify-plugin'
 import { createStatusRepository } from './status.repository.ts'
-import { createStatusService, type ColorName, type Entry, type EntryRow, type StatusService } from './status.service.ts'
+import { createStatusService, type ColorName, type Entry, type EntryRow, type SiteDetail, type StatusService } from './status.service.ts'
 import statusRoutes from './status.routes.ts'
 
-export type { ColorName, Entry, EntryRow, StatusService }
+export type { ColorName, Entry, EntryRow, SiteDetail, StatusService }
 declare module 'fastify' { interface FastifyInstance { status: StatusService } }
 
 export default fp(async (app) => {

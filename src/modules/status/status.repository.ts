@@ -25,7 +25,7 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
   const seal = (plain: string | null): string | null => (plain === null ? null : pii.encrypt(plain))
   // Plain text still readable: written before the seal at start, or by a copy of the service not yet upgraded.
   const open = (stored: string | null): string | null => (stored === null || !SEALED.test(stored) ? stored : pii.decrypt(stored))
-  const openEntry = (e: EntryRow): EntryRow => (e.reason === null ? e : { ...e, reason: open(e.reason) })
+  const openEntry = (e: EntryRow): EntryRow => (e.reason === null && e.detail === null ? e : { ...e, reason: open(e.reason), detail: open(e.detail) })
   const openAppeal = (a: AppealRow): AppealRow => ({ ...a, message: open(a.message) as string, note: open(a.note) })
 
   /** Seals one text column's plain values, a batch per transaction, each update guarded by the value it read. */
@@ -82,10 +82,10 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
     },
     /** The entries for a colour only: their reasons stay sealed (null here), nothing is decrypted. */
     async entriesForColor (db: Db, personId: string): Promise<EntryRow[]> {
-      return (await db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))).map((e) => ({ ...e, reason: null }))
+      return (await db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))).map((e) => ({ ...e, reason: null, detail: null }))
     },
     async insertEntries (db: Db, rows: EntryRow[]): Promise<void> {
-      if (rows.length > 0) await db.insert(t.statusEntries).values(rows.map((r) => ({ ...r, reason: seal(r.reason) })))
+      if (rows.length > 0) await db.insert(t.statusEntries).values(rows.map((r) => ({ ...r, reason: seal(r.reason), detail: seal(r.detail) })))
     },
     /** Ends every entry still active at `now` (a manual change replaces them). */
     async endActive (db: Db, personId: string, now: number, endedBy: string): Promise<void> {
@@ -105,7 +105,7 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
       const e = t.statusEntries
       // Colours only: the reasons stay sealed (null here).
       return (await store.db.select().from(e)
-        .where(and(lte(e.since, at), or(isNull(e.until), gt(e.until, at)), or(isNull(e.endedAt), gt(e.endedAt, at))))).map((r) => ({ ...r, reason: null }))
+        .where(and(lte(e.since, at), or(isNull(e.until), gt(e.until, at)), or(isNull(e.endedAt), gt(e.endedAt, at))))).map((r) => ({ ...r, reason: null, detail: null }))
     },
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
     async endEntriesOf (db: Db, where: { personId: string, rule: string, sourceId?: string, entryId?: string }, now: number, endedBy: string): Promise<void> {
@@ -119,6 +119,21 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
           or(isNull(e.until), gt(e.until, now)),
           or(isNull(e.endedAt), gt(e.endedAt, now))
         ))
+    },
+    /**
+     * Ends, at `now`, the entries of one rule still running that one source started, whoever holds them (a case's
+     * site_exposure entries when it closes; status_entries_source_ix). The people whose entries ended, distinct.
+     */
+    async endEntriesOfSource (db: Db, where: { rule: string, sourceId: string }, now: number, endedBy: string): Promise<string[]> {
+      const e = t.statusEntries
+      const rows = await db.update(e).set({ endedAt: now, endedBy })
+        .where(and(
+          eq(e.sourceId, where.sourceId),
+          eq(e.rule, where.rule),
+          or(isNull(e.until), gt(e.until, now)),
+          or(isNull(e.endedAt), gt(e.endedAt, now))
+        )).returning({ personId: e.personId })
+      return [...new Set(rows.map((r) => r.personId))]
     },
     /** The declaration sealed as one JSON value; the plain columns stay null. */
     async insertDeclaration (db: Db, row: { id: string, personId: string, at: number, data: DeclarationData }): Promise<void> {

@@ -10,6 +10,7 @@ export const RULES = {
   declared_contact: { color: 'red', days: 14, text: 'You declared contact with a confirmed case: red for 14 days', textZh: '本人申报接触过确诊病例：14 天内为红码' },
   high_risk_travel: { color: 'red', days: 14, text: 'You declared a visit to a high-risk area: red for 14 days', textZh: '本人申报去过中高风险地区：14 天内为红码' },
   symptoms: { color: 'yellow', days: 7, text: 'You declared a temperature of 37.3 °C or more, or a symptom: yellow for 7 days after the last such declaration', textZh: '本人申报体温 ≥ 37.3 °C 或有症状：最后一次此类申报后 7 天内为黄码' },
+  site_exposure: { color: 'yellow', days: 7, text: 'Present at an exposure site of a confirmed case: yellow for 7 days after the site window ends', textZh: '到过确诊病例的涉疫场所：场所时段结束后 7 天内为黄码' },
   manual: { color: null, text: 'Set by a health officer', textZh: '由卫生健康人员人工设定' }
 } as const
 export type RuleId = keyof typeof RULES
@@ -37,7 +38,7 @@ export function actorForResident (actor: string): string {
   return rest.length === 0 ? first as string : `${first as string}, confirmed by ${rest.join(' and ')}`
 }
 
-export const ruleDuration = (rule: 'close_contact' | 'secondary_contact' | 'declared_contact' | 'high_risk_travel' | 'symptoms'): number => RULES[rule].days * DAY
+export const ruleDuration = (rule: 'close_contact' | 'secondary_contact' | 'declared_contact' | 'high_risk_travel' | 'symptoms' | 'site_exposure'): number => RULES[rule].days * DAY
 
 export interface Entry {
   id: string
@@ -49,10 +50,48 @@ export interface Entry {
   endedBy: string | null
   actor: string
   reason: string | null
+  /** JSON: what the entry is about (site_exposure: a SiteDetail); null or absent for the other rules. */
+  detail?: string | null
 }
 
-export interface Reason { rule: string, text: string, textZh: string, since: number, until: number | null }
-export interface HistoryItem { at: number, color: ColorName, rule: string, actor: string, reason: string, reasonZh: string }
+/** The exposure site a site_exposure entry names: the place and the window (epoch ms). */
+export interface SiteDetail { siteId: string, caseId: string, checkpointId: string, checkpointName: string, from: number, to: number }
+/** The site as the resident reads it: place and window, never the case. */
+export interface SitePlace { checkpointId: string, checkpointName: string, from: number, to: number }
+
+export interface Reason { rule: string, text: string, textZh: string, since: number, until: number | null, site?: SitePlace }
+export interface HistoryItem { at: number, color: ColorName, rule: string, actor: string, reason: string, reasonZh: string, site?: SitePlace }
+
+/** Asia/Shanghai has no daylight saving: the window is written in its time, as the place's own clock shows it. */
+const SHANGHAI_OFFSET = 8 * 3_600_000
+const shanghai = (ms: number): { day: string, time: string } => {
+  const s = new Date(ms + SHANGHAI_OFFSET).toISOString()
+  return { day: s.slice(0, 10), time: s.slice(11, 16) }
+}
+/** "2026-03-01 10:00–11:30" (Asia/Shanghai); the end's day is written only when it differs. */
+export function windowText (from: number, to: number): string {
+  const a = shanghai(from)
+  const b = shanghai(to)
+  return `${a.day} ${a.time}–${b.day === a.day ? '' : `${b.day} `}${b.time}`
+}
+
+function siteOf (e: Entry): SitePlace | undefined {
+  if (e.rule !== 'site_exposure' || e.detail === null || e.detail === undefined) return undefined
+  try {
+    const d = JSON.parse(e.detail) as SiteDetail
+    return { checkpointId: d.checkpointId, checkpointName: d.checkpointName, from: d.from, to: d.to }
+  } catch {
+    return undefined
+  }
+}
+/** A site_exposure entry's words, with the place and the window. */
+export function siteText (site: SitePlace): { text: string, textZh: string } {
+  const w = windowText(site.from, site.to)
+  return {
+    text: `Present at ${site.checkpointName} on ${w} (Beijing time), at the same time as a confirmed case: yellow for 7 days after the window ends`,
+    textZh: `${w} 在 ${site.checkpointName} 与确诊病例同场：场所时段结束后 7 天内为黄码`
+  }
+}
 export interface Evaluation { color: ColorName, since: number, until: number | null, reasons: Reason[], history: HistoryItem[] }
 
 export const end = (e: Entry): number => Math.min(e.until ?? Infinity, e.endedAt ?? Infinity)
@@ -70,13 +109,18 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
   const nowActive = active(entries, now)
   const color = worst(nowActive)
 
+  // One reason per rule; site_exposure one per place and window (each has its own end).
   const byRule = new Map<string, Reason>()
   for (const e of nowActive) {
     if (e.color === 'green') continue
-    const prev = byRule.get(e.rule)
+    const site = siteOf(e)
+    const key = site === undefined ? e.rule : `${e.rule}\n${site.checkpointId}\n${site.from}\n${site.to}`
+    const prev = byRule.get(key)
     const until = end(e) === Infinity ? null : end(e)
-    const text = e.rule === 'manual' && e.reason !== null ? { text: `${RULES.manual.text}: ${e.reason}`, textZh: `${RULES.manual.textZh}：${e.reason}` } : textOf(e.rule)
-    if (prev === undefined) byRule.set(e.rule, { rule: e.rule, ...text, since: e.since, until })
+    const text = e.rule === 'manual' && e.reason !== null
+      ? { text: `${RULES.manual.text}: ${e.reason}`, textZh: `${RULES.manual.textZh}：${e.reason}` }
+      : site !== undefined ? siteText(site) : textOf(e.rule)
+    if (prev === undefined) byRule.set(key, { rule: e.rule, ...text, since: e.since, until, ...(site !== undefined ? { site } : {}) })
     else {
       prev.since = Math.min(prev.since, e.since)
       prev.until = prev.until === null || until === null ? null : Math.max(prev.until, until)
@@ -95,8 +139,15 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
       // An officer's own words are kept as written, in both fields; otherwise the rule's words in Chinese, and in
       // English the entry's own note (e.g. "declared fever, cough") or the rule's words.
       const rule = textOf(cause.rule)
-      const reasonZh = cause.rule === 'manual' && cause.reason !== null ? cause.reason : rule.textZh
-      history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? rule.text, reasonZh })
+      const site = siteOf(cause)
+      if (site !== undefined) {
+        // The place and the window, in both languages (the entry's own note names the case: staff words).
+        const words = siteText(site)
+        history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: words.text, reasonZh: words.textZh, site })
+      } else {
+        const reasonZh = cause.rule === 'manual' && cause.reason !== null ? cause.reason : rule.textZh
+        history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? rule.text, reasonZh })
+      }
     } else {
       const ended = entries.filter((e) => end(e) === p).sort((a, b) => SEVERITY[b.color as ColorName] - SEVERITY[a.color as ColorName])[0] as Entry
       history.push(ended.endedAt === p && ended.endedBy !== null

@@ -12,10 +12,19 @@ export const DeclarationBody = Type.Object({
   contactWithConfirmed: Type.Boolean()
 }, { additionalProperties: false })
 
+/** The exposure site a site_exposure reason names. */
+export const SitePlace = Type.Object({
+  checkpointId: Type.String(),
+  checkpointName: Type.String({ description: 'The place, as its checkpoint is named' }),
+  from: IsoTime,
+  to: IsoTime
+}, { description: 'site_exposure only: the place and the window in which the person was there at the same time as a confirmed case' })
+
 export const ReasonSchema = Type.Object({
   rule: Type.String(), text: Type.String(), textZh: Type.String({ description: 'The same text in Chinese' }),
-  since: IsoTime, until: NullableTime
-})
+  since: IsoTime, until: NullableTime,
+  site: Type.Optional(SitePlace)
+}, { description: 'One per rule active now; site_exposure: one per place and window (with `site`), its text naming them in Asia/Shanghai time' })
 export const DeclarationReply = Type.Object({ color: Color, reasons: Type.Array(ReasonSchema) })
 
 export const AppealView = Type.Object({
@@ -32,7 +41,8 @@ export const StatusReply = Type.Object({
   history: Type.Array(Type.Object({
     at: IsoTime, color: Color, rule: Type.String(), actor: Type.String(),
     reason: Type.String({ description: 'Why, in English (an officer\'s own words as written)' }),
-    reasonZh: Type.String({ description: 'Why, in Chinese (an officer\'s own words as written)' })
+    reasonZh: Type.String({ description: 'Why, in Chinese (an officer\'s own words as written)' }),
+    site: Type.Optional(SitePlace)
   })),
   appeals: Type.Optional(Type.Array(AppealView))
 })

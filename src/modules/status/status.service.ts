@@ -9,14 +9,18 @@ import { actorName, type Session } from '../../types.ts'
 import type { ApplyContext, ChangesService } from '../changes/index.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { AppealRow, EntryRow, StatusRepository } from './status.repository.ts'
-import { actorForResident, actorForStaff, colorAt, evaluate, ruleDuration, staffActor, type ColorName, type Entry, type Evaluation } from './status.rules.ts'
+import { actorForResident, actorForStaff, colorAt, evaluate, ruleDuration, staffActor, type ColorName, type Entry, type Evaluation, type SiteDetail, type SitePlace } from './status.rules.ts'
 
-export type { AppealRow, ColorName, Entry, EntryRow, Evaluation }
+export type { AppealRow, ColorName, Entry, EntryRow, Evaluation, SiteDetail }
 
 export const APPEAL_DUE_MS = 48 * 3600_000
 export const FEVER_CELSIUS = 37.3
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+/** A site_exposure reason's place and window, with ISO times; nothing for the other rules. */
+const siteView = (site: SitePlace | undefined): { site?: { checkpointId: string, checkpointName: string, from: string, to: string } } =>
+  site === undefined ? {} : { site: { ...site, from: iso(site.from) as string, to: iso(site.to) as string } }
 
 /**
  * The status as the API answers it. The history's actor: for the resident, roles ("officer, confirmed by officer"),
@@ -29,8 +33,8 @@ export function statusView (personId: string, ev: Evaluation, audience: 'residen
     color: ev.color,
     since: iso(ev.since) as string,
     until: iso(ev.until),
-    reasons: ev.reasons.map((r) => ({ ...r, since: iso(r.since) as string, until: iso(r.until) })),
-    history: ev.history.map((h) => ({ ...h, actor: actorOf(h.actor), at: iso(h.at) as string }))
+    reasons: ev.reasons.map(({ site, ...r }) => ({ ...r, since: iso(r.since) as string, until: iso(r.until), ...siteView(site) })),
+    history: ev.history.map(({ site, ...h }) => ({ ...h, actor: actorOf(h.actor), at: iso(h.at) as string, ...siteView(site) }))
   }
 }
 
@@ -53,8 +57,8 @@ export function createStatusService ({ repo, store, audit, config, people, chang
     return evaluate(await repo.entries(db, personId), at, person.createdAt)
   }
 
-  const entry = (personId: string, rule: string, color: string, since: number, until: number | null, actor: string, reason: string | null, sourceId: string | null = null): EntryRow =>
-    ({ id: randomId(), personId, rule, color, since, until, endedAt: null, endedBy: null, actor, reason, sourceId, createdAt: since })
+  const entry = (personId: string, rule: string, color: string, since: number, until: number | null, actor: string, reason: string | null, sourceId: string | null = null, detail: string | null = null): EntryRow =>
+    ({ id: randomId(), personId, rule, color, since, until, endedAt: null, endedBy: null, actor, reason, detail, sourceId, createdAt: since })
 
   async function applyChange (db: Db, personId: string, color: ColorName, reason: string, actor: string, changeId: string, now: number): Promise<void> {
     await repo.endActive(db, personId, now, actor)
@@ -114,6 +118,8 @@ export function createStatusService ({ repo, store, audit, config, people, chang
     addEntries: async (db: Db, rows: EntryRow[]): Promise<void> => repo.insertEntries(db, rows),
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
     endEntriesOf: repo.endEntriesOf,
+    /** Ends, at `now`, one rule's entries that one source started, whoever holds them; the people concerned. */
+    endEntriesOfSource: repo.endEntriesOfSource,
 
     /** Finds a person by ID number within the caller's scope (audited with the purpose, found or not) with their colour now. */
     async lookup (actor: Session, idNumber: string, purpose: string) {
