@@ -8,7 +8,7 @@ import type { PeopleService } from '../people/index.ts'
 import type { Cursors } from './tracing.cursor.ts'
 import { byTimeThenId, gapMs, groupBy, mergeRangesByHour, overlapMs, presencesOf, sameVehicle, type Presence, type Range } from './tracing.presences.ts'
 import { DEFAULT_DAYS, DEFAULT_TIERS } from './tracing.schemas.ts'
-import { afterKey, byContact, CLOSE_GAP_MS, contactOf, exposureSites as sitesOf, keyOf, TIERS, tierByPartner, tierPair, type Contact, type Encounter, type SiteWindow, type Tier } from './tracing.tiers.ts'
+import { afterKey, byContact, CLOSE_GAP_MS, contactOf, exposureSites as sitesOf, keyOf, shanghaiDay, TIERS, tierByPartner, tierPair, type Contact, type Encounter, type SiteWindow, type Tier } from './tracing.tiers.ts'
 
 export interface TrailScan { id: string, checkpointId: string, checkpointName: string, scannedAt: number, direction: 'in' | 'out' | 'pass' | null, color: string, decision: string, plate: string | null }
 export interface ContactsQuery { from: number, to: number, windowMinutes: number, depth: 1 | 2, tiers?: readonly Tier[] }
@@ -67,6 +67,25 @@ const DAY = 86_400_000
 
 /** Presences by checkpoint. */
 type ByPlace = Map<string, Source[]>
+/** Whether a meeting of two presences becomes an encounter (the others are only counted by the hook). */
+type Keep = (source: Source, other: PresenceRow, checkpointId: string) => boolean
+
+/** Small integers for people, so that a pair of them is one number (no string per pair in the hot loop). */
+class Numbering {
+  private readonly ids = new Map<string, number>()
+  of (personId: string): number {
+    let n = this.ids.get(personId)
+    if (n === undefined) {
+      this.ids.set(personId, n = this.ids.size)
+      this.names.push(personId)
+    }
+    return n
+  }
+
+  private readonly names: string[] = []
+  pair (a: string, b: string): number { return this.of(a) * 4_194_304 + this.of(b) }
+  personOf (n: number): string { return this.names[n] as string }
+}
 
 /** What depth 1 found: the contacts of the tiers it was asked for, with every encounter, and what the rest needs. */
 interface DepthOne {
@@ -121,7 +140,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
    * [start − window, end + window] are merged into ranges, the presences touching each range are read once and paired
    * in memory. Encounters come untiered (companion); the caller tiers them by pair.
    */
-  async function meet (sources: ByPlace, kinds: Map<string, string>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget, among?: ReadonlySet<string>): Promise<Map<string, Encounter[]>> {
+  async function meet (sources: ByPlace, kinds: Map<string, string>, exclude: Set<string>, from: number, to: number, windowMs: number, budget: Budget, among?: ReadonlySet<string>, keep?: Keep): Promise<Map<string, Encounter[]>> {
     const pause = slicer()
     const ranges: Array<Range<Source> & { checkpointId: string, plates: boolean }> = []
     for (const [checkpointId, list] of sources) {
@@ -163,6 +182,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
           if (other.personId === source.personId) continue
           const gap = gapMs(source, other)
           if (gap > windowMs) continue
+          if (keep !== undefined && !keep(source, other, range.checkpointId)) continue
           const e: Encounter = {
             checkpointId: range.checkpointId,
             kind,
@@ -239,7 +259,44 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
     const sources = await presencesOfPeople([...firstAt.keys()], from, to, budget)
     const kinds = await kindsOf(sources.keys())
     const exclude = new Set([personId, ...d1.known, ...firstAt.keys()])
-    const met = await meet(sources, kinds, exclude, from, to, Math.min(windowMs, CLOSE_GAP_MS), budget)
+    const nearMs = Math.min(windowMs, CLOSE_GAP_MS)
+    // A close contact's day is hundreds of others within 2 minutes (a school, a factory, a gate at rush hour), and only
+    // a few of those pairs are close: one vehicle (those encounters are built at once), or within 2 minutes at two
+    // checkpoints or more on one day. The first pass only notes, per pair and day, the checkpoint(s) where they met
+    // (numbers, no object per meeting); the pairs that met at two checkpoints on a day are read again and built.
+    const numbers = new Numbering()
+    const firstDay = shanghaiDay(from)
+    const days = shanghaiDay(to) - firstDay + 1
+    const placeOf = new Map<number, string | null>()
+    const several = new Set<number>()
+    const note: Keep = (source, other, checkpointId) => {
+      const pair = numbers.pair(source.personId, other.personId)
+      const key = pair * days + (shanghaiDay(other.start) - firstDay)
+      const seen = placeOf.get(key)
+      if (seen === undefined) placeOf.set(key, checkpointId)
+      else if (seen !== null && seen !== checkpointId) {
+        placeOf.set(key, null)
+        several.add(pair)
+      }
+      return sameVehicle(source, other)
+    }
+    const met = await meet(sources, kinds, exclude, from, to, nearMs, budget, undefined, note)
+    if (several.size > 0) {
+      const among = new Set<string>()
+      const bs = new Set<string>()
+      for (const pair of several) {
+        bs.add(numbers.personOf(Math.floor(pair / 4_194_304)))
+        among.add(numbers.personOf(pair % 4_194_304))
+      }
+      const again = new Map([...sources].map(([cp, list]) => [cp, list.filter((p) => bs.has(p.personId))]))
+      const more = await meet(again, kinds, exclude, from, to, nearMs, budget, among, (source, other) =>
+        several.has(numbers.pair(source.personId, other.personId)) && !sameVehicle(source, other))
+      for (const [id, encounters] of more) {
+        const list = met.get(id)
+        if (list === undefined) met.set(id, encounters)
+        else list.push(...encounters)
+      }
+    }
     const forward = new Map<string, Encounter[]>()
     for (const [id, encounters] of met) {
       tierByPartner(encounters)
