@@ -27,7 +27,8 @@ export const messages = {
     tab: { why: '为何此色', declare: '健康申报', access: '查阅记录', appeal: '申诉' },
     why: {
       title: '当前颜色的原因', none: '没有生效的规则：绿码。', history: '颜色变化记录',
-      since: '自 {time}', until: '至 {time}', open: '直至解除', by: '设定者：{who}'
+      since: '自 {time}', until: '至 {time}', open: '直至解除', by: '设定者：{who}',
+      site: '{window} 在 {place} 与确诊病例同场：场所时段结束后 7 天内为黄码'
     },
     rule: {
       case_confirmed: '确诊病例（卫生健康人员已立案）',
@@ -52,18 +53,34 @@ export const messages = {
       fever: '发热', cough: '咳嗽', fatigue: '乏力', sore_throat: '咽痛', shortness_of_breath: '气促', diarrhea: '腹泻', loss_of_taste_smell: '嗅觉或味觉减退'
     },
     access: {
-      title: '谁查阅过我的信息', none: '暂无工作人员查阅记录。', purpose: '事由：{purpose}', load: '刷新'
+      title: '谁查阅过我的信息', none: '暂无工作人员查阅记录。', purpose: '事由：{purpose}', load: '刷新',
+      line: '{who} {what}（目的：{purpose}）', lineBare: '{who} {what}'
+    },
+    purpose: {
+      case: '案例 {id}', caseOpen: '案例 {id}：立案', caseClose: '案例 {id}：结案', caseClosed: '案例 {id}：已结案',
+      caseDegree: '案例 {id}：{degree}', caseMark: '案例 {id}：标记 {n} 名{degree}', caseMarking: '案例 {id}：标记 {n} 名密切接触者时查找最后接触时间',
+      caseSite: '案例 {id}：涉疫场所 {place}，{window}', people: '，{n} 人',
+      degree1: '密切接触者', degree2: '次密切接触者',
+      manual: '人工将健康码改为{color}', confirmation: '{what}（第 {n} 次复核，共需 {of} 次）', sep: '：',
+      overLimit: '（超过每日 {n} 个红码的限额，需两人复核）',
+      change: { case_open: '立案', case_contacts: '标记接触者', case_site: '确认涉疫场所', case_close: '结案', status_set: '人工更改健康码颜色', other: '一项防疫措施' }
     },
     role: { resident: '居民本人', volunteer: '卡口志愿者', gridworker: '网格员', tracer: '流调人员', officer: '卫生健康人员', admin: '管理员', other: '工作人员' },
     action: {
-      identity: { lookup: '按身份证号查询了您', scan: '在卡口核验了您的身份证号' },
+      identity: { lookup: '按身份证号查询了您', lookup_out_of_scope: '按身份证号查询了您（不在其负责范围内）', scan: '在卡口核验了您的身份证号' },
       trail: { read: '查看了您的行程记录', export: '导出了您的行程记录' },
       contacts: { read: '查看了您的接触者', export: '导出了您的接触者' },
-      case: { opened: '为您立案', read: '查看了您的病例', closed: '结案', contact_marked: '将您标记为接触者' },
+      sites: { read: '查看了您到过的场所（涉疫场所排查）', export: '导出了您到过的场所' },
+      case: {
+        opened: '为您立案', read: '查看了您的病例', closed: '结案', contact_marked: '将您标记为接触者',
+        site_requested: '申请将您到过的一处场所确认为涉疫场所（待复核）', site_confirmed: '确认了您到过的一处涉疫场所',
+        site_marked: '因您到过涉疫场所，将您列为涉疫场所暴露人员', site_ended: '病例结案，解除了您的涉疫场所暴露标记'
+      },
       status: { changed: '更改了您的健康码颜色', change_requested: '申请更改您的健康码颜色', change_confirmed: '确认更改了您的健康码颜色' },
       change: { requested: '提交了一项涉及您的防疫措施（待复核）', confirmed: '复核确认了一项涉及您的防疫措施', rejected: '驳回了一项涉及您的防疫措施' },
       appeal: { resolved: '处理了您的申诉' },
-      person: { register: '为您登记了个人信息' },
+      person: { register: '为您登记了个人信息', read: '查看了您的个人信息', id_number_unbound: '解除了您身份证号的绑定' },
+      profile: { read: '查看了您的个人信息', updated: '修改了您的个人信息' },
       paper_code: { issue: '为您签发了纸质健康码', print: '为您打印了纸质健康码' },
       refused: '{action}（被拒绝）',
       other: '查阅或处理了您的信息'
@@ -99,7 +116,8 @@ export const messages = {
     tab: { why: 'Why', declare: 'Declare', access: 'Who looked', appeal: 'Appeal' },
     why: {
       title: 'Why your code has this colour', none: 'No rule is active: green.', history: 'Colour history',
-      since: 'from {time}', until: 'until {time}', open: 'until lifted', by: 'set by: {who}'
+      since: 'from {time}', until: 'until {time}', open: 'until lifted', by: 'set by: {who}',
+      site: 'At {place} on {window}, at the same time as a confirmed case: yellow for 7 days after'
     },
     rule: {
       case_confirmed: 'Confirmed case (a health officer opened a case)',
@@ -124,18 +142,34 @@ export const messages = {
       fever: 'Fever', cough: 'Cough', fatigue: 'Fatigue', sore_throat: 'Sore throat', shortness_of_breath: 'Short of breath', diarrhea: 'Diarrhoea', loss_of_taste_smell: 'Lost taste or smell'
     },
     access: {
-      title: 'Who looked at your data', none: 'No staff member has looked at your data.', purpose: 'Purpose: {purpose}', load: 'Refresh'
+      title: 'Who looked at your data', none: 'No staff member has looked at your data.', purpose: 'Purpose: {purpose}', load: 'Refresh',
+      line: '{who} {what} (purpose: {purpose})', lineBare: '{who} {what}'
+    },
+    purpose: {
+      case: 'case {id}', caseOpen: 'case {id}: opening', caseClose: 'case {id}: closing', caseClosed: 'case {id}: closed',
+      caseDegree: 'case {id}: {degree}', caseMark: 'case {id}: marking {n} as {degree}', caseMarking: 'case {id}: finding the last encounter of {n} close contact(s)',
+      caseSite: 'case {id}: exposure site {place}, {window}', people: ', {n} people',
+      degree1: 'close contact', degree2: 'contact of a close contact',
+      manual: 'colour set by hand to {color}', confirmation: '{what} (confirmation {n} of {of})', sep: ': ',
+      overLimit: ' (past the daily limit of {n} red codes: two people confirm)',
+      change: { case_open: 'opening a case', case_contacts: 'marking contacts', case_site: 'confirming an exposure site', case_close: 'closing a case', status_set: 'a change of code colour', other: 'an epidemic-control measure' }
     },
     role: { resident: 'you', volunteer: 'Checkpoint volunteer', gridworker: 'Grid worker', tracer: 'Tracer', officer: 'Health officer', admin: 'Administrator', other: 'Staff member' },
     action: {
-      identity: { lookup: 'looked you up by ID number', scan: 'checked your ID number at a checkpoint' },
+      identity: { lookup: 'looked you up by ID number', lookup_out_of_scope: 'looked you up by ID number (outside their area)', scan: 'checked your ID number at a checkpoint' },
       trail: { read: 'read your movement trail', export: 'exported your movement trail' },
       contacts: { read: 'read your contacts', export: 'exported your contacts' },
-      case: { opened: 'opened a case for you', read: 'read your case', closed: 'closed your case', contact_marked: 'marked you as a contact' },
+      sites: { read: 'read the places you visited (exposure sites)', export: 'exported the places you visited' },
+      case: {
+        opened: 'opened a case for you', read: 'read your case', closed: 'closed your case', contact_marked: 'marked you as a contact',
+        site_requested: 'asked to confirm a place you visited as an exposure site (to be confirmed by a second person)', site_confirmed: 'confirmed an exposure site you visited',
+        site_marked: 'marked you as present at an exposure site', site_ended: 'lifted your exposure-site mark: the case was closed'
+      },
       status: { changed: 'changed your code\'s colour', change_requested: 'asked to change your code\'s colour', change_confirmed: 'confirmed a change of your code\'s colour' },
       change: { requested: 'asked for a measure concerning you (to be confirmed by a second person)', confirmed: 'confirmed a measure concerning you', rejected: 'turned down a measure concerning you' },
       appeal: { resolved: 'answered your appeal' },
-      person: { register: 'registered your details' },
+      person: { register: 'registered your details', read: 'read your details', id_number_unbound: 'unbound your ID number' },
+      profile: { read: 'read your details', updated: 'changed your details' },
       paper_code: { issue: 'issued you a paper code', print: 'printed you a paper code' },
       refused: '{action} (refused)',
       other: 'read or handled your data'
