@@ -349,11 +349,18 @@ eachDb('refusals: each bad input is a named 4xx, and every call is audited', asy
     ['gridworker', await ctx.staff('gridworker')]
   ]
   for (const [role, token] of others) {
-    const res = await call(ctx, token, A, 'trail.csv')
-    t.equal(res.statusCode, 403, role)
-    t.equal(res.json().code, 'GP_FORBIDDEN')
-    t.match((await auditOf(ctx, A)).at(-1), { role, action: 'trail.export.refused', target: A, purpose: 'case-42' }, `${role} refusal audited`)
+    for (const [path, action] of [['trail.csv', 'trail.export'], ['contacts', 'contacts.read'], ['exposure-sites', 'sites.read']]) {
+      const res = await call(ctx, token, A, path as string)
+      t.equal(res.statusCode, 403, `${role} ${path}`)
+      t.equal(res.json().code, 'GP_FORBIDDEN')
+      t.match((await auditOf(ctx, A)).at(-1), { role, action: `${action as string}.refused`, target: A, purpose: 'case-42' }, `${role} ${path}: refusal audited`)
+    }
   }
+  const sitesBad = await call(ctx, tracer, A, 'exposure-sites', { purpose: 'ab' })
+  t.match(sitesBad.json(), { statusCode: 400, code: 'GP_PURPOSE_REQUIRED' }, 'exposure sites need a purpose too')
+  t.match((await auditOf(ctx, A)).at(-1), { action: 'sites.read.refused', purpose: 'ab' })
+  const sitesWindow = await call(ctx, tracer, A, 'exposure-sites', { purpose: 'case-42', windowMinutes: 241 })
+  t.match(sitesWindow.json(), { statusCode: 400, code: 'GP_VALIDATION', message: /windowMinutes/ })
   const before = (await auditOf(ctx, A)).length
   const anon = await ctx.inject({ method: 'GET', url: `/v1/people/${A}/trail?purpose=case-42` })
   t.equal(anon.statusCode, 401)
