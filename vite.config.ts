@@ -1,14 +1,33 @@
-// The pages: one Vite build, one entry per page, served by the service under /h5/ (npm ci builds it: `prepare`).
+// The pages: one Vite build, one entry per page, served by the service under /h5/ and the staff console also at
+// /console/ (npm ci builds it: `prepare`).
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const root = resolve(import.meta.dirname, 'src/web')
-const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin'] as const
+const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin', 'console'] as const
 // GRIDPASS_PAGES=index,scanner builds only those entries (a quicker loop while working on one page).
 const only = process.env.GRIDPASS_PAGES ?? ''
 const PAGES = ALL_PAGES.filter((p) => only === '' || only.split(',').includes(p))
+
+type Bundle = Parameters<NonNullable<Extract<Plugin['generateBundle'], (...args: never[]) => unknown>>>[1]
+
+/** Every file an entry loads: its chunk, the chunks it imports (also dynamically), their CSS and assets. */
+function reachable (bundle: Bundle, entries: string[]): Set<string> {
+  const seen = new Set<string>()
+  const walk = (file: string): void => {
+    if (seen.has(file)) return
+    seen.add(file)
+    const out = bundle[file]
+    if (out === undefined || out.type !== 'chunk') return
+    for (const f of [...out.imports, ...out.dynamicImports]) walk(f)
+    const meta = (out as { viteMetadata?: { importedCss: Set<string>, importedAssets: Set<string> } }).viteMetadata
+    for (const f of [...(meta?.importedCss ?? []), ...(meta?.importedAssets ?? [])]) seen.add(f)
+  }
+  entries.forEach(walk)
+  return seen
+}
 
 /**
  * Emits sw.js, the service worker that lets a page load with no network: every file of the build is cached on
@@ -20,12 +39,18 @@ function serviceWorker (): Plugin {
     name: 'gridpass-service-worker',
     apply: 'build',
     generateBundle (_options, bundle) {
-      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map')).sort()
+      // The staff console is a desktop page outside the worker's scope: what only it loads (Element Plus, ECharts)
+      // stays out of the phones' offline cache.
+      const entryFiles = (console: boolean): string[] => Object.values(bundle)
+        .filter((o) => o.type === 'chunk' && o.isEntry && (o.name === 'console') === console).map((o) => o.fileName)
+      const phones = reachable(bundle, entryFiles(false))
+      const consoleOnly = new Set([...reachable(bundle, entryFiles(true))].filter((f) => !phones.has(f)))
+      const files = Object.keys(bundle).filter((f) => !f.endsWith('.map') && !consoleOnly.has(f) && !f.startsWith('console/')).sort()
       let hash = 0
       for (const f of files) for (let i = 0; i < f.length; i++) hash = (Math.imul(hash, 31) + f.charCodeAt(i)) | 0
       const source = readFileSync(resolve(root, 'shared/sw-template.js'), 'utf8')
         .replace("const CACHE = '__CACHE__'", 'const CACHE = ' + JSON.stringify(`gridpass-h5-${(hash >>> 0).toString(36)}`))
-        .replace('const FILES = __FILES__', 'const FILES = ' + JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
+        .replace('const FILES = __FILES__', 'const FILES = ' + JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.filter((p) => p !== 'console').map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
       this.emitFile({ type: 'asset', fileName: 'sw.js', source })
     }
   }
