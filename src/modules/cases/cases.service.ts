@@ -21,9 +21,6 @@ const DAY = 86_400_000
 /** The window used to find a degree-1 contact's last encounter with the case person (the tracing default). */
 export const CONTACT_WINDOW_MINUTES = 15
 
-/** What cases reads of a tracing contact. */
-interface Found { personId: string, encounters: Array<{ at: number }> }
-
 export interface CaseDetail { row: CaseRow, note: string, closeNote: string | null, contacts: CaseContactRow[], sites: Array<CaseSiteRow & { checkpointName: string }> }
 export interface CaseSummary { row: CaseRow, name: string | null, contacts: number, sites: number }
 export interface SiteRequest { checkpointId: string, from: number, to: number }
@@ -105,16 +102,11 @@ export function createCasesService ({ repo, store, people, status, tracing, chec
    * over the retention period). People without one (known from an interview only) are absent.
    */
   async function lastEncounters (casePersonId: string, personIds: string[], now: number): Promise<Map<string, number>> {
-    const wanted = new Set(personIds)
-    // Every tier: a marked contact's last encounter counts whatever its tier. (Written for the contacts answer both as a
-    // plain list and as { totals, contacts }, so it compiles across the tracing rewrite; a variable, not a literal,
-    // keeps `tiers` from being refused by the older signature.)
-    const query = { from: now - config.retentionDays * DAY, to: now, windowMinutes: CONTACT_WINDOW_MINUTES, depth: 1 as const, tiers: ['close', 'exposure', 'companion'] as const }
-    const answer: Found[] | { contacts: Found[] } = await tracing.contacts(casePersonId, query)
+    // Only these people's encounters (any tier): the whole contacts answer over 28 days would read the county's crowds.
+    const found = await tracing.encountersWith(casePersonId, personIds, now - config.retentionDays * DAY, now, CONTACT_WINDOW_MINUTES)
     const last = new Map<string, number>()
-    for (const c of 'contacts' in answer ? answer.contacts : answer) {
-      if (!wanted.has(c.personId) || c.encounters.length === 0) continue
-      last.set(c.personId, Math.max(...c.encounters.map((e) => e.at)))
+    for (const [personId, encounters] of found) {
+      if (encounters.length > 0) last.set(personId, Math.max(...encounters.map((e) => e.at)))
     }
     return last
   }
@@ -263,7 +255,7 @@ export function createCasesService ({ repo, store, people, status, tracing, chec
       const audited = { actor: ctx.requester.name, role: ctx.requester.role }
       const purpose = `${purposeOf(caseId)}: ${siteWords(checkpointName, from, to)}`
       for (const personId of exposed) await audit.append(db, { ...audited, action: 'case.site_marked', target: personId, purpose })
-      await audit.append(db, { ...audited, action: 'case.site_confirmed', target: row.personId, purpose: `${purpose}, ${exposed.length} people` })
+      await audit.append(db, { ...audited, action: 'case.site_confirmed', target: row.personId, purpose: `${purpose}, ${exposed.length} ${exposed.length === 1 ? 'person' : 'people'}` })
       const updated: Array<{ personId: string, color: ColorName, until: string | null }> = []
       for (const personId of exposed) {
         const ev = await status.evaluateIn(db, personId, now)
