@@ -21,14 +21,33 @@ const W = {
     site: '2026-03-01 15:00–17:00 在 陆城农贸市场 与确诊病例同场：场所时段结束后 7 天内为黄码',
     trailRead: '流调人员 查看了您的行程记录（目的：案例 C-12）',
     lookup: '流调人员 按身份证号查询了您（目的：流调 C-12 核实身份）',
-    marked: (caseId: string) => `流调人员 因您到过涉疫场所，将您列为涉疫场所暴露人员（目的：案例 ${caseId}：涉疫场所 陆城农贸市场，2026-03-01 15:00–17:00）`
+    marked: (caseId: string) => `流调人员 因您到过涉疫场所，将您列为涉疫场所暴露人员（目的：案例 ${caseId}：涉疫场所 陆城农贸市场，2026-03-01 15:00–17:00）`,
+    logout: '退出登录',
+    // The case person's own log: the opening and the site, each asked, confirmed by a second person, and applied.
+    casePerson: (caseId: string) => [
+      `卫生健康人员 提交了一项涉及您的防疫措施（待复核）（目的：案例 ${caseId}：立案）`,
+      `卫生健康人员 复核确认了一项涉及您的防疫措施（目的：案例 ${caseId}：立案（第 1 次复核，共需 1 次））`,
+      `卫生健康人员 为您立案（目的：案例 ${caseId}）`,
+      `流调人员 申请将您到过的一处场所确认为涉疫场所（待复核）（目的：案例 ${caseId}：涉疫场所 陆城农贸市场，2026-03-01 15:00–17:00）`,
+      `卫生健康人员 复核确认了一项涉及您的防疫措施（目的：案例 ${caseId}：确认涉疫场所（第 1 次复核，共需 1 次））`,
+      `流调人员 申请确认的涉疫场所（您到过的一处场所）已复核生效（目的：案例 ${caseId}：涉疫场所 陆城农贸市场，2026-03-01 15:00–17:00，在场 1 人）`
+    ]
   },
   en: {
     phone: 'Phone number', send: 'Get code', code: 'Code', yellow: 'Yellow code', why: 'Why', access: 'Who looked',
     site: 'At 陆城农贸市场 on 2026-03-01 15:00–17:00, at the same time as a confirmed case: yellow for 7 days after',
     trailRead: 'Tracer read your movement trail (purpose: case C-12)',
     lookup: 'Tracer looked you up by ID number (purpose: 流调 C-12 核实身份)',
-    marked: (caseId: string) => `Tracer marked you as present at an exposure site (purpose: case ${caseId}: exposure site 陆城农贸市场, 2026-03-01 15:00–17:00)`
+    marked: (caseId: string) => `Tracer marked you as present at an exposure site (purpose: case ${caseId}: exposure site 陆城农贸市场, 2026-03-01 15:00–17:00)`,
+    logout: 'Log out',
+    casePerson: (caseId: string) => [
+      `Health officer asked for a measure concerning you (to be confirmed by a second person) (purpose: case ${caseId}: opening)`,
+      `Health officer confirmed a measure concerning you (purpose: case ${caseId}: opening a case (confirmation 1 of 1))`,
+      `Health officer opened a case for you (purpose: case ${caseId})`,
+      `Tracer asked to confirm a place you visited as an exposure site (to be confirmed by a second person) (purpose: case ${caseId}: exposure site 陆城农贸市场, 2026-03-01 15:00–17:00)`,
+      `Health officer confirmed a measure concerning you (purpose: case ${caseId}: confirming an exposure site (confirmation 1 of 1))`,
+      `Tracer asked for an exposure site you visited, now confirmed (purpose: case ${caseId}: exposure site 陆城农贸市场, 2026-03-01 15:00–17:00, people present: 1)`
+    ]
   }
 } as const
 
@@ -59,7 +78,7 @@ async function fourEyes (t: Test, ctx: Ctx, asked: { statusCode: number, body: s
  * The case person stays in the market 16:00–16:30 (Asia/Shanghai) on 1 March, the resident 16:10–16:50. A tracer
  * looks the resident up and reads their trail for case C-12, then asks for the site 15:00–17:00; an officer confirms.
  */
-async function world (t: Test, ctx: Ctx, phone: string): Promise<{ caseId: string }> {
+async function world (t: Test, ctx: Ctx, phone: string): Promise<{ caseId: string, indexPhone: string }> {
   const market = await ctx.checkpoint({ name: '陆城农贸市场', kind: 'venue' })
   const volunteer = await ctx.staff('volunteer', { checkpointIds: [market] })
   const officer = await ctx.staff('officer')
@@ -76,7 +95,7 @@ async function world (t: Test, ctx: Ctx, phone: string): Promise<{ caseId: strin
   t.equal(lookup.statusCode, 200, lookup.body)
   t.equal((await ctx.inject({ method: 'GET', url: `/v1/people/${me.personId}/trail?purpose=${encodeURIComponent('case C-12')}`, headers: bearerOf(tracer) })).statusCode, 200)
   await fourEyes(t, ctx, await ctx.inject({ method: 'POST', url: `/v1/cases/${caseId}/sites`, headers: bearerOf(tracer), payload: { checkpointId: market, from: iso(T0 - H), to: iso(T0 + H) } }))
-  return { caseId }
+  return { caseId, indexPhone: index.phone }
 }
 
 const skip = browserSkipReason()
@@ -92,7 +111,7 @@ void t.test('resident page: an exposure site and the access log in words', { ski
       const address = ctx.app.server.address()
       const base = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`
       const phone = locale === 'en' ? '13700004444' : '13700003333'
-      const { caseId } = await world(t, ctx, phone)
+      const { caseId, indexPhone } = await world(t, ctx, phone)
 
       // The phone's clock is Beijing time, as the residents' phones are.
       const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
@@ -124,6 +143,16 @@ void t.test('resident page: an exposure site and the access log in words', { ski
       if (locale === 'zh-CN') {
         t.notMatch(text.replace(/C-12/g, ''), /[A-Za-z]{2,}/, 'the Chinese access log has no English words')
       }
+
+      // The case person's own access log: every step of the case in words, the four-eyes steps by what they were for.
+      await page.getByRole('button', { name: w.logout }).click()
+      await login(page, w, indexPhone)
+      await page.getByRole('tab', { name: w.access }).click()
+      const region = page.getByRole('region', { name: locale === 'en' ? 'Who looked at your data' : '谁查阅过我的信息' })
+      await region.getByText(w.casePerson(caseId)[0] as string, { exact: true }).waitFor()
+      const lines = (await region.getByRole('listitem').allInnerTexts()).map((l) => l.split('\n')[0]?.trim())
+      t.same(lines, [...w.casePerson(caseId)].reverse(), 'newest first, each a sentence')
+      await page.screenshot({ path: `${SHOTS}/resident-case-access-${locale}.png`, fullPage: true })
       t.same(errors, [], 'no script errors')
     })
   }

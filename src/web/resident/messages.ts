@@ -59,7 +59,7 @@ export const messages = {
     purpose: {
       case: '案例 {id}', caseOpen: '案例 {id}：立案', caseClose: '案例 {id}：结案', caseClosed: '案例 {id}：已结案',
       caseDegree: '案例 {id}：{degree}', caseMark: '案例 {id}：标记 {n} 名{degree}', caseMarking: '案例 {id}：标记 {n} 名密切接触者时查找最后接触时间',
-      caseSite: '案例 {id}：涉疫场所 {place}，{window}', people: '，{n} 人',
+      caseSite: '案例 {id}：涉疫场所 {place}，{window}', people: '，在场 {n} 人',
       degree1: '密切接触者', degree2: '次密切接触者',
       manual: '人工将健康码改为{color}', confirmation: '{what}（第 {n} 次复核，共需 {of} 次）', sep: '：',
       overLimit: '（超过每日 {n} 个红码的限额，需两人复核）',
@@ -73,7 +73,7 @@ export const messages = {
       sites: { read: '查看了您到过的场所（涉疫场所排查）', export: '导出了您到过的场所' },
       case: {
         opened: '为您立案', read: '查看了您的病例', closed: '结案', contact_marked: '将您标记为接触者',
-        site_requested: '申请将您到过的一处场所确认为涉疫场所（待复核）', site_confirmed: '确认了您到过的一处涉疫场所',
+        site_requested: '申请将您到过的一处场所确认为涉疫场所（待复核）', site_confirmed: '申请确认的涉疫场所（您到过的一处场所）已复核生效',
         site_marked: '因您到过涉疫场所，将您列为涉疫场所暴露人员', site_ended: '病例结案，解除了您的涉疫场所暴露标记'
       },
       status: { changed: '更改了您的健康码颜色', change_requested: '申请更改您的健康码颜色', change_confirmed: '确认更改了您的健康码颜色' },
@@ -148,7 +148,7 @@ export const messages = {
     purpose: {
       case: 'case {id}', caseOpen: 'case {id}: opening', caseClose: 'case {id}: closing', caseClosed: 'case {id}: closed',
       caseDegree: 'case {id}: {degree}', caseMark: 'case {id}: marking {n} as {degree}', caseMarking: 'case {id}: finding the last encounter of {n} close contact(s)',
-      caseSite: 'case {id}: exposure site {place}, {window}', people: ', {n} people',
+      caseSite: 'case {id}: exposure site {place}, {window}', people: ', people present: {n}',
       degree1: 'close contact', degree2: 'contact of a close contact',
       manual: 'colour set by hand to {color}', confirmation: '{what} (confirmation {n} of {of})', sep: ': ',
       overLimit: ' (past the daily limit of {n} red codes: two people confirm)',
@@ -162,7 +162,7 @@ export const messages = {
       sites: { read: 'read the places you visited (exposure sites)', export: 'exported the places you visited' },
       case: {
         opened: 'opened a case for you', read: 'read your case', closed: 'closed your case', contact_marked: 'marked you as a contact',
-        site_requested: 'asked to confirm a place you visited as an exposure site (to be confirmed by a second person)', site_confirmed: 'confirmed an exposure site you visited',
+        site_requested: 'asked to confirm a place you visited as an exposure site (to be confirmed by a second person)', site_confirmed: 'asked for an exposure site you visited, now confirmed',
         site_marked: 'marked you as present at an exposure site', site_ended: 'lifted your exposure-site mark: the case was closed'
       },
       status: { changed: 'changed your code\'s colour', change_requested: 'asked to change your code\'s colour', change_confirmed: 'confirmed a change of your code\'s colour' },

@@ -62,7 +62,7 @@ const PURPOSES: Array<[RegExp, (t: T, te: Te, m: RegExpExecArray) => string]> = 
   [/^case (\S+), degree ([12])$/, (t, _te, m) => t('purpose.caseDegree', { id: m[1], degree: t(`purpose.degree${m[2] as string}`) })],
   [/^case (\S+): mark (\d+) contact\(s\), degree ([12])$/, (t, _te, m) => t('purpose.caseMark', { id: m[1], n: m[2], degree: t(`purpose.degree${m[3] as string}`) })],
   [/^case (\S+): marking (\d+) close contact\(s\)$/, (t, _te, m) => t('purpose.caseMarking', { id: m[1], n: m[2] })],
-  [new RegExp(`^case (\\S+): site (.+) (${ISO})/(${ISO})(?:, (\\d+) people)?$`), (t, _te, m) => {
+  [new RegExp(`^case (\\S+): site (.+) (${ISO})/(${ISO})(?:, (\\d+) (?:person|people))?$`), (t, _te, m) => {
     const site = t('purpose.caseSite', { id: m[1], place: m[2], window: formatWindow(m[3] as string, m[4] as string) })
     return m[5] === undefined ? site : `${site}${t('purpose.people', { n: m[5] })}`
   }],
