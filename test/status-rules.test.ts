@@ -181,3 +181,31 @@ t.test('until: an entry that starts later than now is the next change', async (t
   const yellowThenRed = [symptoms(T), ...entries]
   t.equal(evaluate(yellowThenRed, T + DAY, BORN).until, T + 2 * DAY, 'yellow until red starts')
 })
+
+t.test('site_exposure: one reason per place and window, each with its own end, in Asia/Shanghai time; red still wins', async (t) => {
+  t.equal(ruleDuration('site_exposure'), 7 * DAY)
+  const site = (name: string, from: number, to: number, since: number): Entry => e('site_exposure', 'yellow', since, to + ruleDuration('site_exposure'), {
+    actor: 'tracer:wu+officer:li',
+    detail: JSON.stringify({ siteId: `s-${name}`, caseId: 'c1', checkpointId: `cp-${name}`, checkpointName: name, from, to })
+  })
+  // 2026-03-01 15:00–17:00 and, across midnight, 2026-03-01 23:00–2026-03-02 01:00 (Asia/Shanghai).
+  const market = site('陆城农贸市场', T - 3_600_000, T + 3_600_000, T + 2 * 3_600_000)
+  const bar = site('夜宵店', T + 7 * 3_600_000, T + 9 * 3_600_000, T + 10 * 3_600_000)
+  const ev = evaluate([market, bar], T + DAY, BORN)
+  t.equal(ev.color, 'yellow')
+  t.same(ev.reasons.map((r) => [r.textZh, r.until, r.site?.checkpointName]), [
+    ['2026-03-01 15:00–17:00 在 陆城农贸市场 与确诊病例同场：场所时段结束后 7 天内为黄码', T + 3_600_000 + 7 * DAY, '陆城农贸市场'],
+    ['2026-03-01 23:00–2026-03-02 01:00 在 夜宵店 与确诊病例同场：场所时段结束后 7 天内为黄码', T + 9 * 3_600_000 + 7 * DAY, '夜宵店']
+  ])
+  t.match(ev.reasons[0]?.text, /^Present at 陆城农贸市场 on 2026-03-01 15:00–17:00 \(Beijing time\)/)
+  t.same(ev.history.map((h) => [h.color, h.rule, h.site?.checkpointName]), [['green', 'default', undefined], ['yellow', 'site_exposure', '陆城农贸市场']])
+  t.equal(ev.until, T + 9 * 3_600_000 + 7 * DAY, 'green when the later site runs out')
+  t.equal(evaluate([market, bar], T + 3_600_000 + 7 * DAY, BORN).reasons.length, 1, 'the first site has run out')
+
+  const red = evaluate([market, declaredContact(T)], T + DAY, BORN)
+  t.equal(red.color, 'red', 'the most severe rule wins')
+  t.same(red.reasons.map((r) => r.rule), ['declared_contact', 'site_exposure'])
+  const noDetail = evaluate([e('site_exposure', 'yellow', T, T + DAY)], T + 1, BORN)
+  t.same(noDetail.reasons.map((r) => [r.rule, r.site]), [['site_exposure', undefined]], 'an entry without its place still explains the rule')
+  t.equal(noDetail.reasons[0]?.textZh, RULES.site_exposure.textZh)
+})
