@@ -129,6 +129,10 @@ eachDb('a confirmed site turns the people present yellow with the place and wind
   }])
   t.match(shopper.history.at(-1), { at: iso(confirmedAt), color: 'yellow', rule: 'site_exposure', actor: 'tracer, confirmed by officer', reasonZh: /2026-03-01 15:00–17:00 在 陆城农贸市场/, site: place })
   t.notOk(JSON.stringify(shopper).includes(caseId), 'the resident is not told the case id')
+  const { statusEntries } = ctx.app.store.t
+  const stored = (await ctx.app.store.db.select().from(statusEntries)).filter((r) => r.rule === 'site_exposure')
+  t.equal(stored.length, 2, 'one entry per person present')
+  t.ok(stored.every((r) => /^v1\./.test(r.detail ?? '') && !(r.detail ?? '').includes('陆城农贸市场') && r.sourceId === caseId), 'the place and window are sealed at rest; the source is the case')
   t.equal((await statusOf(ctx, w.passer.phone)).color, 'yellow', 'a single scan in the window counts')
   t.equal((await statusOf(ctx, w.late.phone)).color, 'green', 'after the window: not present')
   t.equal((await statusOf(ctx, w.atGate.phone)).reasons.some((r: { rule: string }) => r.rule === 'site_exposure'), false, 'another checkpoint: not present')
