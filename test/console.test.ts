@@ -238,6 +238,14 @@ void t.test('the staff console in Chromium', { skip: skip ?? false }, async (t) 
     const self = await ctx.inject({ method: 'POST', url: `/v1/changes/${pending[0]!.changeId}/confirm`, headers: bearerOf((await ctx.inject({ method: 'POST', url: '/v1/auth/login', payload: officer1 })).json().accessToken) })
     t.equal(self.statusCode, 403, 'the first officer cannot confirm alone')
 
+    // An account created after the changes were asked for may not confirm them: the server's 403, in words.
+    const newcomer = await open(t, browser, base)
+    await consoleLogin(newcomer.page, base, await staffUser(ctx, 'officer', 'officer-new'))
+    await newcomer.page.getByRole('menuitem', { name: '人工改码与申诉' }).click()
+    await newcomer.page.getByRole('region', { name: '待复核的变更' }).getByRole('button', { name: /^确认 开立病例/ }).click()
+    await newcomer.page.getByRole('alert').filter({ hasText: '您不能确认这项变更：提出人本人、由提出人创建的账号、以及在变更提出之后创建的账号都不能确认。' }).waitFor()
+    await noRawText(t, newcomer.page, 'a refused confirmation')
+
     // The second officer confirms both.
     await consoleLogin(two.page, base, officer2)
     await two.page.getByRole('menuitem', { name: '人工改码与申诉' }).click()

@@ -51,7 +51,7 @@ export const messages = {
       empty: '没有待复核的变更', confirmed: '已确认并生效', stillPending: '已确认，还需 {n} 人确认', rejectReason: '驳回理由', rejectTitle: '驳回变更', rejected: '已驳回', cancel: '取消',
       kind: { case: { open: '开立病例', contacts: '标记接触者', close: '结案', site: '确认涉疫场所' }, status: { set: '人工改码' }, other: '其他变更' },
       summary: { color: '改为 {color}', degree: '{n} 人标记为{degree}', site: '{place}，{from} 至 {to}' },
-      ownForbidden: '不能确认自己提出的变更（也不能确认由您创建的账号、或在变更提出后创建的账号）：请另一位复核人确认。'
+      ownForbidden: '您不能确认这项变更：提出人本人、由提出人创建的账号、以及在变更提出之后创建的账号都不能确认。请另一位复核人确认。'
     },
     audit: {
       title: '审计日志', actor: '操作人', action: '操作', target: '对象（人员编号等）', filter: '筛选', clear: '清除筛选', seq: '序号', at: '时间', role: '角色', purpose: '目的',
@@ -140,7 +140,7 @@ export const messages = {
       empty: 'Nothing waits for review', confirmed: 'Confirmed and in force', stillPending: 'Confirmed; {n} more needed', rejectReason: 'Why rejected', rejectTitle: 'Reject the change', rejected: 'Rejected', cancel: 'Cancel',
       kind: { case: { open: 'Open a case', contacts: 'Mark contacts', close: 'Close a case', site: 'Confirm an exposure site' }, status: { set: 'Change a colour' }, other: 'Other change' },
       summary: { color: 'to {color}', degree: '{n} people as {degree}', site: '{place}, {from} to {to}' },
-      ownForbidden: 'You cannot confirm a change you asked for (nor one asked by whoever created your account, nor with an account created after it): ask another reviewer.'
+      ownForbidden: 'You may not confirm this change: its author, accounts the author created and accounts created after it was asked for cannot. Ask another reviewer.'
     },
     audit: {
       title: 'Audit log', actor: 'Actor', action: 'Action', target: 'Target (person id etc.)', filter: 'Filter', clear: 'Clear filters', seq: 'No.', at: 'Time', role: 'Role', purpose: 'Purpose',

@@ -34,6 +34,10 @@ export class ApiFailure extends Error {
   constructor (readonly key: string, readonly status: number) { super(key) }
 }
 
+/** The codes messages.ts has words for; any other is "the server could not do this". */
+const KNOWN = new Set(['GP_VALIDATION', 'GP_UNAUTHENTICATED', 'GP_FORBIDDEN', 'GP_NOT_FOUND', 'GP_CONFLICT', 'GP_RATE_LIMITED', 'GP_INVALID_ID_NUMBER',
+  'GP_PURPOSE_REQUIRED', 'GP_OVERLOADED', 'GP_SITE_OUTSIDE_PRESENCE', 'GP_TRACE_TOO_LARGE'])
+
 /** The words key for an error answer: by its GP_* code, a few fields by name; anything else is "server". */
 export function failureKey (error: unknown, status: number | undefined): string {
   if (status === undefined || status === 0) return 'err.network'
@@ -42,7 +46,7 @@ export function failureKey (error: unknown, status: number | undefined): string 
     if (/^querystring\.cursor/.test(body.message)) return 'err.cursor'
     if (/^querystring\.tiers/.test(body.message)) return 'err.tiers'
   }
-  if (typeof body.code === 'string' && /^GP_[A-Z_]+$/.test(body.code)) return `err.${body.code}`
+  if (typeof body.code === 'string' && KNOWN.has(body.code)) return `err.${body.code}`
   return 'err.server'
 }
 

@@ -16,10 +16,18 @@ export const trace = reactive({
   caseVersion: 0
 })
 
-/** The person's open case, if any (GET /v1/cases?status=open, newest first); tracers may not list cases: none then. */
-export async function loadOpenCase (): Promise<void> {
+let loadedFor = ''
+
+/**
+ * The person's open case, if any (GET /v1/cases?status=open, newest first; the API has no person filter, so the open
+ * cases are read and this person's picked). Read once per person and case action (each read is audited); force reads again.
+ */
+export async function loadOpenCase (force = false): Promise<void> {
   const person = trace.person
   if (person === null) return
+  const key = `${person.personId}:${trace.caseVersion}`
+  if (!force && key === loadedFor) return
+  loadedFor = key
   try {
     const { data } = await call(api.GET('/v1/cases', { params: { query: { status: 'open', limit: 1000 } } }))
     if (trace.person?.personId === person.personId) trace.openCase = data.cases.find((c) => c.personId === person.personId && c.closedAt === null) ?? null
