@@ -679,6 +679,47 @@ void tap.test('the brute force reproduces the hand-worked answers', async (t) =>
   // A's (gap 0) and B was in A's car at G1 at 09:00 the same day: two checkpoints within 2 minutes, so B's venue
   // encounters are close too. A's points at G1 09:00 and 10:00 → two sites [08:45, 09:15] (B close, same car) and
   // [09:45, 10:15] (C at 10:05 and B at 10:10, both companions there). K at 15:00 → [14:45, 15:15] with nobody.
+  // The worked example of docs/tracing.md (times there in UTC on 1 March), every figure it gives.
+  const u = (hms: string): string => new Date(Date.parse(`2026-03-01T${hms}Z`) + 8 * 3_600_000).toISOString().slice(5).replace('T', ' ').replace('Z', '')
+  const example = handWorld([
+    { p: 'A', cp: 'G1', at: u('08:00:00'), plate: '鄂E12345' }, { p: 'B', cp: 'G1', at: u('08:00:10'), plate: '鄂E 12345' },
+    { p: 'A', cp: 'V', at: u('09:05:00'), dir: 'in' }, { p: 'A', cp: 'V', at: u('09:30:00'), dir: 'out' },
+    { p: 'B', cp: 'V', at: u('09:00:00'), dir: 'in' }, { p: 'B', cp: 'V', at: u('09:40:00'), dir: 'out' },
+    { p: 'C', cp: 'V', at: u('09:20:00'), dir: 'in' }, { p: 'C', cp: 'V', at: u('10:00:00'), dir: 'out' },
+    { p: 'D', cp: 'G1', at: u('08:10:00') },
+    { p: 'A', cp: 'K', at: u('12:01:00') }, { p: 'E', cp: 'K', at: u('12:00:00') },
+    { p: 'A', cp: 'G2', at: u('14:01:30') }, { p: 'E', cp: 'G2', at: u('14:00:00') },
+    { p: 'A', cp: 'K', at: u('15:01:00') }, { p: 'E2', cp: 'K', at: u('15:00:00') },
+    { p: 'A', cp: 'G2', at: u('16:31:00') }, { p: 'E2', cp: 'G2', at: u('16:30:00') },
+    { p: 'B', cp: 'G2', at: u('10:30:00'), plate: '鄂A11111' }, { p: 'F', cp: 'G2', at: u('10:30:20'), plate: '鄂A11111' },
+    { p: 'B', cp: 'G2', at: u('07:00:00'), plate: '鄂A22222' }, { p: 'H', cp: 'G2', at: u('07:00:05'), plate: '鄂A22222' },
+    { p: 'B', cp: 'G1', at: u('11:00:00'), plate: '鄂A33333' }, { p: 'D', cp: 'G1', at: u('11:00:30'), plate: '鄂A33333' },
+    { p: 'C', cp: 'G2', at: u('11:30:00'), plate: '鄂A44444' }, { p: 'J', cp: 'G2', at: u('11:30:05'), plate: '鄂A44444' }
+  ])
+  const day = { from: Date.parse('2026-03-01T00:00:00Z'), to: Date.parse('2026-03-01T23:59:59Z'), windowMinutes: 15 }
+  t.same(summary(contactsOf(example, { personId: 'A', ...day, depth: 1, tiers: ['close', 'exposure'] })), {
+    totals: { close: 2, exposure: 1, companion: null },
+    contacts: ['B close d1 via A score 51.2 overlap 25 n2 days 1', 'E close d1 via A score 0.3 overlap 0 n2 days 1', 'C exposure d1 via A score 20 overlap 10 n1 days 1']
+  }, 'the worked example of docs/tracing.md, default tiers')
+  t.same(summary(contactsOf(example, { personId: 'A', ...day, depth: 2, tiers: ALL_TIERS })), {
+    totals: { close: 2, exposure: 1, companion: 2 },
+    contacts: [
+      'B close d1 via A score 51.2 overlap 25 n2 days 1', 'E close d1 via A score 0.3 overlap 0 n2 days 1', 'F close d2 via B score 1.2 overlap 0 n1 days 1',
+      'C exposure d1 via A score 20 overlap 10 n1 days 1', 'E2 companion d1 via A score 0.3 overlap 0 n2 days 2', 'D companion d1 via A score 0.1 overlap 0 n1 days 1'
+    ]
+  }, 'the worked example of docs/tracing.md, depth 2 and all tiers')
+  const at = (hms: string): number => Date.parse(`2026-03-01T${hms}Z`)
+  const site = (cp: string, from: string, to: string, close: number, exposure: number, companion: number): Site =>
+    ({ checkpointId: cp, kind: HAND_KINDS.get(cp) as Kind, from: at(from), to: at(to), people: { close, exposure, companion } })
+  t.same(exposureSitesOf(example, { personId: 'A', ...day }), [
+    site('G1', '07:45:00', '08:15:00', 1, 0, 1),
+    site('V', '08:50:00', '09:45:00', 1, 1, 0),
+    site('K', '11:46:00', '12:16:00', 1, 0, 0),
+    site('G2', '13:46:30', '14:16:30', 1, 0, 0),
+    site('K', '14:46:00', '15:16:00', 0, 0, 1),
+    site('G2', '16:16:00', '16:46:00', 0, 0, 1)
+  ], 'the worked example of docs/tracing.md, exposure sites')
+
   const sites = handWorld(SITES_WORLD)
   const s = (cp: string, from: string, to: string, close: number, exposure: number, companion: number): Site =>
     ({ checkpointId: cp, kind: HAND_KINDS.get(cp) as Kind, from: sh(from), to: sh(to), people: { close, exposure, companion } })
