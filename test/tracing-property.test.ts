@@ -815,6 +815,22 @@ eachDb('limit, tiers and cursors: bad ones are a 400 naming the field; a cursor 
     t.same({ status: res.statusCode, code: body.code, namesField: field.test(body.message ?? '') }, { status: 400, code: 'GP_VALIDATION', namesField: true }, `${what}: ${res.body.slice(0, 200)}`)
   }
 
+  // Without limit, pages of 100: A passes a community gate at 10:00 with 130 people passing within 10 minutes.
+  const crowd: HandScan[] = [{ p: 'A', cp: 'K', at: '03-01 10:00:00' }]
+  for (let i = 0; i < 130; i++) {
+    const second = (i * 9) - 590
+    const t = sh('03-01 10:00:00') + second * 1000
+    crowd.push({ p: `P${i}`, cp: 'K', at: new Date(t + 8 * 3_600_000).toISOString().slice(5, 19).replace('T', ' ') })
+  }
+  const big = await materializeHand(ctx, crowd, 777, actor)
+  const bigAsk: Ask = { personId: big.a, ...WHOLE, tiers: 'companion' }
+  const bigExpected = contactsOf(big.world, questionOf(bigAsk))
+  t.equal(bigExpected.contacts.length, 130, 'the crowd: 130 companions')
+  await walk(t, ctx, tracer, bigAsk, bigExpected, () => undefined, 'the crowd, default page size')
+  const firstOfCrowd = await ctx.inject({ method: 'GET', url: urlOf('contacts', bigAsk), headers: bearerOf(tracer) })
+  const crowdPage = firstOfCrowd.json() as ContactsPage
+  t.same({ n: crowdPage.contacts?.length, more: typeof crowdPage.nextCursor === 'string', totals: crowdPage.totals }, { n: 100, more: true, totals: { close: null, exposure: null, companion: 130 } }, 'the default page holds 100 contacts, totals count them all')
+
   // Without from and to, the first answer's range (to = now, from = 14 days earlier) is pinned by its cursor: ten
   // minutes later, when these scans have left the default range, the next page still answers the same question.
   const early = T0 - 14 * DAY + 5 * MIN
