@@ -61,8 +61,10 @@ export const STATUS_TEXT: Record<number, string> = {
 
 /** Turns an Ajv error into "body.phone: must match ..." so the field at fault is always named. */
 export function describeValidation (errors: Array<{ instancePath: string, keyword: string, params: Record<string, unknown>, message?: string }>, part: string): string {
+  // Fastify calls the query "querystring"; the service's own messages (query.cursor, query.from) and the docs say "query".
+  const where = part === 'querystring' ? 'query' : part
   return errors.map((e) => {
-    const path = [part, ...e.instancePath.split('/').filter(Boolean)].join('.')
+    const path = [where, ...e.instancePath.split('/').filter(Boolean)].join('.')
     if (e.keyword === 'required') return `${path}.${String(e.params.missingProperty)}: is required`
     if (e.keyword === 'additionalProperties') return `${path}.${String(e.params.additionalProperty)}: is not a known field`
     return `${path}: ${e.message ?? 'is invalid'}`

@@ -78,7 +78,7 @@ eachDb('the audit log filtered by actor, action and target, paged with before', 
   for (const bad of ['actor=', 'action=', `target=${'x'.repeat(201)}`, 'who=admin']) {
     const res = await list(ctx, bad)
     t.equal(res.statusCode, 400, bad)
-    t.match(JSON.parse(res.body), { code: 'GP_VALIDATION', message: new RegExp(`^querystring${bad === 'who=admin' ? '' : `\\.${bad.split('=')[0]}`}`) }, `${bad}: names the field`)
+    t.match(JSON.parse(res.body), { code: 'GP_VALIDATION', message: new RegExp(`^query${bad === 'who=admin' ? '' : `\\.${bad.split('=')[0]}`}`) }, `${bad}: names the field`)
   }
   const tracer = await ctx.staff('tracer')
   for (const url of ['/v1/audit?actor=admin', '/v1/audit/verify']) {

@@ -804,10 +804,10 @@ eachDb('limit, tiers and cursors: bad ones are a 400 naming the field; a cursor 
   for (const [what, other] of foreignAsks(ask, world)) await expectCursorRefused(t, ctx, tracer, { ...other, cursor }, `the cursor with ${what}`)
 
   const bad: Array<[string, Ask, RegExp]> = [
-    ['limit 0', { ...ask, limit: 0 }, /(query|querystring)\.limit/],
-    ['limit 1001', { ...ask, limit: 1001 }, /(query|querystring)\.limit/],
-    ['tiers=foo', { ...ask, tiers: 'foo' }, /(query|querystring)\.tiers/],
-    ['tiers=close,foo', { ...ask, tiers: 'close,foo' }, /(query|querystring)\.tiers/]
+    ['limit 0', { ...ask, limit: 0 }, /^query\.limit/],
+    ['limit 1001', { ...ask, limit: 1001 }, /^query\.limit/],
+    ['tiers=foo', { ...ask, tiers: 'foo' }, /^query\.tiers/],
+    ['tiers=close,foo', { ...ask, tiers: 'close,foo' }, /^query\.tiers/]
   ]
   for (const [what, a, field] of bad) {
     const res = await ctx.inject({ method: 'GET', url: urlOf('contacts', a), headers: bearerOf(tracer) })
