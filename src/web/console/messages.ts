@@ -21,7 +21,7 @@ export const messages = {
     kind: { traffic: '交通卡口', community: '社区卡口', village: '村卡口', venue: '场所', household: '同住' },
     contacts: {
       total: '{tier}（{n}）', totalsTitle: '按分级统计（一度接触者人数）', name: '姓名', depth: '接触层级', depth1: '一度', depth2: '二度（次密接）',
-      score: '风险分', first: '首次接触', last: '末次接触', overlap: '共处（分钟）', count: '接触次数', days: '天数', via: '经由', where: '接触地点',
+      score: '风险分', encounters: '{name} 的接触记录', detail: '接触记录', theirTime: '对方时间', indexTime: '被查询人时间', gap: '间隔（分钟）', moreEncounters: '另有 {n} 次接触未列出（导出接触者 CSV 可见全部）', first: '首次接触', last: '末次接触', firstLast: '首次 / 末次接触', overlap: '共处（分钟）', count: '接触次数', days: '天数', via: '经由', where: '接触地点',
       select: '选择 {name}', selectAll: '选择本页全部', page: '第 {n} 页', next: '下一页', prev: '上一页', empty: '此分级没有接触者', sameVehicle: '同车',
       mark: '标记所选人员', marked: '已选 {n} 人：一度 → 密接，二度 → 次密接', markNone: '请先勾选要标记的人员', needCase: '请先开立病例并经第二人确认，才能标记接触者', tableLabel: '{tier}接触者列表'
     },
@@ -110,7 +110,7 @@ export const messages = {
     kind: { traffic: 'Traffic gate', community: 'Community gate', village: 'Village gate', venue: 'Venue', household: 'Household' },
     contacts: {
       total: '{tier} ({n})', totalsTitle: 'By tier (people at depth 1)', name: 'Name', depth: 'Depth', depth1: '1', depth2: '2 (secondary)',
-      score: 'Score', first: 'First met', last: 'Last met', overlap: 'Together (min)', count: 'Encounters', days: 'Days', via: 'Via', where: 'Where',
+      score: 'Score', encounters: 'Encounters of {name}', detail: 'Encounters', theirTime: 'Their time', indexTime: 'Index person\'s time', gap: 'Gap (min)', moreEncounters: '{n} more encounters not listed (the contacts CSV has them all)', first: 'First met', last: 'Last met', firstLast: 'First / last met', overlap: 'Together (min)', count: 'Encounters', days: 'Days', via: 'Via', where: 'Where',
       select: 'Select {name}', selectAll: 'Select the whole page', page: 'Page {n}', next: 'Next page', prev: 'Previous page', empty: 'No contacts in this tier', sameVehicle: 'Same vehicle',
       mark: 'Mark the selected people', marked: '{n} selected: depth 1 → close contact, depth 2 → secondary contact', markNone: 'Tick the people to mark first', needCase: 'Open a case (confirmed by a second person) before marking contacts', tableLabel: '{tier} contacts'
     },
