@@ -219,6 +219,15 @@ void t.test('the staff console in Chromium', { skip: skip ?? false }, async (t) 
     await page.getByRole('button', { name: '中文' }).click()
     await page.getByRole('tab', { name: '密接（3）' }).waitFor()
 
+    // A shorter period: the same question, asked again for the last 3 days (the car was a day ago).
+    await page.getByRole('combobox', { name: '时间范围' }).click({ force: true })
+    const asked = page.waitForRequest((r) => /\/contacts\?.*from=.*to=/.test(r.url()))
+    await page.getByRole('option', { name: '最近 3 天' }).click()
+    await page.getByRole('tab', { name: '接触者', exact: true }).click()
+    const from = new URL((await asked).url()).searchParams.get('from') as string
+    t.ok(Math.abs(Date.now() - 3 * 86_400_000 - Date.parse(from)) < 600_000, 'the period goes with the question')
+    await page.getByRole('tab', { name: '密接（3）' }).waitFor()
+
     // Every read went with the purpose, into the audit log.
     const audit = await ctx.inject({ method: 'GET', url: `/v1/audit?actor=${tracer.username}&target=${w.index.personId}&limit=1000`, headers: bearerOf(await ctx.admin()) })
     const entries = audit.json().entries as Array<{ action: string, purpose: string | null }>

@@ -9,6 +9,7 @@ export const messages = {
       title: '查询目的', ask: '每一次查询都会记入审计日志和被查询人的查阅记录。请先填写查询目的（如病例编号）。',
       label: '查询目的', placeholder: '例如：宜都-2026-017 号病例流调', start: '开始', short: '查询目的至少 3 个字', banner: '查询目的：{purpose}', change: '更改目的'
     },
+    period: { label: '时间范围', default: '最近 14 天（默认）', days: '最近 {n} 天' },
     find: { title: '按身份证号查找', idNumber: '身份证号', search: '查找', none: '没有找到此身份证号的人员', pick: '查看', name: '姓名', grid: '网格', color: '当前颜色', result: '查找结果', badId: '请输入 18 位身份证号' },
     color: { green: '绿码', yellow: '黄码', red: '红码' },
     person: { title: '被查询人：{name}', back: '换一个人', noName: '（未登记姓名）', colorThen: '查找时为{color}' },
@@ -98,6 +99,7 @@ export const messages = {
       title: 'Purpose', ask: 'Every look-up is written to the audit log and to the person\'s own access log. First say why you are looking (e.g. the case number).',
       label: 'Purpose', placeholder: 'e.g. tracing for case Yidu-2026-017', start: 'Start', short: 'The purpose needs at least 3 characters', banner: 'Purpose: {purpose}', change: 'Change purpose'
     },
+    period: { label: 'Period', default: 'Last 14 days (default)', days: 'Last {n} days' },
     find: { title: 'Find by ID number', idNumber: 'ID number', search: 'Find', none: 'Nobody has this ID number', pick: 'Open', name: 'Name', grid: 'Grid', color: 'Colour now', result: 'Results', badId: 'Enter an 18-character ID number' },
     color: { green: 'Green', yellow: 'Yellow', red: 'Red' },
     person: { title: 'Person: {name}', back: 'Another person', noName: '(no name registered)', colorThen: '{color} when looked up' },

@@ -13,8 +13,21 @@ export const trace = reactive({
   checkpoints: new Map<string, Checkpoint>(),
   openCase: null as CaseSummary | null,
   /** Bumped after a case action: the case panel and the sites' buttons reload. */
-  caseVersion: 0
+  caseVersion: 0,
+  /** The period asked about, in days up to when it was chosen; 0: the API's default (the last 14 days). */
+  days: 0,
+  range: {} as { from?: string, to?: string }
 })
+
+/** Fixes from/to when a period is chosen: every call after (and every page's cursor) asks the same question. */
+export function choosePeriod (days: number): void {
+  trace.days = days
+  const to = new Date()
+  trace.range = days === 0 ? {} : { from: new Date(to.getTime() - days * 86_400_000).toISOString(), to: to.toISOString() }
+}
+
+/** from/to of the period chosen (none: the API's default), sent with every tracing call. */
+export const period = (): { from?: string, to?: string } => ({ ...trace.range })
 
 let loadedFor = ''
 
