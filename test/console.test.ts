@@ -16,7 +16,7 @@ const SHOTS = resolve(import.meta.dirname, '../test-artifacts/console')
 mkdirSync(SHOTS, { recursive: true })
 const H5 = resolve(import.meta.dirname, '../dist/h5')
 // What must never reach the screen as it is: error codes, rule ids, validation text, audit action ids.
-const RAW = /GP_[A-Z]|close_contact|secondary_contact|site_exposure|case_confirmed|querystring|body\.|must (NOT )?(have|match|be)|trail\.read|contacts\.read|identity\.lookup|\bundefined\b|\bnull\b/
+const RAW = /GP_[A-Z]|close_contact|secondary_contact|site_exposure|case_confirmed|querystring|query\.|body\.|must (NOT )?(have|match|be)|trail\.read|contacts\.read|identity\.lookup|\bundefined\b|\bnull\b/
 const PURPOSE = '宜都-2026-017 号病例流调'
 
 interface Opened { context: BrowserContext, page: Page, outside: string[], errors: string[] }

@@ -43,8 +43,8 @@ export function failureKey (error: unknown, status: number | undefined): string 
   if (status === undefined || status === 0) return 'err.network'
   const body = (error ?? {}) as Partial<ApiErrorBody>
   if (body.code === 'GP_VALIDATION' && typeof body.message === 'string') {
-    if (/^querystring\.cursor/.test(body.message)) return 'err.cursor'
-    if (/^querystring\.tiers/.test(body.message)) return 'err.tiers'
+    if (/^query(string)?\.cursor/.test(body.message)) return 'err.cursor'
+    if (/^query(string)?\.tiers/.test(body.message)) return 'err.tiers'
   }
   if (typeof body.code === 'string' && KNOWN.has(body.code)) return `err.${body.code}`
   return 'err.server'
