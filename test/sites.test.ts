@@ -170,6 +170,8 @@ eachDb('a confirmed site turns the people present yellow with the place and wind
   ])
   t.same((await ctx.inject({ method: 'GET', url: '/v1/cases?status=open', headers: bearerOf(officer) })).json().cases.map((c: { caseId: string }) => c.caseId), [caseId])
   t.same((await ctx.inject({ method: 'GET', url: '/v1/cases?status=closed&limit=1', headers: bearerOf(officer) })).json().cases.map((c: { caseId: string }) => c.caseId), [otherCase])
+  t.same((await ctx.inject({ method: 'GET', url: `/v1/cases?personId=${other.personId}`, headers: bearerOf(tracer) })).json().cases.map((c: { caseId: string }) => c.caseId), [otherCase], "one person's cases")
+  t.same((await ctx.inject({ method: 'GET', url: `/v1/cases?status=open&personId=${other.personId}`, headers: bearerOf(tracer) })).json().cases, [], "one person's open cases: none")
   t.equal((await ctx.inject({ method: 'GET', url: '/v1/cases?status=pending', headers: bearerOf(officer) })).statusCode, 400, 'an unknown status')
   t.equal((await ctx.inject({ method: 'GET', url: '/v1/cases?limit=0', headers: bearerOf(officer) })).statusCode, 400, 'limit 0')
   for (const role of ['volunteer', 'gridworker']) {

@@ -45,11 +45,11 @@ export function createCasesRepository (store: GridpassDb) {
     async insertSite (db: Db, row: CaseSiteRow): Promise<void> {
       await db.insert(t.caseSites).values(row)
     },
-    /** Cases newest opened first; open: not closed, closed: closed, all: both. */
-    async list (db: Db, state: 'open' | 'closed' | 'all', limit: number): Promise<CaseRow[]> {
+    /** Cases newest opened first; open: not closed, closed: closed, all: both; with personId, that person's only. */
+    async list (db: Db, state: 'open' | 'closed' | 'all', limit: number, personId?: string): Promise<CaseRow[]> {
       const c = t.cases
-      const where = state === 'open' ? isNull(c.closedAt) : state === 'closed' ? isNotNull(c.closedAt) : undefined
-      return db.select().from(c).where(where).orderBy(desc(c.openedAt), asc(c.id)).limit(limit)
+      const byState = state === 'open' ? isNull(c.closedAt) : state === 'closed' ? isNotNull(c.closedAt) : undefined
+      return db.select().from(c).where(and(byState, personId === undefined ? undefined : eq(c.personId, personId))).orderBy(desc(c.openedAt), asc(c.id)).limit(limit)
     },
     /** How many contacts and sites each of these cases holds. */
     async counts (db: Db, caseIds: string[]): Promise<Map<string, { contacts: number, sites: number }>> {

@@ -34,10 +34,10 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
     onRequest: reader,
     schema: {
       tags: ['cases'], summary: 'Cases, newest opened first (tracer, officer, admin; audited)', security: bearer,
-      description: 'Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).',
+      description: 'Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. personId: only that person\'s cases. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).',
       querystring: CasesQuery, response: { 200: CasesReply, ...errors(400, 401, 403) }
     }
-  }, async (request) => ({ cases: (await cases.list(request.user, request.query.status, request.query.limit)).map(caseSummaryView) }))
+  }, async (request) => ({ cases: (await cases.list(request.user, request.query.status, request.query.limit, request.query.personId)).map(caseSummaryView) }))
 
   app.get('/v1/cases/:caseId', {
     onRequest: reader,

@@ -39,6 +39,7 @@ export const SiteReply = Type.Object({
 
 export const CasesQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('closed')], { description: 'open: not closed; closed: closed; omitted: both' })),
+  personId: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "Only this person's cases" })),
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 })
 }, { additionalProperties: false })
 

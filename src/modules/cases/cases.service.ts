@@ -349,11 +349,11 @@ export function createCasesService ({ repo, store, people, status, tracing, chec
     },
 
     /** Cases, newest opened first, with their person's name and how many contacts and sites each holds (audited). */
-    async list (actor: Session, state: 'open' | 'closed' | undefined, limit: number): Promise<CaseSummary[]> {
-      const rows = await repo.list(store.db, state ?? 'all', limit)
+    async list (actor: Session, state: 'open' | 'closed' | undefined, limit: number, personId?: string): Promise<CaseSummary[]> {
+      const rows = await repo.list(store.db, state ?? 'all', limit, personId)
       const counts = await repo.counts(store.db, rows.map((r) => r.id))
       const names = await people.names(rows.map((r) => r.personId))
-      await audit.record({ actor: actorName(actor), role: actor.role, action: 'case.list', purpose: `status=${state ?? 'all'}` })
+      await audit.record({ actor: actorName(actor), role: actor.role, action: 'case.list', purpose: `status=${state ?? 'all'}${personId === undefined ? '' : ' person'}` })
       return rows.map((row) => ({ row, name: names.get(row.personId) ?? null, ...(counts.get(row.id) as { contacts: number, sites: number }) }))
     },
 

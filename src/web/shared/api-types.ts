@@ -830,12 +830,14 @@ export type paths = {
         };
         /**
          * Cases, newest opened first (tracer, officer, admin; audited)
-         * @description Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).
+         * @description Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. personId: only that person's cases. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).
          */
         get: {
             parameters: {
                 query: {
                     limit: number;
+                    /** @description Only this person's cases */
+                    personId?: string;
                     /** @description open: not closed; closed: closed; omitted: both */
                     status?: "open" | "closed";
                 };

@@ -42,7 +42,7 @@ export async function loadOpenCase (force = false): Promise<void> {
   if (!force && key === loadedFor) return
   loadedFor = key
   try {
-    const { data } = await call(api.GET('/v1/cases', { params: { query: { status: 'open', limit: 1000 } } }))
+    const { data } = await call(api.GET('/v1/cases', { params: { query: { status: 'open', personId: person.personId, limit: 10 } } }))
     if (trace.person?.personId === person.personId) trace.openCase = data.cases.find((c) => c.personId === person.personId && c.closedAt === null) ?? null
   } catch {
     trace.openCase = null
