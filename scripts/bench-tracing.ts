@@ -150,7 +150,6 @@ try {
   const { store } = app
   const dialect = store.dialect
 
-  let nPrepared = 0
   const prepare = async (text: string): Promise<Run> => {
     if (store.sqlite !== undefined) {
       // The service's own connection (its page cache), as the service's prepared statements use it.
@@ -170,8 +169,8 @@ try {
       if (!names.includes(n)) names.push(n)
       return `$${names.indexOf(n) + 1}::${n === 'person' ? 'text' : 'bigint'}`
     })
-    const name = `bench_tracing_${++nPrepared}`
-    return async (p) => (await client.query({ name, text: positional, values: names.map((n) => p[n as keyof Params]) })).rows
+    // Unnamed: planned with each call's values (a named statement's generic plan for these ran for minutes).
+    return async (p) => (await client.query({ text: positional, values: names.map((n) => p[n as keyof Params]) })).rows
   }
   const sqlTrail = await prepare(TRAIL_SQL)
   const sqlDepth1 = await prepare(depthOneSql(dialect))

@@ -46,18 +46,16 @@ function presencesOf (scans: string, d: Dialect): string {
  * plate from its "in".
  */
 function othersNear (src: string, w: string, exclude: string, d: Dialect, near = 'near'): string {
+  const stayIx = d === 'sqlite' ? ' INDEXED BY scans_checkpoint_stay_ix' : ''
   const inPlate = (p: string, cp: string, t: string): string =>
     `(SELECT ${plate('x.plate')} FROM scans x WHERE x.person_id = ${p} AND x.scanned_at = ${t} AND x.checkpoint_id = ${cp} AND x.direction = 'in' LIMIT 1)`
   const byOut = "n.d = 'out' AND n.ss >= @from"
-  const stayIx = d === 'sqlite' ? ' INDEXED BY scans_checkpoint_stay_ix' : ''
-  // An "in" starts a stay when its person's next scan there is an "out" (whose stay_start is this "in") in range.
-  const stayEnd = `(SELECT x.scanned_at FROM scans x${stayIx} WHERE x.checkpoint_id = n.cp AND x.stay_start = n.t AND x.person_id = n.p AND x.direction = 'out' AND x.scanned_at <= @to LIMIT 1)`
   return `SELECT n.who, n.cp, n.a_s, n.a_e, n.a_st, n.a_pl, n.p,
         CASE WHEN ${byOut} THEN n.ss ELSE n.t END AS s,
         CASE WHEN n.xe IS NOT NULL THEN n.xe ELSE n.t END AS e,
         CASE WHEN (${byOut}) OR n.xe IS NOT NULL THEN 1 ELSE 0 END AS st,
         CASE WHEN n.a_pl IS NULL THEN NULL WHEN ${byOut} THEN ${inPlate('n.p', 'n.cp', 'n.ss')} ELSE ${plate('n.opl')} END AS pl
-      FROM (SELECT m.*, CASE WHEN m.d = 'in' THEN ${stayEnd.replaceAll('n.', 'm.')} END AS xe FROM ${near} m) n
+      FROM ${near} n
     UNION
     SELECT a.who, a.cp, a.s, a.e, a.st, a.pl, o.person_id, o.stay_start, o.scanned_at, 1,
         CASE WHEN a.pl IS NULL THEN NULL ELSE ${inPlate('o.person_id', 'o.checkpoint_id', 'o.stay_start')} END
@@ -65,10 +63,16 @@ function othersNear (src: string, w: string, exclude: string, d: Dialect, near =
       WHERE o.stay_start IS NOT NULL AND o.stay_start >= @from AND o.scanned_at > a.e + ${w} AND o.scanned_at <= @to AND ${exclude.replaceAll('$p', 'o.person_id')}`
 }
 
-/** The scans of others within `w` of a presence of `src`, as the CTE `name` othersNear reads. */
-function nearCte (src: string, w: string, exclude: string, name = 'near'): string {
+/**
+ * The scans of others within `w` of a presence of `src`, as the CTE `name` othersNear reads; `xe`, for an "in" that
+ * starts a stay (its person's next scan there is an "out" in range whose stay_start is this "in"), that stay's end.
+ */
+function nearCte (src: string, w: string, exclude: string, d: Dialect, name = 'near'): string {
+  const stayIx = d === 'sqlite' ? ' INDEXED BY scans_checkpoint_stay_ix' : ''
   return `${name} AS MATERIALIZED (
-    SELECT a.who, a.cp, a.s AS a_s, a.e AS a_e, a.st AS a_st, a.pl AS a_pl, o.person_id AS p, o.scanned_at AS t, o.direction AS d, o.stay_start AS ss, o.plate AS opl
+    SELECT a.who, a.cp, a.s AS a_s, a.e AS a_e, a.st AS a_st, a.pl AS a_pl, o.person_id AS p, o.scanned_at AS t, o.direction AS d, o.stay_start AS ss, o.plate AS opl,
+      CASE WHEN o.direction = 'in' THEN (SELECT x.scanned_at FROM scans x${stayIx}
+        WHERE x.checkpoint_id = o.checkpoint_id AND x.stay_start = o.scanned_at AND x.person_id = o.person_id AND x.direction = 'out' AND x.scanned_at <= @to LIMIT 1) END AS xe
     FROM ${src} a JOIN scans o ON o.checkpoint_id = a.cp AND o.scanned_at BETWEEN a.s - ${w} AND a.e + ${w}
     WHERE o.scanned_at BETWEEN @from AND @to AND ${exclude.replaceAll('$p', 'o.person_id')})`
 }
@@ -109,7 +113,7 @@ function depthOneCtes (d: Dialect): string {
     SELECT @person AS who, id, checkpoint_id AS cp, scanned_at AS t, direction AS d, ${plate('plate')} AS pl
     FROM scans WHERE person_id = @person AND scanned_at BETWEEN @from AND @to),
   ip AS MATERIALIZED (${presencesOf('mine', d)}),
-  ${nearCte('ip', '@w', '$p <> @person')},
+  ${nearCte('ip', '@w', '$p <> @person', d)},
   pairs AS (${othersNear('ip', '@w', '$p <> @person', d)}),
   enc AS MATERIALIZED (${encounters('pairs', d)}),
   t1 AS MATERIALIZED (${tiered('enc')}),
@@ -148,7 +152,7 @@ export function depthTwoSql (d: Dialect): string {
     SELECT s.person_id AS who, s.id, s.checkpoint_id AS cp, s.scanned_at AS t, s.direction AS d, ${plate('s.plate')} AS pl
     FROM cb JOIN scans s ON s.person_id = cb.p AND s.scanned_at BETWEEN @from AND @to),
   bp AS MATERIALIZED (${presencesOf('bscans', d)}),
-  ${nearCte('bp', '@wc', '$p <> @person AND $p NOT IN (SELECT p FROM c1)', 'near2')},
+  ${nearCte('bp', '@wc', '$p <> @person AND $p NOT IN (SELECT p FROM c1)', d, 'near2')},
   pairs2 AS (${othersNear('bp', '@wc', '$p <> @person AND $p NOT IN (SELECT p FROM c1)', d, 'near2')}),
   enc2 AS MATERIALIZED (${encounters('pairs2', d)} WHERE ${words(d).gt}(0, ${words(d).gt}(b.a_s, b.s) - ${words(d).lt}(b.a_e, b.e)) <= @wc),
   t2 AS (${tiered('enc2')}),
