@@ -9,7 +9,7 @@ export const TIER_RANK: Readonly<Record<Tier, number>> = { close: 0, exposure: 1
 export const CLOSE_GAP_MS = 120_000
 const DAY_MS = 86_400_000
 /** Asia/Shanghai has been UTC+8 all year since 1991: a calendar day there is a UTC day shifted by 8 hours. */
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000
+export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 export const shanghaiDay = (ms: number): number => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS)
 
 export interface Encounter {
