@@ -776,6 +776,7 @@ function day (rng: Rng, w: World, ev: Events, dayStart: number, weekday: number)
 // Main
 // ---------------------------------------------------------------------------------------------------------------
 
+const yieldTurn = async (): Promise<void> => await new Promise<void>((resolve) => setImmediate(resolve))
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const mib = (bytes: number): string => `${fmt(bytes / 1024 / 1024)} MiB`
 
@@ -883,6 +884,7 @@ async function main (): Promise<void> {
       await people.add([p.id, pii.encrypt(nameOf(rng)), pii.encrypt(idNumber), pii.index('idNumber', idNumber), phone === null ? null : pii.encrypt(phone), phone === null ? null : pii.index('phone', phone), grid, 'seed', since, since])
       if (p.status !== 0) entries.push([rng.id(), p.id, p.status === 2 ? 'declared_contact' : 'symptoms', p.status === 2 ? 'red' : 'yellow', p.statusSince, p.statusUntil, 'rule', null, p.statusSince])
       if (i % 1000 === 999) pb.update(i + 1, { rate: fmt((i + 1) / ((performance.now() - t0) / 1000)) })
+      if (i % 10_000 === 9_999) await yieldTurn()
     }
     await people.end()
     const se = loader.stream('status_entries', ['id', 'person_id', 'rule', 'color', 'since', 'until', 'actor', 'reason', 'created_at'])
@@ -943,7 +945,11 @@ async function main (): Promise<void> {
           offline, rng.b64(32), null, stayStart
         ])
         if (wait !== undefined) await wait
-        if (++written % 50_000 === 0) sb.update(Math.round((d + k / order.length) * w.people.length), { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })
+        if (++written % 50_000 === 0) {
+          sb.update(Math.round((d + k / order.length) * w.people.length), { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })
+          // SQLite's writes are synchronous: let the progress bar's timer run.
+          await yieldTurn()
+        }
       }
       sb.update((d + 1) * w.people.length, { rate: fmt(written / ((performance.now() - scanStart) / 1000)) + ' scans' })
     }
