@@ -52,15 +52,20 @@ const ROWS: Row[] = [
   { method: 'POST', path: '/v1/people/{personId}/paper-code', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/paper-code.svg', allowed: ['gridworker', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/audit', allowed: ['admin'], expect: [200] },
+  { method: 'GET', path: '/v1/audit/verify', allowed: ['admin'], expect: [200] },
   // Tracing: every call needs a purpose.
   { method: 'GET', path: '/v1/people/{personId}/trail', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/contacts', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/trail.csv', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/trail.geojson', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
   { method: 'GET', path: '/v1/people/{personId}/contacts.csv', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/people/{personId}/exposure-sites', query: 'purpose=case-42', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
   // Cases. {casePersonId} already has the fixture case open: an allowed role gets past the role check to 409.
   { method: 'POST', path: '/v1/cases', allowed: ['officer', 'admin'], body: () => ({ personId: '{casePersonId}', note: 'role matrix' }), expect: [409] },
   { method: 'GET', path: '/v1/cases/{caseId}', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/cases', query: 'status=open', allowed: ['tracer', 'officer', 'admin'], expect: [200] },
+  // The case person was never at the checkpoint: an allowed role gets past the role check to 422.
+  { method: 'POST', path: '/v1/cases/{caseId}/sites', allowed: ['tracer', 'officer', 'admin'], body: () => ({ checkpointId: '{checkpointId}', from: '2026-03-01T08:00:00.000Z', to: '2026-03-01T09:00:00.000Z' }), expect: [422] },
   // Four eyes: marking and closing answer 202 (pending).
   { method: 'POST', path: '/v1/cases/{caseId}/contacts', allowed: ['officer', 'admin'], body: () => ({ personIds: ['{contactId}'], degree: 2 }), expect: [202] },
   // After the contacts row: the first allowed role asks to close the case, the next finds its closing pending.
