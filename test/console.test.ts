@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import t from 'tap'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { ADMIN_PASSWORD, bearerOf, makeCtx, type Ctx, type Test } from './helper.ts'
+import { ADMIN_PASSWORD, bearerOf, dialects, makeCtx, type Ctx, type Test } from './helper.ts'
 import { browserSkipReason, launch } from './support/browser.ts'
 import { COMPANIONS, consoleLogin, resident, seedCounty, staffUser, type ConsoleWorld } from './support/console-world.ts'
 
@@ -58,10 +58,10 @@ async function startTracing (page: Page, idNumber: string): Promise<void> {
 }
 
 const skip = browserSkipReason()
-void t.test('the staff console in Chromium', { skip: skip ?? false }, async (t) => {
+for (const dialect of dialects()) void t.test(`the staff console in Chromium [${dialect}]`, { skip: skip ?? false }, async (t) => {
   const browser = await launch()
   t.teardown(async () => { await browser.close() })
-  const ctx = await makeCtx(t, 'sqlite')
+  const ctx = await makeCtx(t, dialect)
   // The browser keeps the real clock (appeals' time left): the service's clock starts at the real now, held still.
   ctx.clock.set(Date.now())
   await ctx.app.listen({ port: 0, host: '127.0.0.1' })
