@@ -57,7 +57,10 @@ export type Keep = (source: Source, other: PresenceRow, checkpointId: string) =>
 
 /** Small integers for people, so that a pair of them is one number (no string per pair in the hot loop). */
 export class Numbering {
+  /** More people than one call can meet (2^22); a pair stays below 2^53. */
+  private static readonly SPAN = 4_194_304
   private readonly ids = new Map<string, number>()
+  private readonly names: string[] = []
   of (personId: string): number {
     let n = this.ids.get(personId)
     if (n === undefined) {
@@ -67,9 +70,11 @@ export class Numbering {
     return n
   }
 
-  private readonly names: string[] = []
-  pair (a: string, b: string): number { return this.of(a) * 4_194_304 + this.of(b) }
-  personOf (n: number): string { return this.names[n] as string }
+  pair (a: string, b: string): number { return this.of(a) * Numbering.SPAN + this.of(b) }
+  /** The two people of a pair, in pair()'s order. */
+  people (pair: number): [string, string] {
+    return [this.names[Math.floor(pair / Numbering.SPAN)] as string, this.names[pair % Numbering.SPAN] as string]
+  }
 }
 
 /** Reads and meets presences for one service; `sliceMs`: how often long loops give the event loop back. */

@@ -152,8 +152,9 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
       const among = new Set<string>()
       const bs = new Set<string>()
       for (const pair of several) {
-        bs.add(numbers.personOf(Math.floor(pair / 4_194_304)))
-        among.add(numbers.personOf(pair % 4_194_304))
+        const [b, c] = numbers.people(pair)
+        bs.add(b)
+        among.add(c)
       }
       const again = new Map([...sources].map(([cp, list]) => [cp, list.filter((p) => bs.has(p.personId))]))
       const more = await meet(again, kinds, exclude, from, to, nearMs, budget, among, (source, other) =>
@@ -244,7 +245,6 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
     trail,
     /** The whole contacts answer by the definitions of docs/tracing.md, sorted as it says. No audit. */
     contacts,
-    tiersOf,
 
     /**
      * Every encounter of these people with the person in [from, to] at most windowMinutes apart (tiered), by person:
