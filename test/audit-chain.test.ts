@@ -11,25 +11,9 @@ import { chainHash, keyedHash, GENESIS } from '../src/plugins/audit.ts'
 import type { AuditRow } from '../src/plugins/audit.repository.ts'
 import { describeReport, readAnchors, verifyChain } from '../src/modules/audit/audit.verify.ts'
 import { bearerOf, dialects, eachDb, makeCtx, METRICS_AUTH, type Ctx } from './helper.ts'
+import { dropTriggers, exec } from './support/audit-tamper.ts'
 
 const run = promisify(execFile)
-
-/** Raw SQL that returns no rows, on either dialect. */
-async function exec (ctx: Ctx, query: ReturnType<typeof sql>): Promise<unknown> {
-  const store = ctx.app.store
-  return store.dialect === 'sqlite' ? store.db.run(query) : store.rows(store.db, query)
-}
-
-/** What a database superuser does first: the append-only triggers go. */
-async function dropTriggers (ctx: Ctx): Promise<void> {
-  if (ctx.dialect === 'pg') {
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_update_delete ON audit_log`)
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_truncate ON audit_log`)
-  } else {
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_update`)
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_delete`)
-  }
-}
 
 async function auditRows (ctx: Ctx): Promise<AuditRow[]> {
   const { db, t: tables } = ctx.app.store

@@ -2,23 +2,9 @@
 // GET /v1/audit/verify, the same check as npm run audit:verify, on an intact log, a rewritten entry and a cut log.
 import { sql } from 'drizzle-orm'
 import { eachDb, bearerOf, type Ctx } from './helper.ts'
+import { dropTriggers, exec } from './support/audit-tamper.ts'
 
 interface Entry { seq: number, actor: string, role: string, action: string, target: string | null, purpose: string | null }
-
-async function exec (ctx: Ctx, query: ReturnType<typeof sql>): Promise<unknown> {
-  const store = ctx.app.store
-  return store.dialect === 'sqlite' ? store.db.run(query) : store.rows(store.db, query)
-}
-
-async function dropTriggers (ctx: Ctx): Promise<void> {
-  if (ctx.dialect === 'pg') {
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_update_delete ON audit_log`)
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_truncate ON audit_log`)
-  } else {
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_update`)
-    await exec(ctx, sql`DROP TRIGGER audit_log_no_delete`)
-  }
-}
 
 async function list (ctx: Ctx, query: string): Promise<{ statusCode: number, entries: Entry[], nextBefore: number | null, body: string }> {
   const res = await ctx.inject({ method: 'GET', url: `/v1/audit?${query}`, headers: bearerOf(await ctx.admin()) })
