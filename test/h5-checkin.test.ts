@@ -9,7 +9,7 @@ import jsQRModule from 'jsqr'
 import QRCode from 'qrcode'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { bearerOf, idNumberFor, makeCtx, type Ctx, type Test } from './helper.ts'
-import { browserSkipReason, ffmpegSkipReason, launch, pngToY4m } from './support/browser.ts'
+import { browserSkipReason, ffmpegSkipReason, launch, pngToY4m, phoneLogin } from './support/browser.ts'
 
 type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
 const jsQR = ((jsQRModule as unknown as { default?: JsQR }).default ?? jsQRModule) as unknown as JsQR
@@ -70,16 +70,6 @@ async function trailNames (ctx: Ctx, personId: string): Promise<string[]> {
   return (res.json().scans as Array<{ checkpointName: string }>).map((s) => s.checkpointName)
 }
 
-async function loginHere (page: Page, phone: string, w: { phone: string, send: string, code: string }): Promise<void> {
-  await page.getByLabel(w.phone, { exact: true }).fill(phone)
-  await page.getByRole('button', { name: w.send }).click()
-  const dev = page.getByRole('status').filter({ hasText: /\d{6}/ })
-  await dev.waitFor()
-  const code = /(\d{6})/.exec(await dev.innerText())?.[1] as string
-  await page.getByLabel(w.code, { exact: true }).fill(code)
-  await page.getByLabel(w.code, { exact: true }).press('Enter')
-}
-
 const W = {
   'zh-CN': { phone: '手机号', send: '获取验证码', code: '验证码', name: '姓名', id: '身份证号', save: '保存', green: '绿码', done: '已登记', loginTitle: '手机号登录', bad: '这不是有效的场所码', scan: '扫场所码', close: '完成' },
   en: { phone: 'Phone number', send: 'Get code', code: 'Code', name: 'Name', id: 'ID number', save: 'Save', green: 'Green code', done: 'Checked in', loginTitle: 'Log in with your phone', bad: 'This is not a valid place code', scan: 'Scan a place code', close: 'Done' }
@@ -95,7 +85,7 @@ void t.test('check-in page in Chromium', { skip: skip ?? false }, async (t) => {
     const { ctx, base, page, outside, errors } = await open(t, browser, 'zh-CN')
     const { token } = await placeOf(t, ctx, '清江广场')
     await page.goto(`${base}/h5/resident/`)
-    await loginHere(page, '13500005555', w)
+    await phoneLogin(page, '13500005555', w)
     await page.getByLabel(w.name, { exact: true }).fill('赵小六')
     await page.getByLabel(w.id, { exact: true }).fill(idNumberFor(9001))
     await page.getByRole('button', { name: w.save }).click()
@@ -132,7 +122,7 @@ void t.test('check-in page in Chromium', { skip: skip ?? false }, async (t) => {
     await page.goto(`${base}/h5/checkin/#${token}`)
     await page.getByRole('heading', { name: w.loginTitle }).waitFor()
     await shot(page, 'checkin-login-en')
-    await loginHere(page, r.phone, w)
+    await phoneLogin(page, r.phone, w)
     const result = page.getByRole('status').filter({ hasText: w.done })
     await result.waitFor()
     t.match(await result.innerText(), 'Green code')

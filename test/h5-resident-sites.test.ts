@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import t from 'tap'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { bearerOf, makeCtx, T0, type Ctx, type Test } from './helper.ts'
-import { browserSkipReason, launch } from './support/browser.ts'
+import { browserSkipReason, launch, phoneLogin } from './support/browser.ts'
 
 const SHOTS = 'test-artifacts/screenshots'
 mkdirSync(SHOTS, { recursive: true })
@@ -50,16 +50,6 @@ const W = {
     ]
   }
 } as const
-
-async function login (page: Page, w: typeof W['zh-CN'] | typeof W['en'], phone: string): Promise<void> {
-  await page.getByLabel(w.phone, { exact: true }).fill(phone)
-  await page.getByRole('button', { name: w.send }).click()
-  const dev = page.getByRole('status').filter({ hasText: /\d{6}/ })
-  await dev.waitFor()
-  const code = /(\d{6})/.exec(await dev.innerText())?.[1] as string
-  await page.getByLabel(w.code, { exact: true }).fill(code)
-  await page.getByLabel(w.code, { exact: true }).press('Enter')
-}
 
 async function scanAt (ctx: Ctx, volunteer: string, resident: { token: string }, checkpointId: string, at: number, direction: 'in' | 'out'): Promise<void> {
   ctx.clock.set(at)
@@ -121,7 +111,7 @@ void t.test('resident page: an exposure site and the access log in words', { ski
       const errors: string[] = []
       page.on('pageerror', (err) => { errors.push(String(err)) })
       await page.goto(`${base}/h5/resident/`)
-      await login(page, w, phone)
+      await phoneLogin(page, phone, w)
 
       await page.getByText(w.yellow, { exact: true }).first().waitFor()
       await page.getByRole('tab', { name: w.why }).click()
@@ -146,7 +136,7 @@ void t.test('resident page: an exposure site and the access log in words', { ski
 
       // The case person's own access log: every step of the case in words, the four-eyes steps by what they were for.
       await page.getByRole('button', { name: w.logout }).click()
-      await login(page, w, indexPhone)
+      await phoneLogin(page, indexPhone, w)
       await page.getByRole('tab', { name: w.access }).click()
       const region = page.getByRole('region', { name: locale === 'en' ? 'Who looked at your data' : '谁查阅过我的信息' })
       await region.getByText(w.casePerson(caseId)[0] as string, { exact: true }).waitFor()

@@ -7,7 +7,7 @@ import jsQRModule from 'jsqr'
 import { PNG } from 'pngjs'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { bearerOf, idNumberFor, makeCtx, type Ctx, type Test } from './helper.ts'
-import { browserSkipReason, launch } from './support/browser.ts'
+import { browserSkipReason, launch, phoneLogin } from './support/browser.ts'
 
 type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null
 const jsQR = ((jsQRModule as unknown as { default?: JsQR }).default ?? jsQRModule) as unknown as JsQR
@@ -46,17 +46,6 @@ const W = {
   en: { phone: 'Phone number', send: 'Get code', code: 'Code', login: 'Log in', name: 'Name', id: 'ID number', save: 'Save', green: 'Green code', yellow: 'Yellow code', declare: 'Declare', temp: 'Temperature (°C)', submitDeclare: 'Submit', why: 'Why', fever: /You declared a temperature of 37\.3 °C or more/, access: 'Who looked', trailRead: 'Tracer read your movement trail', lookup: 'looked you up by ID number', appeal: 'Appeal', appealField: 'Your appeal', appealGo: 'Send appeal', appealOpen: 'In progress', logout: 'Log out', badId: 'The ID number is not valid', badPhone: 'Enter an 11-digit mobile number', whose: 'Holder' }
 } as const
 
-/** Logs in through the form with the dev-mode code the page shows; returns the phone used. */
-async function login (page: Page, w: typeof W['zh-CN'] | typeof W['en'], phone: string): Promise<void> {
-  await page.getByLabel(w.phone, { exact: true }).fill(phone)
-  await page.getByRole('button', { name: w.send }).click()
-  const dev = page.getByRole('status').filter({ hasText: /\d{6}/ })
-  await dev.waitFor()
-  const code = /(\d{6})/.exec(await dev.innerText())?.[1] as string
-  await page.getByLabel(w.code, { exact: true }).fill(code)
-  await page.getByLabel(w.code, { exact: true }).press('Enter')
-}
-
 /** The QR on screen, as a volunteer's camera would read it. */
 async function decodeQr (page: Page): Promise<string | null> {
   const png = PNG.sync.read(await page.locator('canvas').first().screenshot())
@@ -90,7 +79,7 @@ void t.test('resident page in Chromium', { skip: skip ?? false }, async (t) => {
       await page.getByRole('button', { name: w.send }).click()
       t.match(await page.getByRole('alert').innerText(), w.badPhone)
       const phone = locale === 'en' ? '13700002222' : '13700001111'
-      await login(page, w, phone)
+      await phoneLogin(page, phone, w)
 
       // A wrong ID number is explained; a right one leads to the code.
       await page.getByLabel(w.name, { exact: true }).fill('李小四')

@@ -1,7 +1,7 @@
 // Real Chromium for page tests (Debian's package, driven by playwright-core). Missing: fail in CI, skip on a laptop.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => p !== undefined && p !== '')
 const IN_CI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
@@ -56,4 +56,18 @@ export function ffmpegSkipReason (): string | undefined {
   const why = 'no ffmpeg found (apt-get install ffmpeg): the fake camera needs a .y4m video'
   if (IN_CI) throw new Error(`camera tests must run in CI: ${why}`)
   return why
+}
+
+/**
+ * Logs in on a phone page's login form with the dev-mode code the page shows; `w` holds the form's words in the
+ * page's language (the phone and code labels, the send button).
+ */
+export async function phoneLogin (page: Page, phone: string, w: { phone: string, send: string, code: string }): Promise<void> {
+  await page.getByLabel(w.phone, { exact: true }).fill(phone)
+  await page.getByRole('button', { name: w.send }).click()
+  const dev = page.getByRole('status').filter({ hasText: /\d{6}/ })
+  await dev.waitFor()
+  const code = /(\d{6})/.exec(await dev.innerText())?.[1] as string
+  await page.getByLabel(w.code, { exact: true }).fill(code)
+  await page.getByLabel(w.code, { exact: true }).press('Enter')
 }
