@@ -34,6 +34,13 @@ import tracing from './modules/tracing/index.ts'
 import cases from './modules/cases/index.ts'
 import audit from './modules/audit/index.ts'
 import retention from './modules/retention/index.ts'
+import areas from './modules/areas/index.ts'
+import households from './modules/households/index.ts'
+import dependents from './modules/dependents/index.ts'
+import screening from './modules/screening/index.ts'
+import imports from './modules/imports/index.ts'
+import dashboard from './modules/dashboard/index.ts'
+import teams from './modules/teams/index.ts'
 import './types.ts'
 
 export interface BuildOptions {
@@ -171,7 +178,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Modules: each builds its service once from the services before it (its fastify-plugin dependencies), decorates
   // app.<domain> and registers its routes. A new endpoint goes into its module; a new module is one line here.
-  for (const module of [ops, grids, checkpoints, people, auth, users, changes, status, codes, statusList, scans, places, tracing, cases, audit, retention]) {
+  for (const module of [
+    ops, grids, areas, checkpoints, people, households, auth, users, changes, status, codes, dependents, statusList, scans, places,
+    tracing, cases, screening, imports, dashboard, teams, audit, retention
+  ]) {
     await app.register(module)
   }
   await app.register(pagesPlugin)

@@ -346,7 +346,9 @@ type RowsMatch = { [K in keyof typeof sqliteSchema & keyof typeof pgSchema]:
 const rowsMatch: { [K in keyof RowsMatch]: RowsMatch[K] extends true ? true : never } = {
   users: true, grids: true, checkpoints: true, people: true, otps: true, declarations: true,
   statusEntries: true, statusChanges: true, appeals: true, auditLog: true, scans: true, securityEvents: true,
-  cases: true, caseContacts: true, caseSites: true, paperCards: true, changes: true, rateLimits: true, settings: true
+  cases: true, caseContacts: true, caseSites: true, paperCards: true, changes: true, rateLimits: true, settings: true,
+  areas: true, households: true, screeningRounds: true, screenings: true, screeningMembers: true, highRiskAreas: true,
+  areaTeams: true, dutyShifts: true, scanHours: true
 }
 void rowsMatch
 export { sql }

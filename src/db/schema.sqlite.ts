@@ -1,6 +1,6 @@
 // SQLite tables. schema.pg.ts declares the same names and the same TypeScript types; times are epoch ms.
 import { sql } from 'drizzle-orm'
-import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core'
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
@@ -9,6 +9,8 @@ export const users = sqliteTable('users', {
   role: text('role').notNull(),
   checkpointIds: text('checkpoint_ids').notNull().default('[]'),
   gridIds: text('grid_ids').notNull().default('[]'),
+  /** An officer's or tracer's areas (JSON list of area ids): everything below them. Empty: the whole installation. */
+  areaIds: text('area_ids').notNull().default('[]'),
   createdAt: integer('created_at').notNull(),
   /** The staff user who created this account (null: bootstrap or before it was recorded). */
   createdBy: text('created_by'),
@@ -42,12 +44,20 @@ export const people = sqliteTable('people', {
   phoneEnc: text('phone_enc'),
   phoneIdx: text('phone_idx'),
   gridId: text('grid_id').references(() => grids.id),
+  /** The household the person lives in (入户): its members are each other's close contacts. */
+  householdId: text('household_id').references((): AnySQLiteColumn => households.id, { onDelete: 'set null' }),
+  /** A dependent (家人代管): the resident who keeps this person's code. */
+  guardianId: text('guardian_id').references((): AnySQLiteColumn => people.id, { onDelete: 'set null' }),
   createdBy: text('created_by').notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull()
 }, (t) => [
   uniqueIndex('people_id_number_idx_uq').on(t.idNumberIdx),
-  uniqueIndex('people_phone_idx_uq').on(t.phoneIdx)
+  uniqueIndex('people_phone_idx_uq').on(t.phoneIdx),
+  // Scopes, the dashboard's counts per grid and a household's members are read from these, never from the table.
+  index('people_grid_ix').on(t.gridId),
+  index('people_household_ix').on(t.householdId),
+  index('people_guardian_ix').on(t.guardianId)
 ])
 
 export const otps = sqliteTable('otps', {
@@ -94,7 +104,9 @@ export const statusEntries = sqliteTable('status_entries', {
 }, (t) => [
   index('status_entries_person_ix').on(t.personId, t.since),
   // Closing a case ends the site_exposure entries it started, whoever holds them.
-  index('status_entries_source_ix').on(t.sourceId)
+  index('status_entries_source_ix').on(t.sourceId),
+  // The colours now of a whole area (the dashboard): only the entries not ended, by how long they last.
+  index('status_entries_active_ix').on(t.until, t.personId, t.color).where(sql`ended_at IS NULL`)
 ])
 
 export const statusChanges = sqliteTable('status_changes', {
@@ -280,3 +292,100 @@ export const settings = sqliteTable('settings', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull()
 })
+
+/**
+ * The area tree (网格化管理): city → street (街道/镇) → community (社区/村) → grid (网格). Every grid is also a row of
+ * grids (what people, households and checkpoints reference); the tree is small (a county has about 1,300 rows) and is
+ * read whole.
+ */
+export const areas = sqliteTable('areas', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level').notNull(),
+  parentId: text('parent_id').references((): AnySQLiteColumn => areas.id),
+  createdAt: integer('created_at').notNull()
+}, (t) => [index('areas_parent_ix').on(t.parentId)])
+
+/** Households (户) of a grid. The address and phone are personal data: encrypted; address_idx finds a re-imported one. */
+export const households = sqliteTable('households', {
+  id: text('id').primaryKey(),
+  gridId: text('grid_id').notNull().references(() => grids.id),
+  addressEnc: text('address_enc').notNull(),
+  /** Keyed hash of the grid and the normalised address: one household per address of a grid. */
+  addressIdx: text('address_idx').notNull(),
+  phoneEnc: text('phone_enc'),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull()
+}, (t) => [uniqueIndex('households_address_idx_uq').on(t.addressIdx), index('households_grid_ix').on(t.gridId)])
+
+/** Door-to-door screening rounds (入户排查) an officer opens for an area; open until closed. */
+export const screeningRounds = sqliteTable('screening_rounds', {
+  id: text('id').primaryKey(),
+  areaId: text('area_id').notNull().references(() => areas.id),
+  name: text('name').notNull(),
+  openedBy: text('opened_by').notNull(),
+  openedAt: integer('opened_at').notNull(),
+  closedBy: text('closed_by'),
+  closedAt: integer('closed_at')
+}, (t) => [index('screening_rounds_closed_ix').on(t.closedAt, t.openedAt)])
+
+/** One household screened in one round (at most once). The note may hold personal data: encrypted. */
+export const screenings = sqliteTable('screenings', {
+  id: text('id').primaryKey(),
+  roundId: text('round_id').notNull().references(() => screeningRounds.id),
+  householdId: text('household_id').notNull().references(() => households.id),
+  gridId: text('grid_id').notNull(),
+  present: integer('present', { mode: 'boolean' }).notNull(),
+  noteEnc: text('note_enc'),
+  screenedBy: text('screened_by').notNull(),
+  screenedAt: integer('screened_at').notNull()
+}, (t) => [uniqueIndex('screenings_round_household_uq').on(t.roundId, t.householdId), index('screenings_round_grid_ix').on(t.roundId, t.gridId)])
+
+/** Each member's result in a screening: temperature, symptoms, return and plate as encrypted JSON. */
+export const screeningMembers = sqliteTable('screening_members', {
+  screeningId: text('screening_id').notNull().references(() => screenings.id, { onDelete: 'cascade' }),
+  personId: text('person_id').notNull().references(() => people.id, { onDelete: 'cascade' }),
+  roundId: text('round_id').notNull(),
+  gridId: text('grid_id').notNull(),
+  /** Came back from elsewhere (returnedFrom given): the dashboard's returnees. */
+  returned: integer('returned', { mode: 'boolean' }).notNull(),
+  dataEnc: text('data_enc').notNull()
+}, (t) => [primaryKey({ columns: [t.screeningId, t.personId] }), index('screening_members_round_grid_ix').on(t.roundId, t.gridId, t.returned), index('screening_members_person_ix').on(t.personId)])
+
+/** The high-risk areas officers keep (a return from one within 14 days is high_risk_travel). */
+export const highRiskAreas = sqliteTable('high_risk_areas', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  fromAt: integer('from_at').notNull(),
+  toAt: integer('to_at'),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: integer('updated_at').notNull()
+})
+
+/** A community's "1+1+N+K" team: its doctor and police officer ({name, phone} each, encrypted). */
+export const areaTeams = sqliteTable('area_teams', {
+  areaId: text('area_id').primaryKey().references(() => areas.id),
+  doctorEnc: text('doctor_enc'),
+  policeEnc: text('police_enc'),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: integer('updated_at').notNull()
+})
+
+/** The duty roster: a volunteer on duty at a checkpoint for one shift. */
+export const dutyShifts = sqliteTable('duty_shifts', {
+  id: text('id').primaryKey(),
+  checkpointId: text('checkpoint_id').notNull().references(() => checkpoints.id),
+  userId: text('user_id').notNull().references(() => users.id),
+  startsAt: integer('starts_at').notNull(),
+  endsAt: integer('ends_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull()
+}, (t) => [index('duty_shifts_checkpoint_ix').on(t.checkpointId, t.startsAt), index('duty_shifts_user_ix').on(t.userId, t.startsAt)])
+
+/** Verified scans per checkpoint and hour (epoch ms of the hour's start): the dashboard's scans in the last 24 h. */
+export const scanHours = sqliteTable('scan_hours', {
+  checkpointId: text('checkpoint_id').notNull(),
+  hour: integer('hour').notNull(),
+  count: integer('count').notNull()
+}, (t) => [primaryKey({ columns: [t.hour, t.checkpointId] })])

@@ -160,7 +160,7 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
           const missing = ids.filter((x) => !found.has(x))
           if (missing.length > 0) throw new Validation(`body.${field}: unknown ${table}: ${missing.slice(0, 5).join(', ')}`)
         }
-        await users.insert(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), createdAt: config.now(), createdBy: actor.sub, disabledAt: null, tokenVersion: 0 })
+        await users.insert(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), areaIds: '[]', createdAt: config.now(), createdBy: actor.sub, disabledAt: null, tokenVersion: 0 })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'user.create', target: id })
       }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
       return { id, username: input.username, role: input.role, checkpointIds, gridIds }
@@ -191,7 +191,7 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
         if (admin !== undefined) return
         if (given === undefined && await users.countAdmins(db) > 0) return
         const password = given ?? randomBytes(12).toString('base64url')
-        await users.insert(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', createdAt: config.now(), createdBy: null, disabledAt: null, tokenVersion: 0 })
+        await users.insert(db, { id: randomId(), username: 'admin', passwordHash: await hashPassword(password), role: 'admin', checkpointIds: '[]', gridIds: '[]', areaIds: '[]', createdAt: config.now(), createdBy: null, disabledAt: null, tokenVersion: 0 })
         await audit.append(db, { actor: 'system', role: 'system', action: 'user.bootstrap_admin', target: 'admin' })
         if (given === undefined) {
           // Never printed (logs and terminals are kept and shared): only the file's path, printed outside the log.

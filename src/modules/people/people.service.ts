@@ -80,7 +80,7 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
       const now = config.now()
       await repo.insert(db, {
         id, nameEnc: null, idNumberEnc: null, idNumberIdx: null, phoneEnc: pii.encrypt(phone), phoneIdx,
-        gridId: null, createdBy: 'self', createdAt: now, updatedAt: now
+        gridId: null, householdId: null, guardianId: null, createdBy: 'self', createdAt: now, updatedAt: now
       })
       return id
     },
@@ -137,7 +137,7 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
         await repo.insert(db, {
           id, nameEnc: pii.encrypt(fullName), idNumberEnc: pii.encrypt(idNumber), idNumberIdx: idx,
           phoneEnc: phone === undefined ? null : pii.encrypt(phone), phoneIdx: phone === undefined ? null : pii.index('phone', phone),
-          gridId: input.gridId, createdBy: actorName(actor), createdAt: now, updatedAt: now
+          gridId: input.gridId, householdId: null, guardianId: null, createdBy: actorName(actor), createdAt: now, updatedAt: now
         })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'person.register', target: id })
         return { personId: id, name: fullName, gridId: input.gridId }

@@ -1,0 +1,4 @@
+// The households module's one door (being built: issue 18).
+import fp from 'fastify-plugin'
+
+export default fp(async () => {}, { name: 'households', dependencies: ['gp-db', 'gp-audit', 'gp-auth'] })
