@@ -10,7 +10,7 @@ const STAFF: Role[] = ['volunteer', 'gridworker', 'tracer', 'officer', 'admin']
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 
 interface Row {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH'
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
   /** The OpenAPI path; {params} are filled from the fixtures. */
   path: string
   query?: string
@@ -31,6 +31,10 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/me/account', allowed: STAFF, expect: [200] },
   { method: 'POST', path: '/v1/grids', allowed: ['admin'], body: (r) => ({ id: `grid-by-${r}`, name: '网格' }), expect: [201] },
   { method: 'GET', path: '/v1/grids', allowed: STAFF, expect: [200] },
+  { method: 'POST', path: '/v1/areas', allowed: ['admin'], body: (r) => ({ id: `area-by-${r}`, name: '城区', level: 'city' }), expect: [201] },
+  { method: 'GET', path: '/v1/areas', allowed: STAFF, expect: [200] },
+  { method: 'GET', path: '/v1/areas/{areaId}', allowed: STAFF, expect: [200] },
+  { method: 'PATCH', path: '/v1/areas/{areaId}', allowed: ['admin'], body: () => ({ name: '网格一' }), expect: [200] },
   { method: 'POST', path: '/v1/checkpoints', allowed: ['admin'], body: (r) => ({ name: `卡口 ${r}`, kind: 'venue' }), expect: [201] },
   { method: 'GET', path: '/v1/checkpoints', allowed: STAFF, expect: [200] },
   { method: 'PUT', path: '/v1/me/profile', allowed: ['resident'], body: () => ({ name: '李四', idNumber: '{idNumber}' }), expect: [200] },
@@ -142,7 +146,7 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   const userId = (await ctx.inject({ method: 'GET', url: '/v1/me/account', headers: bearerOf(target) })).json().id as string
   return {
     tokens,
-    params: { gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, userId, ...caseParams }
+    params: { gridId, areaId: gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, userId, ...caseParams }
   }
 }
 

@@ -5,7 +5,7 @@ import { uniqueViolation, type Db, type GridpassDb } from '../db/index.ts'
 
 export type UserRow = GridpassDb['t']['users']['$inferSelect']
 /** What an admin may change on an account (POST /v1/users sets the rest). */
-export type UserChange = Partial<Pick<UserRow, 'role' | 'checkpointIds' | 'gridIds' | 'disabledAt' | 'passwordHash'>>
+export type UserChange = Partial<Pick<UserRow, 'role' | 'checkpointIds' | 'gridIds' | 'areaIds' | 'disabledAt' | 'passwordHash'>>
 
 export function createUsersRepository (store: GridpassDb) {
   const { t } = store

@@ -5,8 +5,9 @@ import { createUsersRepository, usernameTaken, type UserChange, type UserRow } f
 export type { UserChange, UserRow }
 export { usernameTaken }
 
-export interface Scope { checkpointIds: ReadonlySet<string>, gridIds: ReadonlySet<string> }
-const NO_SCOPE: Scope = { checkpointIds: new Set(), gridIds: new Set() }
+/** A staff account's assignments: where a volunteer scans, the grids a grid worker keeps, an officer's or tracer's areas. */
+export interface Scope { checkpointIds: ReadonlySet<string>, gridIds: ReadonlySet<string>, areaIds: ReadonlySet<string> }
+const NO_SCOPE: Scope = { checkpointIds: new Set(), gridIds: new Set(), areaIds: new Set() }
 
 /** What every authenticated staff request is checked against (and the scope its rules use). */
 export interface AccountState {
@@ -44,7 +45,8 @@ export function createUsers (store: GridpassDb) {
     disabled: user.disabledAt !== null,
     scope: {
       checkpointIds: new Set(JSON.parse(user.checkpointIds) as string[]),
-      gridIds: new Set(JSON.parse(user.gridIds) as string[])
+      gridIds: new Set(JSON.parse(user.gridIds) as string[]),
+      areaIds: new Set(JSON.parse(user.areaIds) as string[])
     }
   })
   /**
@@ -80,7 +82,7 @@ export function createUsers (store: GridpassDb) {
     countAdmins: repo.countAdmins,
     countEnabledAdmins: repo.countEnabledAdmins,
     state,
-    /** The user's checkpoints and grids; an unknown user has none. Cached (ACCOUNT_TTL_MS). */
+    /** The user's checkpoints, grids and areas; an unknown user has none. Cached (ACCOUNT_TTL_MS). */
     async scope (userId: string): Promise<Scope> {
       return (await state(userId))?.scope ?? NO_SCOPE
     },

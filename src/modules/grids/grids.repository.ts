@@ -5,10 +5,6 @@ import type { Db, GridpassDb } from '../../db/index.ts'
 export function createGridsRepository (store: GridpassDb) {
   const { t } = store
   return {
-    /** False when a grid with this id exists. */
-    async insert (db: Db, row: { id: string, name: string, createdAt: number }): Promise<boolean> {
-      return (await db.insert(t.grids).values(row).onConflictDoNothing().returning({ id: t.grids.id })).length === 1
-    },
     async list (): Promise<Array<{ id: string, name: string }>> {
       return store.db.select({ id: t.grids.id, name: t.grids.name }).from(t.grids).orderBy(asc(t.grids.id))
     },

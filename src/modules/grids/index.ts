@@ -8,7 +8,7 @@ export type { GridsService }
 declare module 'fastify' { interface FastifyInstance { grids: GridsService } }
 
 export default fp(async (app) => {
-  const grids = createGridsService({ repo: createGridsRepository(app.store), store: app.store, audit: app.audit, config: app.config })
+  const grids = createGridsService({ repo: createGridsRepository(app.store) })
   app.decorate('grids', grids)
   await gridsRoutes(app, grids)
 }, { name: 'grids', dependencies: ['gp-db', 'gp-audit', 'gp-auth'] })
