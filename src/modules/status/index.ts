@@ -5,6 +5,8 @@ import { createStatusService, type ColorName, type Entry, type EntryRow, type Si
 import statusRoutes from './status.routes.ts'
 
 export type { ColorName, Entry, EntryRow, SiteDetail, StatusService }
+export { SYMPTOMS } from './status.schemas.ts'
+export { SYMPTOM_WORDS } from './status.rules.ts'
 declare module 'fastify' { interface FastifyInstance { status: StatusService } }
 
 export default fp(async (app) => {

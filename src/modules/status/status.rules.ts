@@ -92,6 +92,48 @@ export function siteText (site: SitePlace): { text: string, textZh: string } {
     textZh: `${w} 在 ${site.checkpointName} 与确诊病例同场：场所时段结束后 7 天内为黄码`
   }
 }
+/** The symptoms a declaration or a screening may name, in words (the API's ids are the keys of SYMPTOMS). */
+export const SYMPTOM_WORDS: Record<string, { en: string, zh: string }> = {
+  fever: { en: 'fever', zh: '发热' },
+  cough: { en: 'cough', zh: '咳嗽' },
+  fatigue: { en: 'fatigue', zh: '乏力' },
+  sore_throat: { en: 'sore throat', zh: '咽痛' },
+  shortness_of_breath: { en: 'shortness of breath', zh: '气促' },
+  diarrhea: { en: 'diarrhoea', zh: '腹泻' },
+  loss_of_taste_smell: { en: 'loss of taste or smell', zh: '嗅觉味觉减退' }
+}
+
+/**
+ * What a door-to-door screening found, on the high_risk_travel and symptoms entries it wrote (detail JSON): the place
+ * returned from and when, or the readings. The resident reads these words instead of the declaration's.
+ */
+export interface ScreeningDetail { screening: { id: string, roundId: string, place?: string, returnedAt?: number, temperature?: number | null, symptoms?: string[] } }
+
+function screeningOf (e: Entry): ScreeningDetail['screening'] | undefined {
+  if ((e.rule !== 'high_risk_travel' && e.rule !== 'symptoms') || e.detail === null || e.detail === undefined) return undefined
+  try {
+    const d = JSON.parse(e.detail) as Partial<ScreeningDetail>
+    return typeof d.screening === 'object' && d.screening !== null ? d.screening : undefined
+  } catch {
+    return undefined
+  }
+}
+/** A screening entry's words: where from and when (high_risk_travel), or the temperature and symptoms (symptoms). */
+export function screeningText (rule: string, s: ScreeningDetail['screening']): { text: string, textZh: string } {
+  if (rule === 'high_risk_travel') {
+    const day = s.returnedAt === undefined ? '' : shanghai(s.returnedAt).day
+    return {
+      text: `Door-to-door screening: returned from ${s.place ?? 'a high-risk area'} (a listed high-risk area) on ${day}: red for 14 days after the return`,
+      textZh: `入户排查：${day} 自${s.place ?? '中高风险地区'}（中高风险地区）返回，返回后 14 天内为红码`
+    }
+  }
+  // The temperature is on the entry only when it was a fever (status.service.ts decides).
+  const fever = s.temperature !== null && s.temperature !== undefined
+  const symptoms = s.symptoms ?? []
+  const en = [fever ? `temperature ${s.temperature as number} °C` : null, ...symptoms.map((x) => SYMPTOM_WORDS[x]?.en ?? x)].filter(Boolean).join(', ')
+  const zh = [fever ? `体温 ${s.temperature as number} °C` : null, ...symptoms.map((x) => SYMPTOM_WORDS[x]?.zh ?? x)].filter(Boolean).join('、')
+  return { text: `Door-to-door screening found ${en}: yellow for 7 days`, textZh: `入户排查发现${zh}：7 天内为黄码` }
+}
 export interface Evaluation { color: ColorName, since: number, until: number | null, reasons: Reason[], history: HistoryItem[] }
 
 export const end = (e: Entry): number => Math.min(e.until ?? Infinity, e.endedAt ?? Infinity)
@@ -114,12 +156,13 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
   for (const e of nowActive) {
     if (e.color === 'green') continue
     const site = siteOf(e)
-    const key = site === undefined ? e.rule : `${e.rule}\n${site.checkpointId}\n${site.from}\n${site.to}`
+    const screening = screeningOf(e)
+    const key = site !== undefined ? `${e.rule}\n${site.checkpointId}\n${site.from}\n${site.to}` : screening !== undefined ? `${e.rule}\nscreening` : e.rule
     const prev = byRule.get(key)
     const until = end(e) === Infinity ? null : end(e)
     const text = e.rule === 'manual' && e.reason !== null
       ? { text: `${RULES.manual.text}: ${e.reason}`, textZh: `${RULES.manual.textZh}：${e.reason}` }
-      : site !== undefined ? siteText(site) : textOf(e.rule)
+      : site !== undefined ? siteText(site) : screening !== undefined ? screeningText(e.rule, screening) : textOf(e.rule)
     if (prev === undefined) byRule.set(key, { rule: e.rule, ...text, since: e.since, until, ...(site !== undefined ? { site } : {}) })
     else {
       prev.since = Math.min(prev.since, e.since)
@@ -144,6 +187,9 @@ export function evaluate (entries: Entry[], now: number, bornAt: number): Evalua
         // The place and the window, in both languages (the entry's own note names the case: staff words).
         const words = siteText(site)
         history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: words.text, reasonZh: words.textZh, site })
+      } else if (screeningOf(cause) !== undefined) {
+        const words = screeningText(cause.rule, screeningOf(cause) as ScreeningDetail['screening'])
+        history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: words.text, reasonZh: words.textZh })
       } else {
         const reasonZh = cause.rule === 'manual' && cause.reason !== null ? cause.reason : rule.textZh
         history.push({ at: p, color: c, rule: cause.rule, actor: cause.actor, reason: cause.reason ?? rule.text, reasonZh })

@@ -116,6 +116,28 @@ export function createStatusService ({ repo, store, audit, config, people, chang
     staffActor,
     /** Writes entries inside the caller's transaction. */
     addEntries: async (db: Db, rows: EntryRow[]): Promise<void> => repo.insertEntries(db, rows),
+    /**
+     * A door-to-door screening's findings for one member, written inside the caller's transaction (the screening
+     * module): a temperature of 37.3 °C or more or any symptom → symptoms (yellow 7 days); a return from a listed
+     * high-risk area → high_risk_travel (red until 14 days after the return; nothing when that has passed). Each entry's
+     * detail names the screening and what it found (the resident's words). The rules applied.
+     */
+    async applyScreening (db: Db, personId: string, s: { screeningId: string, roundId: string, actor: Session, at: number, temperature: number | null, symptoms: string[], highRiskReturn: { place: string, at: number } | null }): Promise<string[]> {
+      const actor = staffActor([{ name: actorName(s.actor), role: s.actor.role }])
+      const fever = s.temperature !== null && s.temperature >= FEVER_CELSIUS
+      const rows: EntryRow[] = []
+      if (fever || s.symptoms.length > 0) {
+        const detail = { screening: { id: s.screeningId, roundId: s.roundId, temperature: fever ? s.temperature : null, symptoms: s.symptoms } }
+        rows.push(entry(personId, 'symptoms', 'yellow', s.at, s.at + ruleDuration('symptoms'), actor, 'door-to-door screening', s.screeningId, JSON.stringify(detail)))
+      }
+      const back = s.highRiskReturn
+      if (back !== null && back.at + ruleDuration('high_risk_travel') > s.at) {
+        const detail = { screening: { id: s.screeningId, roundId: s.roundId, place: back.place, returnedAt: back.at } }
+        rows.push(entry(personId, 'high_risk_travel', 'red', s.at, back.at + ruleDuration('high_risk_travel'), actor, 'door-to-door screening', s.screeningId, JSON.stringify(detail)))
+      }
+      await repo.insertEntries(db, rows)
+      return rows.map((r) => r.rule)
+    },
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
     endEntriesOf: repo.endEntriesOf,
     /** Ends, at `now`, one rule's entries that one source started, whoever holds them; the people concerned. */
