@@ -404,7 +404,7 @@ eachDb('GET /v1/me/account: the signed-in staff user with their checkpoints by n
   const body = res.json() as { id: string }
   t.match(body.id, /^[A-Za-z0-9_-]{16,}$/)
   const byName = [{ id: square, name: '清江广场', kind: 'venue' }, { id: gate, name: '陆城卡口', kind: 'traffic' }].sort((a, b) => (a.name < b.name ? -1 : 1))
-  t.same(res.json(), { id: body.id, username: 'gate-keeper', role: 'volunteer', checkpoints: byName, gridIds: [] }, 'exactly the assigned checkpoints, by name')
+  t.same(res.json(), { id: body.id, username: 'gate-keeper', role: 'volunteer', checkpoints: byName, gridIds: [], areaIds: [] }, 'exactly the assigned checkpoints, by name')
 
   const worker = await ctx.staff('gridworker', { username: 'grid-keeper', gridIds: [g1, g2] })
   t.match((await account(worker)).json(), { username: 'grid-keeper', role: 'gridworker', checkpoints: [], gridIds: [g1, g2] })

@@ -14,6 +14,10 @@ export function createAreasRepository (store: GridpassDb) {
       const [row] = await db.select({ id: t.areas.id, name: t.areas.name, level: t.areas.level, parentId: t.areas.parentId }).from(t.areas).where(eq(t.areas.id, id)).limit(1)
       return row
     },
+    async existing (db: Db, ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set()
+      return new Set((await db.select({ id: t.areas.id }).from(t.areas).where(inArray(t.areas.id, ids))).map((r) => r.id))
+    },
     /** False when an area (or a grid) with this id exists. A grid is written to both tables. */
     async insert (db: Db, row: AreaRow & { createdAt: number }): Promise<boolean> {
       if (row.level === 'grid') {

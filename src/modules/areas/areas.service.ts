@@ -116,6 +116,8 @@ export function createAreasService ({ repo, store, audit, users, config }: Deps)
     async gridsUnder (areaId: string): Promise<string[]> {
       return subtree(await tree(), areaId).filter((n) => n.level === 'grid').map((n) => n.id)
     },
+    /** Which of these area ids exist (inside the caller's transaction). */
+    existing: async (db: Db, ids: string[]): Promise<Set<string>> => repo.existing(db, ids),
     /** The area and its ancestors, root first. */
     async path (areaId: string): Promise<AreaNode[]> {
       return pathOf(await tree(), areaId)

@@ -23,14 +23,20 @@ export const CreateUserBody = Type.Object({
   password: Type.String({ minLength: 10, maxLength: 256 }),
   role: StaffRole,
   checkpointIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, uniqueItems: true })),
-  gridIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, uniqueItems: true }))
+  gridIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000, uniqueItems: true })),
+  areaIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), {
+    maxItems: 1000,
+    uniqueItems: true,
+    description: 'Tracers and officers: the areas they work in (everything below each); none: the whole installation. Other roles: must be empty'
+  }))
 }, { additionalProperties: false })
 export const UserReply = Type.Object({
   id: Type.String(),
   username: Type.String(),
   role: Type.String(),
   checkpointIds: Type.Array(Type.String()),
-  gridIds: Type.Array(Type.String())
+  gridIds: Type.Array(Type.String()),
+  areaIds: Type.Array(Type.String())
 })
 export const AccountReply = Type.Object({
   id: Type.String({ description: 'The user id' }),
@@ -41,5 +47,6 @@ export const AccountReply = Type.Object({
     name: Type.String(),
     kind: Type.String({ description: 'traffic, community, village or venue' })
   }), { description: 'Where this user may scan (POST /v1/scans, POST /v1/scans/id), by name: the checkpoints assigned to them; for an admin, every checkpoint (an admin may scan anywhere)' }),
-  gridIds: Type.Array(Type.String(), { description: 'The grids assigned to this user' })
+  gridIds: Type.Array(Type.String(), { description: 'The grids assigned to this user' }),
+  areaIds: Type.Array(Type.String(), { description: 'A tracer\'s or officer\'s areas (everything below them); empty: the whole installation' })
 }, { description: 'What a page needs to know about the signed-in staff user' })

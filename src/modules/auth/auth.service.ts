@@ -19,6 +19,7 @@ import { usernameTaken, type Users } from '../../plugins/users.ts'
 import { actorName, type Role, type Session } from '../../types.ts'
 import type { CheckpointsService } from '../checkpoints/index.ts'
 import type { GridsService } from '../grids/index.ts'
+import type { AreasService } from '../areas/index.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { AuthRepository } from './auth.repository.ts'
 
@@ -44,6 +45,7 @@ interface Deps {
   users: Users
   people: PeopleService
   grids: GridsService
+  areas: AreasService
   checkpoints: CheckpointsService
   audit: AuditLog
   rateCounter: RateCounter
@@ -53,7 +55,7 @@ interface Deps {
   session: FastifyInstance['signSession']
 }
 
-export function createAuthService ({ repo, store, users, people, grids, checkpoints, audit, rateCounter, pii, config, log, session }: Deps) {
+export function createAuthService ({ repo, store, users, people, grids, areas, checkpoints, audit, rateCounter, pii, config, log, session }: Deps) {
   const sms = createSmsSender(config.sms, log)
 
   return {
@@ -147,23 +149,25 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
       return { ...session({ sub: user.id, role, name: user.username, ver: user.tokenVersion }, STAFF_SESSION_SECONDS), role }
     },
 
-    async createUser (actor: Session, input: { username: string, password: string, role: Role, checkpointIds?: string[], gridIds?: string[] }) {
+    async createUser (actor: Session, input: { username: string, password: string, role: Role, checkpointIds?: string[], gridIds?: string[], areaIds?: string[] }) {
       const checkpointIds = input.checkpointIds ?? []
       const gridIds = input.gridIds ?? []
+      const areaIds = input.areaIds ?? []
+      if (areaIds.length > 0 && input.role !== 'tracer' && input.role !== 'officer') throw new Validation('body.areaIds: only tracers and officers are scoped to areas (grid workers: gridIds)')
       const passwordHash = await hashPassword(input.password)
       const id = randomId()
       const taken = `username: ${input.username} is taken`
       await store.tx(async (db) => {
         if (await users.byName(db, input.username) !== undefined) throw new Conflict(taken)
-        for (const [field, table, ids, known] of [['checkpointIds', 'checkpoints', checkpointIds, checkpoints.existing], ['gridIds', 'grids', gridIds, grids.existing]] as const) {
+        for (const [field, table, ids, known] of [['checkpointIds', 'checkpoints', checkpointIds, checkpoints.existing], ['gridIds', 'grids', gridIds, grids.existing], ['areaIds', 'areas', areaIds, areas.existing]] as const) {
           const found = await known(db, ids)
           const missing = ids.filter((x) => !found.has(x))
           if (missing.length > 0) throw new Validation(`body.${field}: unknown ${table}: ${missing.slice(0, 5).join(', ')}`)
         }
-        await users.insert(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), areaIds: '[]', createdAt: config.now(), createdBy: actor.sub, disabledAt: null, tokenVersion: 0 })
+        await users.insert(db, { id, username: input.username, passwordHash, role: input.role, checkpointIds: JSON.stringify(checkpointIds), gridIds: JSON.stringify(gridIds), areaIds: JSON.stringify(areaIds), createdAt: config.now(), createdBy: actor.sub, disabledAt: null, tokenVersion: 0 })
         await audit.append(db, { actor: actorName(actor), role: actor.role, action: 'user.create', target: id })
       }).catch((err: unknown) => { throw usernameTaken(err) ? new Conflict(taken) : err })
-      return { id, username: input.username, role: input.role, checkpointIds, gridIds }
+      return { id, username: input.username, role: input.role, checkpointIds, gridIds, areaIds }
     },
 
     /** The signed-in staff user as stored now; an admin's checkpoints are all of them (an admin may scan anywhere). */
@@ -179,7 +183,8 @@ export function createAuthService ({ repo, store, users, people, grids, checkpoi
         username: user.username,
         role,
         checkpoints: list.map((c) => ({ id: c.id, name: c.name, kind: c.kind })),
-        gridIds: JSON.parse(user.gridIds) as string[]
+        gridIds: JSON.parse(user.gridIds) as string[],
+        areaIds: JSON.parse(user.areaIds) as string[]
       }
     },
 

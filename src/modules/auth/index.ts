@@ -10,10 +10,10 @@ declare module 'fastify' { interface FastifyInstance { auth: AuthService } }
 
 export default fp(async (app) => {
   const auth = createAuthService({
-    repo: createAuthRepository(app.store), store: app.store, users: app.users, people: app.people, grids: app.grids, checkpoints: app.checkpoints,
+    repo: createAuthRepository(app.store), store: app.store, users: app.users, people: app.people, grids: app.grids, areas: app.areas, checkpoints: app.checkpoints,
     audit: app.audit, rateCounter: app.rateCounter, pii: app.pii, config: app.config, log: app.log, session: app.signSession
   })
   app.decorate('auth', auth)
   app.addHook('onReady', async () => { await auth.ensureAdmin() })
   await authRoutes(app, auth)
-}, { name: 'auth', dependencies: ['gp-db', 'gp-rate-limit', 'gp-keys', 'gp-audit', 'gp-auth', 'grids', 'checkpoints', 'people'] })
+}, { name: 'auth', dependencies: ['gp-db', 'gp-rate-limit', 'gp-keys', 'gp-audit', 'gp-auth', 'grids', 'areas', 'checkpoints', 'people'] })

@@ -9,7 +9,7 @@ export type { UsersService }
 declare module 'fastify' { interface FastifyInstance { accounts: UsersService } }
 
 export default fp(async (app) => {
-  const accounts = createUsersService({ store: app.store, users: app.users, checkpoints: app.checkpoints, grids: app.grids, audit: app.audit, config: app.config })
+  const accounts = createUsersService({ store: app.store, users: app.users, checkpoints: app.checkpoints, grids: app.grids, areas: app.areas, audit: app.audit, config: app.config })
   app.decorate('accounts', accounts)
   await usersRoutes(app, accounts)
-}, { name: 'users', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'grids', 'checkpoints'] })
+}, { name: 'users', dependencies: ['gp-db', 'gp-audit', 'gp-auth', 'grids', 'areas', 'checkpoints'] })

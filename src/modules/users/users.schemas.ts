@@ -15,6 +15,7 @@ export const StaffUser = Type.Object({
   role: StaffRole,
   checkpointIds: Type.Array(Type.String(), { description: 'Where this user may scan (an admin may scan anywhere)' }),
   gridIds: Type.Array(Type.String(), { description: 'The grids this user keeps' }),
+  areaIds: Type.Array(Type.String(), { description: 'A tracer\'s or officer\'s areas (everything below them); empty: the whole installation' }),
   disabled: Type.Boolean({ description: 'A disabled account cannot log in, and every session of it is refused' }),
   disabledAt: Nullable(IsoTime),
   createdAt: IsoTime,
@@ -27,6 +28,7 @@ export const ChangeUserBody = Type.Object({
   role: Type.Optional(StaffRole),
   checkpointIds: Type.Optional(Ids('Replaces the checkpoints assigned to the user (each must exist)')),
   gridIds: Type.Optional(Ids('Replaces the grids assigned to the user (each must exist)')),
+  areaIds: Type.Optional(Ids('Tracers and officers: replaces the areas the user works in (each must exist; empty: the whole installation)')),
   disabled: Type.Optional(Type.Boolean({ description: 'true: disable the account and end its sessions; false: enable it again' }))
 }, { additionalProperties: false, minProperties: 1 })
 

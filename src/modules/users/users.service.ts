@@ -9,6 +9,7 @@ import type { UserChange, UserRow, Users } from '../../plugins/users.ts'
 import { actorName, type Session, type STAFF_ROLES } from '../../types.ts'
 import type { CheckpointsService } from '../checkpoints/index.ts'
 import type { GridsService } from '../grids/index.ts'
+import type { AreasService } from '../areas/index.ts'
 
 /** Serialises account changes across copies, so that two admins cannot each disable the other, the last two. */
 const ACCOUNTS_LOCK = 'users:accounts'
@@ -20,12 +21,13 @@ interface Deps {
   users: Users
   checkpoints: CheckpointsService
   grids: GridsService
+  areas: AreasService
   audit: AuditLog
   config: Config
 }
 
 type StaffRole = typeof STAFF_ROLES[number]
-export interface ChangeInput { role?: StaffRole, checkpointIds?: string[], gridIds?: string[], disabled?: boolean }
+export interface ChangeInput { role?: StaffRole, checkpointIds?: string[], gridIds?: string[], areaIds?: string[], disabled?: boolean }
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 const idsOf = (json: string): string[] => JSON.parse(json) as string[]
@@ -37,6 +39,7 @@ function toReply (u: UserRow) {
     role: u.role as StaffRole,
     checkpointIds: idsOf(u.checkpointIds),
     gridIds: idsOf(u.gridIds),
+    areaIds: idsOf(u.areaIds),
     disabled: u.disabledAt !== null,
     disabledAt: u.disabledAt === null ? null : iso(u.disabledAt),
     createdAt: iso(u.createdAt),
@@ -55,7 +58,7 @@ function difference (what: string, before: string[], after: string[]): string | 
   return [what, ...list('+', added), ...list('−', removed)].join(' ')
 }
 
-export function createUsersService ({ store, users, checkpoints, grids, audit, config }: Deps) {
+export function createUsersService ({ store, users, checkpoints, grids, areas, audit, config }: Deps) {
   /** Changes an account and audits it in one transaction; the change counts on this copy at once, elsewhere within 5 s. */
   const apply = async (userId: string, decide: (user: UserRow, db: Db) => Promise<{ change: UserChange, endSessions: boolean, entries: AuditInput[] }>): Promise<UserRow> => {
     const updated = await store.tx(async (db) => {
@@ -102,7 +105,11 @@ export function createUsersService ({ store, users, checkpoints, grids, audit, c
           entries.push({ ...by, action: input.disabled ? 'user.disabled' : 'user.enabled' })
         }
         const scope: string[] = []
-        for (const [field, table, known] of [['checkpointIds', 'checkpoints', checkpoints.existing], ['gridIds', 'grids', grids.existing]] as const) {
+        const finalRole = change.role ?? user.role
+        if (input.areaIds !== undefined && input.areaIds.length > 0 && finalRole !== 'tracer' && finalRole !== 'officer') {
+          throw new Validation('body.areaIds: only tracers and officers are scoped to areas (grid workers: gridIds)')
+        }
+        for (const [field, table, known] of [['checkpointIds', 'checkpoints', checkpoints.existing], ['gridIds', 'grids', grids.existing], ['areaIds', 'areas', areas.existing]] as const) {
           const ids = input[field]
           if (ids === undefined) continue
           const found = await known(db, ids)

@@ -327,6 +327,752 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The children of an area, or the top of the tree (staff)
+         * @description Lists what the caller may see: their areas and grids, and the areas above them (by name, the way down). A parentId outside that → 404, audited.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                    parentId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areas: {
+                                /** @description How many child areas it has */
+                                children: number;
+                                id: string;
+                                /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                                level: "city" | "street" | "community" | "grid";
+                                name: string;
+                                parentId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create an area of the tree (admin)
+         * @description A city has no parent; a street belongs to a city, a community to a street, a grid to a community (a parent of another level → 400 naming body.parentId). A grid created here is also a grid of GET /v1/grids. An id that exists → 409. Audited.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                        id: string;
+                        /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                        level: "city" | "street" | "community" | "grid";
+                        name: string;
+                        /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                        parentId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            level: "city" | "street" | "community" | "grid";
+                            name: string;
+                            parentId: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/areas/{areaId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One area with its path from the top (staff) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                    areaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            level: "city" | "street" | "community" | "grid";
+                            name: string;
+                            parentId: string | null;
+                            /** @description From the top of the tree down to this area */
+                            path: {
+                                id: string;
+                                /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                                level: "city" | "street" | "community" | "grid";
+                                name: string;
+                                parentId: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename an area or move it under another parent (admin)
+         * @description The new parent must be of the level above (400 naming body.parentId), and never the area itself or one below it (a cycle → 400). Audited.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                    areaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                        parentId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            level: "city" | "street" | "community" | "grid";
+                            name: string;
+                            parentId: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/areas/{areaId}/battle-map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The battle map (作战图) of a community, street or city: its checkpoints by coordinates, with who is on duty now (staff in scope)
+         * @description Every checkpoint in the area's grids, by name, with lat/lon (null for one created without coordinates: counted as unplaced, not drawn) and the volunteers whose shift covers `at` (now). bounds: the box around the placed checkpoints (null when none is placed), for drawing without map tiles. A grid → 400 GP_VALIDATION naming params.areaId (draw its community). Who reads: staff who see the area (admin; an officer or tracer scoped to it or above it, or unscoped), and for a community also anyone reaching one of its grids (its grid workers; volunteers of its checkpoints). Outside your scope (or unknown) → 404 GP_NOT_FOUND, worded alike, and the attempt is audited as <action>.out_of_scope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The area id (GET /v1/areas) */
+                    areaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaId: string;
+                            /**
+                             * Format: date-time
+                             * @description The moment "on duty now" refers to
+                             */
+                            at: string;
+                            /** @description The box around the placed checkpoints (null: none placed) */
+                            bounds: {
+                                maxLat: number;
+                                maxLon: number;
+                                minLat: number;
+                                minLon: number;
+                            } | null;
+                            /** @description The checkpoints in the area's grids, by name */
+                            checkpoints: {
+                                gridId: string;
+                                id: string;
+                                kind: string;
+                                /** @description null: not placed (created without coordinates) */
+                                lat: number | null;
+                                lon: number | null;
+                                name: string;
+                                /** @description Volunteers whose shift covers `at`, by username */
+                                onDutyNow: {
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    until: string;
+                                    userId: string;
+                                    username: string;
+                                }[];
+                            }[];
+                            counts: {
+                                checkpoints: number;
+                                /** @description Volunteers on duty now, over every checkpoint */
+                                onDutyNow: number;
+                                /** @description With coordinates */
+                                placed: number;
+                                /** @description Without coordinates: listed with lat/lon null, not drawn */
+                                unplaced: number;
+                            };
+                            /** @description community, street or city */
+                            level: string;
+                            name: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/areas/{areaId}/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A community's "1+1+N+K" card: its doctor, police officer, N grid workers and K checkpoints with who is on duty (staff in scope)
+         * @description The doctor and police officer as last set by PUT (null: vacant), their phones in full (the card is for the staff of the community, who call each other; never logged). Grid workers: enabled accounts with role gridworker keeping at least one grid of the community (gridIds lists only those grids). Checkpoints: those in the community's grids; onDuty lists the shifts touching the next 24 hours (GET /v1/duty-shifts for the whole roster). The area must be a community (社区/村): any other level → 400 GP_VALIDATION naming params.areaId and its level. Who reads: staff who see the area (admin; an officer or tracer scoped to it or above it, or unscoped), and for a community also anyone reaching one of its grids (its grid workers; volunteers of its checkpoints). Outside your scope (or unknown) → 404 GP_NOT_FOUND, worded alike, and the attempt is audited as <action>.out_of_scope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The area id (GET /v1/areas) */
+                    areaId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaId: string;
+                            /** @description K: the checkpoints in the community's grids, by name */
+                            checkpoints: {
+                                gridId: string;
+                                id: string;
+                                kind: string;
+                                lat: number | null;
+                                lon: number | null;
+                                name: string;
+                                /** @description Shifts touching the next 24 hours (on now, then coming), by start */
+                                onDuty: {
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                    userId: string;
+                                    username: string;
+                                }[];
+                            }[];
+                            counts: {
+                                checkpoints: number;
+                                gridWorkers: number;
+                            };
+                            /** @description null: vacant */
+                            doctor: {
+                                name: string;
+                                /** @description In full: the card is for the staff of the community, who call each other. Stored encrypted, never logged. */
+                                phone: string | null;
+                            } | null;
+                            /** @description N: enabled grid workers keeping at least one grid of the community, by username */
+                            gridWorkers: {
+                                /** @description Their grids in this community (not their grids elsewhere) */
+                                gridIds: string[];
+                                id: string;
+                                username: string;
+                            }[];
+                            /** @description The community's name */
+                            name: string;
+                            /** @description null: vacant */
+                            police: {
+                                name: string;
+                                /** @description In full: the card is for the staff of the community, who call each other. Stored encrypted, never logged. */
+                                phone: string | null;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            updatedAt: string | null;
+                            /** @description Who last set the doctor and police officer (null: never set) */
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set a community's doctor and police officer (officer in scope, admin); answers the card
+         * @description Replaces both posts: {doctor:{name, phone?} | null, police:{name, phone?} | null}; null leaves a post vacant. Names are tidied (NFC, spaces) and checked like a person's name; a phone is a mobile (13912345678, +86 dropped) or a landline with its area code (0717-4812345). Stored encrypted. Audited (team.set, the area as target; no names or phones in the log). Not a community → 400 GP_VALIDATION naming params.areaId and its level. Officers: only areas inside their scope. Outside your scope (or unknown) → 404 GP_NOT_FOUND, worded alike, and the attempt is audited as <action>.out_of_scope.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The area id (GET /v1/areas) */
+                    areaId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Replaces both: the community doctor (社区医生) and the police officer (社区民警); null leaves the post vacant */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        doctor: {
+                            /** @description The person's name (tidied: NFC, spaces; at most 50 characters) */
+                            name: string;
+                            /** @description Mobile (13912345678, +8613912345678) or landline with area code (0717-4812345) */
+                            phone?: string;
+                        } | null;
+                        police: {
+                            /** @description The person's name (tidied: NFC, spaces; at most 50 characters) */
+                            name: string;
+                            /** @description Mobile (13912345678, +8613912345678) or landline with area code (0717-4812345) */
+                            phone?: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            areaId: string;
+                            /** @description K: the checkpoints in the community's grids, by name */
+                            checkpoints: {
+                                gridId: string;
+                                id: string;
+                                kind: string;
+                                lat: number | null;
+                                lon: number | null;
+                                name: string;
+                                /** @description Shifts touching the next 24 hours (on now, then coming), by start */
+                                onDuty: {
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                    userId: string;
+                                    username: string;
+                                }[];
+                            }[];
+                            counts: {
+                                checkpoints: number;
+                                gridWorkers: number;
+                            };
+                            /** @description null: vacant */
+                            doctor: {
+                                name: string;
+                                /** @description In full: the card is for the staff of the community, who call each other. Stored encrypted, never logged. */
+                                phone: string | null;
+                            } | null;
+                            /** @description N: enabled grid workers keeping at least one grid of the community, by username */
+                            gridWorkers: {
+                                /** @description Their grids in this community (not their grids elsewhere) */
+                                gridIds: string[];
+                                id: string;
+                                username: string;
+                            }[];
+                            /** @description The community's name */
+                            name: string;
+                            /** @description null: vacant */
+                            police: {
+                                name: string;
+                                /** @description In full: the card is for the staff of the community, who call each other. Stored encrypted, never logged. */
+                                phone: string | null;
+                            } | null;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            updatedAt: string | null;
+                            /** @description Who last set the doctor and police officer (null: never set) */
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit": {
         parameters: {
             query?: never;
@@ -2143,6 +2889,459 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Counts of an area and of each of its children, as of now (staff, scoped)
+         * @description People, households, screened households and people and returnees in the open screening rounds, colours now and scans in the last 24 h, for the area and each child area. Without areaId: the top of what the caller reaches (the city for an unscoped officer or admin, a grid worker's grid); when that is several areas, or none, the node "all" (areaId null) with those as children. An area outside the caller's reach, or none → 404 naming query.areaId, audited (dashboard.read.out_of_scope). Counts only, no personal data: a read is not audited. See docs/dashboard.md.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The area (city, street, community or grid); left out: the top of what the caller reaches */
+                    areaId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description The area; null for the node "all" (the caller reaches several tops of the tree, or none) */
+                            areaId: string | null;
+                            /** @description The same figures for each child area (their children left out); the area's figures are their sums */
+                            children: {
+                                /** @description The area; null for the node "all" (the caller reaches several tops of the tree, or none) */
+                                areaId: string | null;
+                                /** @description Colours now of the area's people */
+                                colors: {
+                                    /** @description The area's people minus those yellow or red now */
+                                    green: number;
+                                    /** @description People whose colour now is red */
+                                    red: number;
+                                    /** @description People whose colour now is yellow (the status module's rule) */
+                                    yellow: number;
+                                };
+                                /** @description Households of the area's grids */
+                                households: number;
+                                /** @description all: not an area but the tops the caller reaches, as children */
+                                level: "city" | "street" | "community" | "grid" | "all";
+                                name: string;
+                                /** @description People whose grid is in the area (dependents and people without a phone included) */
+                                people: number;
+                                /** @description Distinct people screened as back from elsewhere (returned) in the rounds still open */
+                                returnees: number;
+                                /** @description Scans at the checkpoints of the area's grids in the 24 hours up to now (up to the end of the current hour) */
+                                scans24h: number;
+                                screened: {
+                                    /** @description Distinct households screened in the rounds still open, in the area's grids */
+                                    households: number;
+                                    /** @description Distinct people screened in the rounds still open */
+                                    people: number;
+                                };
+                            }[];
+                            /** @description Colours now of the area's people */
+                            colors: {
+                                /** @description The area's people minus those yellow or red now */
+                                green: number;
+                                /** @description People whose colour now is red */
+                                red: number;
+                                /** @description People whose colour now is yellow (the status module's rule) */
+                                yellow: number;
+                            };
+                            /** @description Households of the area's grids */
+                            households: number;
+                            /** @description all: not an area but the tops the caller reaches, as children */
+                            level: "city" | "street" | "community" | "grid" | "all";
+                            name: string;
+                            /** @description People whose grid is in the area (dependents and people without a phone included) */
+                            people: number;
+                            /** @description Distinct people screened as back from elsewhere (returned) in the rounds still open */
+                            returnees: number;
+                            /** @description Scans at the checkpoints of the area's grids in the 24 hours up to now (up to the end of the current hour) */
+                            scans24h: number;
+                            screened: {
+                                /** @description Distinct households screened in the rounds still open, in the area's grids */
+                                households: number;
+                                /** @description Distinct people screened in the rounds still open */
+                                people: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-shifts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The duty roster: shifts touching a window, at the checkpoints you reach (staff)
+         * @description Window [from, to): from defaults to now, to to from + 7 days; to not after from, or more than 31 days after it → 400 naming query.to. areaId narrows to the checkpoints in that area's grids (read rule of the card: a grid worker may ask for their community); checkpointId to one checkpoint; neither: every checkpoint in your scope. Each shift with its checkpoint's name and the volunteer's username. Outside your scope (or unknown) → 404 GP_NOT_FOUND, worded alike, and the attempt is audited as <action>.out_of_scope.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the checkpoints in this area's grids (any level) */
+                    areaId?: string;
+                    /** @description Only this checkpoint */
+                    checkpointId?: string;
+                    /** @description Start of the window (default: now) */
+                    from?: string;
+                    /** @description End of the window (default: from + 7 days; at most 31 days after from) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            from: string;
+                            /** @description Every shift touching [from, to), by start, then checkpoint name, then username */
+                            shifts: {
+                                checkpointId: string;
+                                checkpointName: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                createdAt: string;
+                                /** @description Who put the shift on the roster (username) */
+                                createdBy: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                from: string;
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                to: string;
+                                userId: string;
+                                username: string;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Put a volunteer on duty at a checkpoint for one shift (officer in scope of the checkpoint's grid, admin)
+         * @description from < to, at most 24 hours apart, else 400 naming body.to. The checkpoint unknown or outside your scope → 404 naming body.checkpointId (audited when outside). The user unknown → 404 naming body.userId; not a volunteer, or not assigned to that checkpoint (PATCH /v1/users/{userId} checkpointIds) → 400 GP_VALIDATION naming body.userId; a disabled account → 409; a shift of the same user overlapping this one (at any checkpoint) → 409 GP_CONFLICT naming it (back-to-back shifts do not overlap). Audited (duty.assign).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The checkpoint; unknown or outside your scope → 404 */
+                        checkpointId: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC
+                         */
+                        from: string;
+                        /**
+                         * Format: date-time
+                         * @description ISO 8601, UTC; after from, at most 24 hours later
+                         */
+                        to: string;
+                        /** @description A volunteer assigned to that checkpoint (PATCH /v1/users/{userId} checkpointIds) */
+                        userId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            checkpointId: string;
+                            checkpointName: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            createdAt: string;
+                            /** @description Who put the shift on the roster (username) */
+                            createdBy: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            from: string;
+                            id: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            to: string;
+                            userId: string;
+                            username: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-shifts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a shift off the roster (officer in scope of the checkpoint's grid, admin)
+         * @description 204 when removed. Audited (duty.remove, naming the volunteer, the checkpoint and the times). Outside your scope (or unknown) → 404 GP_NOT_FOUND, worded alike, and the attempt is audited as <action>.out_of_scope.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The duty shift id (as POST /v1/duty-shifts answered it) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Removed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/grids": {
         parameters: {
             query?: never;
@@ -2195,7 +3394,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Create a grid unit (admin) */
+        /**
+         * Create a grid unit (admin)
+         * @description The same as POST /v1/areas with level grid; parentId (a community) may be left out and set later with PATCH /v1/areas/{areaId}.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2209,6 +3411,8 @@ export type paths = {
                         /** @description The county's own code for the grid */
                         id: string;
                         name: string;
+                        /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
+                        parentId?: string;
                     };
                 };
             };
@@ -2222,6 +3426,7 @@ export type paths = {
                         "application/json": {
                             id: string;
                             name: string;
+                            parentId: string | null;
                         };
                     };
                 };
@@ -2268,6 +3473,852 @@ export type paths = {
                     };
                     content: {
                         "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/high-risk-areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The high-risk-area list (every signed-in role: it is public information)
+         * @description By code. updatedAt: when the list was last replaced (null while it is empty); updatedBy (who replaced it) is shown to staff only.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description By code */
+                            areas: {
+                                code: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                from: string;
+                                name: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                to: string | null;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            updatedAt: string | null;
+                            /** @description Staff only: who replaced the list (username) */
+                            updatedBy?: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        /**
+         * Replace the whole high-risk-area list (officer, admin; audited)
+         * @description In one transaction: the list sent becomes the list (an empty list empties it). At most 1000 areas; codes distinct (a duplicate → 400 naming body.areas[i].code); to before from → 400 naming body.areas[i].to. A screened member who came back from a listed area (its code, a code it covers, or its exact name) while it was listed, less than 14 days ago, turns red (high_risk_travel). Audited (high_risk_areas.replace).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole list (it replaces the current one), at most 1000, codes distinct */
+                        areas: {
+                            /** @description 1–32 characters [A-Za-z0-9_-]; a GB/T 2260 six-digit division code (420100 武汉市) is the usual form, and a code ending in 00 or 0000 also covers the divisions under it */
+                            code: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            from: string;
+                            /** @description The place as people name it (武汉市) */
+                            name: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            to?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description By code */
+                            areas: {
+                                code: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                from: string;
+                                name: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                to: string | null;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            updatedAt: string | null;
+                            /** @description Staff only: who replaced the list (username) */
+                            updatedBy?: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Households of a grid, or of every grid the caller reaches, with their sizes (audited)
+         * @description Only households of the grids the caller reaches (a grid worker: their grids; an officer or tracer: their areas, or everything when none is set; an admin: everything). Anything else answers 404, audited as `<action>.out_of_scope`. In id order, `limit` at a time. With `q` at most 2000 addresses are looked at per call (they are stored encrypted): follow nextCursor for more. Audited as household.list.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The previous answer's nextCursor */
+                    cursor?: string;
+                    /** @description The grid (网格) the household belongs to */
+                    gridId?: string;
+                    limit: number;
+                    /** @description Keep households whose address contains this (spaces and full-width forms ignored) */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description In id order */
+                            households: {
+                                address: string;
+                                gridId: string;
+                                id: string;
+                                /** @description People living there */
+                                members: number;
+                                phone?: string;
+                            }[];
+                            /** @description More may follow: ask again with cursor; null at the end */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a household in a grid (grid worker: own grids; officer, admin)
+         * @description Unknown grid → 400 naming body.gridId; a grid outside the caller's reach → 404 (audited as household.create.out_of_scope). Only households of the grids the caller reaches (a grid worker: their grids; an officer or tracer: their areas, or everything when none is set; an admin: everything). Anything else answers 404, audited as `<action>.out_of_scope`. Audited as household.create.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Stored encrypted. Full-width letters and digits folded (NFKC), runs of spaces made one, trimmed; 1–200 characters after that. One household per address of a grid (compared without spaces, case-insensitively): a second → 409 GP_CONFLICT naming body.address. Blank, or an invisible or control character → 400 naming body.address */
+                        address: string;
+                        /** @description The grid (网格) the household belongs to */
+                        gridId: string;
+                        /** @description The household's phone (a landline or a relative's mobile); stored encrypted */
+                        phone?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            gridId: string;
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/households/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household with its members and their colours now (audited)
+         * @description Only households of the grids the caller reaches (a grid worker: their grids; an officer or tracer: their areas, or everything when none is set; an admin: everything). Anything else answers 404, audited as `<action>.out_of_scope`. Audited as household.read against the household and against each member, so it shows in their access logs.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string;
+                            gridId: string;
+                            id: string;
+                            /** @description In person-id order, with their colour now */
+                            members: {
+                                /** @description Health-code colour */
+                                color: "green" | "yellow" | "red";
+                                /** @description Full name (masked, 张*, for tracers); null before the person's profile is set */
+                                name: string | null;
+                                personId: string;
+                            }[];
+                            phone?: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/households/{id}/screenings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record a household's screening in a round, every member's result (gridworker of its grid, officer, admin; audited)
+         * @description All or nothing, in one transaction with the status entries it calls for: temperature ≥ 37.3 °C or any symptom → symptoms (yellow 7 days); returnedFrom a listed high-risk area (its code, a code it covers, or its exact name) that was listed at returnedAt, less than 14 days ago → high_risk_travel (red until 14 days after returnedAt). The member's status then says so in words (入户排查…). Household unknown → 404; Outside the caller's scope answers 404 GP_NOT_FOUND, worded like a missing thing, and the attempt is audited (<action>.out_of_scope). Round unknown or not covering the household's grid → 400 naming body.roundId; round closed → 409; household already screened in the round → 409 GP_CONFLICT. A member not living in the household → 400 naming body.members[i].personId; a member listed twice → 400; returnedFrom and returnedAt go together; returnedAt in the future (beyond GRIDPASS_CLOCK_SKEW_SECONDS) → 400. present:false (nobody at home) may list no member; it still counts as the household's screening. Audited (screening.record) for the household and for each member.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The members seen, each a person of the household, once */
+                        members: {
+                            /** @description Opaque, random person id */
+                            personId: string;
+                            /** @description The vehicle they came back in */
+                            plate?: string;
+                            /**
+                             * Format: date-time
+                             * @description When they came back (with returnedFrom); not in the future
+                             */
+                            returnedAt?: string;
+                            /** @description Where the member came back from: a code of the high-risk-area list, or a place name */
+                            returnedFrom?: string;
+                            /** @description The list of declarations; any turns the code yellow */
+                            symptoms?: ("fever" | "cough" | "fatigue" | "sore_throat" | "shortness_of_breath" | "diarrhea" | "loss_of_taste_smell")[];
+                            /** @description °C; 37.3 or more turns the code yellow (rule symptoms) */
+                            temperature?: number;
+                        }[];
+                        /** @description Free text; may hold personal data, so it is stored encrypted */
+                        note?: string;
+                        /** @description false: nobody was at home (the visit still counts as the household's screening) */
+                        present: boolean;
+                        roundId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            householdId: string;
+                            id: string;
+                            /** @description Each member's colour right after the screening, in the order sent */
+                            results: {
+                                /** @description Health-code colour */
+                                color: "green" | "yellow" | "red";
+                                personId: string;
+                                /** @description Every rule active now for the member, as GET /v1/people/{personId}/status gives them */
+                                reasons: {
+                                    rule: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    since: string;
+                                    text: string;
+                                    textZh: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    until: string | null;
+                                }[];
+                            }[];
+                            roundId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/{importId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where an import stands (its starter; admins see all)
+         * @description From this service copy's memory: behind a load balancer, ask the copy that received the import (sticky sessions). Kept 15 minutes after the import ends; unknown, forgotten or another user's import → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description The import's id: the client's X-Import-Id, else one chosen by the service (answered in the X-Import-Id header) */
+                    importId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Bytes of the body received so far */
+                            bytes: number;
+                            /** @description Rows through the current state: checked (validating), written (writing) */
+                            done: number;
+                            /** @description failed with 422: the refused rows */
+                            errors?: {
+                                /** @description The column as the file names it; null: the whole row */
+                                column: string | null;
+                                /** @description What is wrong, naming the column; never the personal data in it */
+                                message: string;
+                                /** @description The row: 1 is the first line after the header; 0 is the header or the file as a whole */
+                                row: number;
+                            }[];
+                            /** @description failed: why */
+                            message?: string;
+                            result?: {
+                                /** @description Households created (grid and address not on record before) */
+                                households: number;
+                                /** @description People created (ID numbers not on record before) */
+                                people: number;
+                                /** @description People on record whose name, phone, grid or household the file changed; the others were left as they were */
+                                updated: number;
+                            };
+                            /** @description Data rows read so far (all of them from the end of validating on) */
+                            rows: number;
+                            /** @description receiving the body, validating the rows (and matching them with the database), writing them, done, failed (nothing imported) */
+                            state: "receiving" | "validating" | "writing" | "done" | "failed";
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imports/residents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a police or street register (一标三实) as CSV, all or nothing (officer, admin; audited)
+         * @description Content-Type text/csv; UTF-8 (a BOM or not) or GBK (charset=gbk, or detected when the bytes are not UTF-8); at most 200000 rows and 50 MiB (413 GP_PAYLOAD_TOO_LARGE). People are matched by ID number, households by grid and address (tidied: full-width digits, spaces and case do not count). A new ID number is a new person, a new address of a grid a new household; a person on record is updated when the name, the phone, the grid or the household differs, else left alone, so importing the same file again answers updated 0. An empty phone cell keeps the phone on record. Any refused row → 422 GP_IMPORT_INVALID with the rows (1 = the first line after the header; at most 100 listed) and nothing imported: a wrong header, a bad name, ID number or phone, a ragged row, a duplicate ID number or phone in the file, an unknown grid or one outside your area (the same message), a person already in another household, a phone of another person. A file neither UTF-8 nor GBK → 415. Optional header X-Import-Id (a UUID chosen by the client): GET /v1/imports/{importId} shows the progress meanwhile. One import at a time per service copy (409). The register is checked and encrypted before one short transaction writes it; the import is audited once (register.import, counts only).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description The register as CSV: the header 姓名,身份证号,手机号,网格,住址 (or name,idNumber,phone,gridId,address), the five columns in any order, then one person a row. UTF-8 (with or without a BOM) or GBK (`charset=gbk`, or detected when the bytes are not UTF-8). At most 200,000 rows and 50 MiB. */
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Households created (grid and address not on record before) */
+                            households: number;
+                            /** @description People created (ID numbers not on record before) */
+                            people: number;
+                            /** @description People on record whose name, phone, grid or household the file changed; the others were left as they were */
+                            updated: number;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description The file was refused row by row: nothing was imported */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            code: "GP_IMPORT_INVALID";
+                            error: string;
+                            /** @description The refused rows, in file order, at most 100 (checking stops there) */
+                            errors: {
+                                /** @description The column as the file names it; null: the whole row */
+                                column: string | null;
+                                /** @description What is wrong, naming the column; never the personal data in it */
+                                message: string;
+                                /** @description The row: 1 is the first line after the header; 0 is the header or the file as a whole */
+                                row: number;
+                            }[];
+                            message: string;
+                            /** @enum {number} */
+                            statusCode: 422;
+                        };
                     };
                 };
             };
@@ -2370,6 +4421,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description A tracer's or officer's areas (everything below them); empty: the whole installation */
+                            areaIds: string[];
                             /** @description Where this user may scan (POST /v1/scans, POST /v1/scans/id), by name: the checkpoints assigned to them; for an admin, every checkpoint (an admin may scan anywhere) */
                             checkpoints: {
                                 id: string;
@@ -3088,6 +5141,8 @@ export type paths = {
                 content: {
                     "application/json": {
                         gridId?: string;
+                        /** @description The household the person lives in (POST /v1/households); the person's grid becomes the household's. Unknown (or, for staff, in a grid they do not reach) → 400 naming body.householdId; a gridId of another grid → 400 naming body.gridId */
+                        householdId?: string;
                         /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
                         idNumber: string;
                         /** @description Full name as on the ID card (Chinese, or Latin as in Zoë O'Neil, or with the middle dot as in 阿卜杜拉·买买提); stored encrypted. Trimmed, runs of spaces (U+3000 included) made one, NFC; at most 50 characters after that. Refused with 400 GP_VALIDATION naming body.name: only spaces; a zero-width character (U+200B–U+200D, U+2060, U+FEFF) or any other invisible format character; a bidirectional control (U+200E/F, U+202A–U+202E, U+2066–U+2069, U+061C); a control character (C0, DEL, C1), line or paragraph separator; a lone surrogate; more than 4 combining marks in a row. */
@@ -3104,6 +5159,8 @@ export type paths = {
                     content: {
                         "application/json": {
                             gridId: string | null;
+                            /** @description Present when the person lives in a household */
+                            householdId?: string;
                             name: string;
                             personId: string;
                         };
@@ -3344,6 +5401,90 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My screening tasks: for each open round covering my grids, the households there not yet screened (gridworker; audited)
+         * @description Addresses and members' names in clear (the worker's own grids). A household leaves the list once its screening is recorded. Audited (screening.tasks).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Every open round covering at least one of the worker's grids, newest opened first */
+                            rounds: {
+                                areaId: string;
+                                /** @description Not yet screened in this round, by grid */
+                                households: {
+                                    address: string;
+                                    gridId: string;
+                                    id: string;
+                                    /** @description The people living there, oldest record first */
+                                    members: {
+                                        name: string | null;
+                                        personId: string;
+                                    }[];
+                                }[];
+                                name: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                openedAt: string;
+                                /** @description households.length */
+                                remaining: number;
+                                roundId: string;
+                                /** @description Households of the worker's grids the round covers */
+                                total: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/people": {
         parameters: {
             query?: never;
@@ -3425,7 +5566,10 @@ export type paths = {
             };
         };
         put?: never;
-        /** Register a person without a smartphone (grid worker: own grids only) */
+        /**
+         * Register a person without a smartphone (grid worker: own grids only)
+         * @description gridId or householdId (or both, naming the same grid) is required. A household in a grid the caller does not reach is answered as unknown (400) and audited as person.register.out_of_scope. Audited as person.register.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3436,7 +5580,9 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
-                        gridId: string;
+                        gridId?: string;
+                        /** @description The household the person lives in (POST /v1/households); the person's grid becomes the household's. Unknown (or, for staff, in a grid they do not reach) → 400 naming body.householdId; a gridId of another grid → 400 naming body.gridId */
+                        householdId?: string;
                         /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
                         idNumber: string;
                         /** @description Full name as on the ID card (Chinese, or Latin as in Zoë O'Neil, or with the middle dot as in 阿卜杜拉·买买提); stored encrypted. Trimmed, runs of spaces (U+3000 included) made one, NFC; at most 50 characters after that. Refused with 400 GP_VALIDATION naming body.name: only spaces; a zero-width character (U+200B–U+200D, U+2060, U+FEFF) or any other invisible format character; a bidirectional control (U+200E/F, U+202A–U+202E, U+2066–U+2069, U+061C); a control character (C0, DEL, C1), line or paragraph separator; a lone surrogate; more than 4 combining marks in a row. */
@@ -3454,6 +5600,8 @@ export type paths = {
                     content: {
                         "application/json": {
                             gridId: string | null;
+                            /** @description Present when the person lives in a household */
+                            householdId?: string;
                             name: string;
                             personId: string;
                         };
@@ -5435,6 +7583,404 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/screening-rounds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Screening rounds that cover any grid the caller reaches, with their progress there (gridworker, tracer, officer, admin)
+         * @description households: the households of the round's grids that the caller reaches; screened: how many of them were screened in the round. status=open / closed / omitted: both.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description open: not closed; closed: closed; omitted: both */
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest opened first */
+                            rounds: {
+                                areaId: string;
+                                areaName: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                closedAt: string | null;
+                                closedBy: string | null;
+                                /** @description Households in the round's grids that the caller reaches */
+                                households: number;
+                                id: string;
+                                name: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                openedAt: string;
+                                openedBy: string;
+                                /** @description Of those, how many were screened in the round */
+                                screened: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a door-to-door screening round for an area (officer, admin; audited)
+         * @description The round covers every grid at or below the area, and stays open until closed. Unknown area → 400 naming body.areaId. Outside the caller's scope answers 404 GP_NOT_FOUND, worded like a missing thing, and the attempt is audited (<action>.out_of_scope). Audited (screening_round.open).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The area (any level) whose grids the round covers */
+                        areaId: string;
+                        /** @description 2026 年 3 月第一轮入户排查 */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screening-rounds/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a screening round (officer, admin; audited)
+         * @description No more screenings are recorded in it; its results stay. Already closed → 409 GP_CONFLICT. Outside the caller's scope answers 404 GP_NOT_FOUND, worded like a missing thing, and the attempt is audited (<action>.out_of_scope). Audited (screening_round.close).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Closed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A round's screenings as CSV (officer, admin; audited)
+         * @description One row per member seen (a household visited with nobody seen: one row without a person), by grid and time. Headers in Chinese; names in full, ID numbers masked (region and last 4); times in Beijing time. Only the grids the caller reaches (and, with areaId, under that area). Unknown round → 404; unknown area → 400 naming query.areaId. Outside the caller's scope answers 404 GP_NOT_FOUND, worded like a missing thing, and the attempt is audited (<action>.out_of_scope). Audited (screening.export). UTF-8 with BOM, RFC 4180; text a spreadsheet would run as a formula (= + - @, their full-width forms, a leading tab or CR) gets a leading '.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Only the grids under this area (in the caller's reach) */
+                    areaId?: string;
+                    /** @description The round */
+                    roundId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/screenings.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A round's screenings as an XLSX workbook (officer, admin; audited)
+         * @description One row per member seen (a household visited with nobody seen: one row without a person), by grid and time. Headers in Chinese; names in full, ID numbers masked (region and last 4); times in Beijing time. Only the grids the caller reaches (and, with areaId, under that area). Unknown round → 404; unknown area → 400 naming query.areaId. Outside the caller's scope answers 404 GP_NOT_FOUND, worded like a missing thing, and the attempt is audited (<action>.out_of_scope). Audited (screening.export). One worksheet, 排查结果, the same columns as the CSV; every cell is a value, never a formula.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Only the grids under this area (in the caller's reach) */
+                    areaId?: string;
+                    /** @description The round */
+                    roundId: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/status-list": {
         parameters: {
             query?: never;
@@ -5535,6 +8081,8 @@ export type paths = {
                         "application/json": {
                             /** @description Every staff account, by username, disabled ones included */
                             users: {
+                                /** @description A tracer's or officer's areas (everything below them); empty: the whole installation */
+                                areaIds: string[];
                                 /** @description Where this user may scan (an admin may scan anywhere) */
                                 checkpointIds: string[];
                                 /**
@@ -5596,6 +8144,8 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Tracers and officers: the areas they work in (everything below each); none: the whole installation. Other roles: must be empty */
+                        areaIds?: string[];
                         checkpointIds?: string[];
                         gridIds?: string[];
                         password: string;
@@ -5613,6 +8163,7 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            areaIds: string[];
                             checkpointIds: string[];
                             gridIds: string[];
                             id: string;
@@ -5704,6 +8255,8 @@ export type paths = {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description Tracers and officers: replaces the areas the user works in (each must exist; empty: the whole installation) */
+                        areaIds?: string[];
                         /** @description Replaces the checkpoints assigned to the user (each must exist) */
                         checkpointIds?: string[];
                         /** @description true: disable the account and end its sessions; false: enable it again */
@@ -5723,6 +8276,8 @@ export type paths = {
                     };
                     content: {
                         "application/json": {
+                            /** @description A tracer's or officer's areas (everything below them); empty: the whole installation */
+                            areaIds: string[];
                             /** @description Where this user may scan (an admin may scan anywhere) */
                             checkpointIds: string[];
                             /**
