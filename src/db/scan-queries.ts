@@ -1,6 +1,6 @@
 // The scan hot path's queries, prepared once: raw better-sqlite3 statements on SQLite, drizzle on PostgreSQL.
 // On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
-import { and, asc, desc, eq, gt, inArray, lte } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
 import type { GridpassDb } from './index.ts'
 import type { Statement } from 'better-sqlite3'
 import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
@@ -39,6 +39,9 @@ const entryOf = (r: Row): EntryBrief => ({
   id: r[0] as string, rule: r[1] as string, color: r[2] as string, since: r[3] as number, until: r[4] as number | null,
   endedAt: r[5] as number | null, endedBy: r[6] as string | null, actor: r[7] as string, reason: r[8] as string | null
 })
+/** The hour a scan is counted in (scan_hours.hour): epoch ms of the start of its UTC hour. */
+export const HOUR_MS = 3_600_000
+export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS
 const camel = (c: string): string => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
@@ -57,7 +60,9 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     // One statement per row: written only when the id is free in both tables (a scan id is answered once). Positional
     // parameters (the id once more at the end): arrays cross to the scan thread much cheaper than objects.
     scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
-    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = ?) ON CONFLICT (id) DO NOTHING`
+    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
+    // The dashboard's scans per checkpoint and hour: the scan ops' tally, one upsert per (checkpoint, hour) per commit.
+    hours: 'INSERT INTO scan_hours (checkpoint_id, hour, count) VALUES (?, ?, ?) ON CONFLICT (hour, checkpoint_id) DO UPDATE SET count = count + excluded.count'
   }
   type Name = keyof typeof statements
   const scanKeys = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
@@ -69,7 +74,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     return out
   }
   const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [
-    ...scans.map((r): WriteOp => ['scan', params(scanKeys, r)]),
+    ...scans.map((r): WriteOp => ['scan', params(scanKeys, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]),
     ...security.map((r): WriteOp => ['security', params(securityKeys, r)])
   ]
 
@@ -89,7 +94,21 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       return s
     }
     reads = async (list) => list.map(([name, p, mode]) => (mode === 'get' ? stmt(name).get(p) : mode === 'all' ? stmt(name).all(p) : rawStmt(name).all(p)))
-    writeOps = async (list) => store.tx(async () => list.map(([name, p]) => stmt(name).run(p).changes))
+    // The scan thread's tallies (sqlite-thread-worker.mjs runAll), on this connection.
+    writeOps = async (list) => store.tx(async () => {
+      const tallies = new Map<string, [string, unknown[], number]>()
+      const results = list.map(([name, p, tally]) => {
+        const changes = stmt(name).run(p).changes
+        if (changes > 0 && tally !== undefined) {
+          const k = `${tally[0]}\u0000${tally[1].join('\u0000')}`
+          const seen = tallies.get(k)
+          if (seen === undefined) tallies.set(k, [tally[0], tally[1], 1]); else seen[2]++
+        }
+        return changes
+      })
+      for (const [name, key, n] of tallies.values()) stmt(name).run([...key, n])
+      return results
+    })
   } else {
     const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs })
     reads = thread.read
@@ -157,9 +176,23 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
       for (let i = 0; i < freeScans.length; i += 500) {
         for (const r of await tx.insert(t.scans).values(freeScans.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.scans.id })) written.add(r.id)
       }
+      // The scans actually written, per checkpoint and hour: one upsert per commit, last (its row locks are held only
+      // until the commit), in key order (two commits that share rows take their locks in the same order).
+      const hours = new Map<string, { checkpointId: string, hour: number, count: number }>()
+      for (const r of freeScans) {
+        if (!written.has(r.id)) continue
+        const hour = hourOf(r.scannedAt)
+        const k = `${hour}\u0000${r.checkpointId}`
+        const seen = hours.get(k)
+        if (seen === undefined) hours.set(k, { checkpointId: r.checkpointId, hour, count: 1 }); else seen.count++
+      }
       const freeSecurity = await free(security, t.scans)
       for (let i = 0; i < freeSecurity.length; i += 500) {
         for (const r of await tx.insert(t.securityEvents).values(freeSecurity.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.securityEvents.id })) written.add(r.id)
+      }
+      if (hours.size > 0) {
+        const rows = [...hours.values()].sort((a, b) => a.hour - b.hour || (a.checkpointId < b.checkpointId ? -1 : a.checkpointId > b.checkpointId ? 1 : 0))
+        await tx.insert(t.scanHours).values(rows).onConflictDoUpdate({ target: [t.scanHours.hour, t.scanHours.checkpointId], set: { count: sql`scan_hours.count + excluded.count` } })
       }
       const out: WriteOutcome = new Map()
       for (const r of [...scans, ...security]) out.set(r.id, written.has(r.id))

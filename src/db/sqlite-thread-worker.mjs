@@ -10,7 +10,7 @@
 //   { id, reads: [[name, params, 'get' | 'all' | 'values'], …] } → { id, results: [row | rows | arrays, …] }
 //     ('values': every row as an array of its columns, which crosses between threads much cheaper than objects);
 //     the reads of one message share one read transaction (one snapshot, one round of file locks)
-//   { id, ops: [[name, params], …] } → committed (with the other messages of its group) and synced
+//   { id, ops: [[name, params, tally?], …] } → committed (with the other messages of its group) and synced
 //     → { id, results: [changes | { error }, …] }
 //   'close' → closes the connection and exits.
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs'
@@ -57,12 +57,29 @@ const read = ([name, params, mode]) => (mode === 'get' ? statement(name).get(par
 // Without a transaction every statement would take and drop the file's shared lock and a WAL read mark on its own
 // (several fcntl calls each, measured at about a tenth of this thread's time under load).
 const readAll = db.transaction((reads) => reads.map(read))
-const run = (op) => statement(op[0]).run(op[1]).changes
 const errorOf = (err) => ({ error: { message: err instanceof Error ? err.message : String(err), code: err?.code } })
+// An op may carry a tally [statement, key]: when it writes a row, one more for its key; each key's statement then runs
+// once, with [...key, count], at the end of the same transaction (scan_hours: one upsert per checkpoint and hour per
+// commit, counting only the scans actually written).
+const runAll = (ops) => {
+  const tallies = new Map()
+  const results = ops.map((op) => {
+    const changes = statement(op[0]).run(op[1]).changes
+    const tally = op[2]
+    if (changes > 0 && tally !== undefined) {
+      const k = `${tally[0]}\u0000${tally[1].join('\u0000')}`
+      const seen = tallies.get(k)
+      if (seen === undefined) tallies.set(k, [tally[0], tally[1], 1]); else seen[2]++
+    }
+    return changes
+  })
+  for (const [name, key, n] of tallies.values()) statement(name).run([...key, n])
+  return results
+}
 
 // All ops in one transaction (one fsync). When that fails, each op alone, so one bad row fails only itself.
-const all = db.transaction((ops) => ops.map(run))
-const one = db.transaction(run)
+const all = db.transaction(runAll)
+const one = db.transaction((op) => runAll([op])[0])
 
 // The WAL file, opened once after the first commit (fsync on any descriptor syncs the file); its directory is synced
 // once too, so the file itself survives a power cut.

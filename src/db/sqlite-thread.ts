@@ -5,7 +5,11 @@
 // each other's write lock (busy_timeout).
 import { Worker } from 'node:worker_threads'
 
-export type WriteOp = [statement: string, params: unknown[] | Record<string, unknown>]
+/**
+ * tally [statement, key]: when the op writes a row, one more for that key; at the end of the same transaction each key's
+ * statement runs once with [...key, count] (the worker's runAll).
+ */
+export type WriteOp = [statement: string, params: unknown[] | Record<string, unknown>, tally?: [statement: string, key: unknown[]]]
 /** 'values': every row as an array of its columns (cheaper to send between threads than objects). */
 export type ReadOp = [statement: string, params: unknown[] | Record<string, unknown>, mode: 'get' | 'all' | 'values']
 /** Per op: the number of rows it changed, or the error that op alone hit. */

@@ -10,7 +10,7 @@ const DAILY_MS = 24 * 3_600_000
 
 export default fp(async (app) => {
   const retention = createRetentionService({
-    store: app.store, scans: app.scans, status: app.status, checkpoints: app.checkpoints, codes: app.codes, audit: app.audit, config: app.config, log: app.log, metrics: app.metrics
+    store: app.store, scans: app.scans, status: app.status, checkpoints: app.checkpoints, codes: app.codes, dashboard: app.dashboard, audit: app.audit, config: app.config, log: app.log, metrics: app.metrics
   })
   app.decorate('retention', { run: retention.run })
 
@@ -30,4 +30,4 @@ export default fp(async (app) => {
     clearInterval(timer)
     await retention.stop()
   })
-}, { name: 'retention', dependencies: ['gp-db', 'gp-audit', 'gp-metrics', 'checkpoints', 'status', 'codes', 'scans'] })
+}, { name: 'retention', dependencies: ['gp-db', 'gp-audit', 'gp-metrics', 'checkpoints', 'status', 'codes', 'scans', 'dashboard'] })

@@ -1,0 +1,182 @@
+// The dashboard of an area and its children as of now: counts per grid read from the indexes, colours from the status
+// module's rule, scans from scan_hours, rolled up along the area tree in memory.
+import type { Config } from '../../config.ts'
+import type { Db, GridpassDb } from '../../db/index.ts'
+import { hourOf, HOUR_MS } from '../../db/scan-queries.ts'
+import type { Session } from '../../types.ts'
+import type { AreaNode, AreasService, Level, Tree } from '../areas/index.ts'
+import type { StatusService } from '../status/index.ts'
+import type { DashboardRepository } from './dashboard.repository.ts'
+
+const DAY = 24 * HOUR_MS
+
+export interface Figures {
+  people: number
+  households: number
+  screened: { households: number, people: number }
+  returnees: number
+  colors: { green: number, yellow: number, red: number }
+  scans24h: number
+}
+/** An area (or, for a caller who reaches several tops or none, the synthetic node "all": areaId null). */
+export interface AreaFigures extends Figures { areaId: string | null, name: string, level: Level | 'all' }
+export interface Dashboard extends AreaFigures { children: AreaFigures[] }
+
+/** The name of the node that stands for several tops of the tree (or none). */
+export const ALL_NAME = '全部'
+
+const zero = (): Omit<Figures, 'colors'> & { yellow: number, red: number } =>
+  ({ people: 0, households: 0, screened: { households: 0, people: 0 }, returnees: 0, yellow: 0, red: 0, scans24h: 0 })
+type Counts = ReturnType<typeof zero>
+
+interface Deps { repo: DashboardRepository, store: GridpassDb, areas: AreasService, status: StatusService, config: Config }
+
+export function createDashboardService ({ repo, store, areas, status, config }: Deps) {
+  /** Every grid at or below the node, by tree walk (a grid node is its own). */
+  const gridsBelow = (tree: Tree, node: AreaNode): string[] => {
+    const out: string[] = []
+    const stack = [node]
+    while (stack.length > 0) {
+      const n = stack.pop() as AreaNode
+      if (n.level === 'grid') out.push(n.id)
+      for (const c of tree.children.get(n.id) ?? []) stack.push(c)
+    }
+    return out
+  }
+
+  /** The figures of every grid among gridIds, as of `now`. */
+  async function perGrid (gridIds: string[], now: number): Promise<Map<string, Counts>> {
+    const grids = new Map<string, Counts>(gridIds.map((g) => [g, zero()]))
+    const of = (gridId: string): Counts | undefined => grids.get(gridId)
+    const start = now - DAY
+    const firstWhole = hourOf(start) === start ? start : hourOf(start) + HOUR_MS
+    const rounds = await repo.openRounds()
+    const [people, households, screenedH, screenedP, nonGreen, cps, hours] = await Promise.all([
+      repo.peopleByGrid(gridIds),
+      repo.householdsByGrid(gridIds),
+      rounds.length === 0 ? [] : repo.screenedHouseholds(rounds, gridIds),
+      rounds.length === 0 ? [] : repo.screenedPeople(rounds, gridIds),
+      status.nonGreen(now),
+      repo.checkpointGrids(),
+      repo.hourSums(firstWhole, hourOf(now))
+    ])
+    for (const r of people) { const g = of(r.gridId); if (g !== undefined) g.people = r.n }
+    for (const r of households) { const g = of(r.gridId); if (g !== undefined) g.households = r.n }
+
+    // Within one round a household is screened once and a person is a member of one household: the index counts are
+    // distinct. A grid that several open rounds reached is counted again with DISTINCT over the rows.
+    const roundsOf = new Map<string, Set<string>>()
+    for (const r of [...screenedH, ...screenedP]) {
+      let set = roundsOf.get(r.gridId)
+      if (set === undefined) roundsOf.set(r.gridId, set = new Set())
+      set.add(r.roundId)
+    }
+    for (const r of screenedH) { const g = of(r.gridId); if (g !== undefined) g.screened.households += r.n }
+    for (const r of screenedP) {
+      const g = of(r.gridId)
+      if (g === undefined) continue
+      g.screened.people += r.n
+      if (r.returned) g.returnees += r.n
+    }
+    const overlapping = [...roundsOf].filter(([, set]) => set.size > 1).map(([gridId]) => gridId)
+    if (overlapping.length > 0) {
+      for (const r of await repo.screenedDistinct(rounds, overlapping)) {
+        const g = of(r.gridId)
+        if (g !== undefined) { g.screened = { households: r.households, people: r.people }; g.returnees = r.returnees }
+      }
+    }
+
+    // Colours: the status module's rule names everyone not green now; the rest of a grid's people are green.
+    const colorOf = new Map(nonGreen.map((p) => [p.personId, p.color]))
+    for (const p of await repo.gridsOfPeople([...colorOf.keys()])) {
+      const g = of(p.gridId)
+      if (g !== undefined) g[colorOf.get(p.id) as 'yellow' | 'red']++
+    }
+
+    // Scans: whole hours from scan_hours, and the part of the oldest hour inside the 24 h counted exactly from scans.
+    const cpGrid = new Map(cps.filter((c) => grids.has(c.gridId)).map((c) => [c.id, c.gridId]))
+    const partial = firstWhole === start ? [] : await repo.scansBetween([...cpGrid.keys()], start, firstWhole)
+    for (const r of [...hours, ...partial]) {
+      const gridId = cpGrid.get(r.checkpointId)
+      const g = gridId === undefined ? undefined : of(gridId)
+      if (g !== undefined) g.scans24h += r.n
+    }
+    return grids
+  }
+
+  const add = (into: Counts, c: Counts): void => {
+    into.people += c.people
+    into.households += c.households
+    into.screened.households += c.screened.households
+    into.screened.people += c.screened.people
+    into.returnees += c.returnees
+    into.yellow += c.yellow
+    into.red += c.red
+    into.scans24h += c.scans24h
+  }
+  const figures = (c: Counts): Figures => ({
+    people: c.people,
+    households: c.households,
+    screened: c.screened,
+    returnees: c.returnees,
+    // People counted nowhere else (never below zero, even while a write lands between the reads).
+    colors: { green: Math.max(0, c.people - c.yellow - c.red), yellow: c.yellow, red: c.red },
+    scans24h: c.scans24h
+  })
+
+  /** The tops of what a scoped caller reaches: reached areas whose parent is not reached. */
+  const topsOf = (tree: Tree, reached: ReadonlySet<string>): AreaNode[] =>
+    [...reached].map((id) => tree.nodes.get(id)).filter((n): n is AreaNode => n !== undefined && (n.parentId === null || !reached.has(n.parentId)))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+  return {
+    /**
+     * The dashboard of an area (in the caller's reach: otherwise 404, audited) or, without one, of the top of what the
+     * caller reaches: the root of the tree, their scope's area, their grid; several tops (or none) → the node "all".
+     */
+    async read (session: Session, areaId: string | undefined): Promise<Dashboard> {
+      const now = config.now()
+      const tree = await areas.tree()
+      let node: AreaNode | undefined
+      let children: AreaNode[]
+      if (areaId !== undefined) {
+        node = tree.nodes.get(areaId)
+        if (node === undefined || !await areas.seesArea(session, areaId)) {
+          return areas.refuse(session, { action: 'dashboard.read', target: areaId, message: `query.areaId: no area ${areaId}` })
+        }
+        children = [...tree.children.get(node.id) ?? []]
+      } else {
+        const reach = await areas.reach(session)
+        const tops = reach.all ? [...tree.children.get(null) ?? []] : topsOf(tree, new Set([...reach.areaIds, ...reach.gridIds]))
+        if (tops.length === 1) {
+          node = tops[0] as AreaNode
+          children = [...tree.children.get(node.id) ?? []]
+        } else {
+          children = tops
+        }
+      }
+      const gridsOf = new Map(children.map((c) => [c.id, gridsBelow(tree, c)]))
+      const own = node !== undefined ? gridsBelow(tree, node) : [...new Set([...gridsOf.values()].flat())]
+      const grids = await perGrid(own, now)
+      const sumOf = (ids: string[]): Counts => { const c = zero(); for (const id of ids) { const g = grids.get(id); if (g !== undefined) add(c, g) } return c }
+      return {
+        ...(node !== undefined ? { areaId: node.id, name: node.name, level: node.level } : { areaId: null, name: ALL_NAME, level: 'all' as const }),
+        ...figures(sumOf(own)),
+        children: children.map((c) => ({ areaId: c.id, name: c.name, level: c.level, ...figures(sumOf(gridsOf.get(c.id) ?? [])) }))
+      }
+    },
+
+    /** At start: a database from before migration 0010 has scans but no scan_hours: counted once from the scans. */
+    async fillHoursIfMissing (): Promise<number | null> {
+      if (!await repo.hoursMissing()) return null
+      return store.tx(async (db) => repo.rebuildHours(db))
+    },
+    /** scan_hours counted again from the scans, replacing every hour (after a bulk load that wrote scans directly). */
+    async rebuildHours (): Promise<number> {
+      return store.tx(async (db) => repo.rebuildHours(db))
+    },
+    /** Retention: the hours wholly before the cutoff go, in the caller's transaction. */
+    purgeHours: async (db: Db, cutoff: number): Promise<number> => repo.purgeHours(db, cutoff)
+  }
+}
+export type DashboardService = ReturnType<typeof createDashboardService>
