@@ -69,7 +69,8 @@ export const TasksReply = Type.Object({
   }), { description: 'Every open round covering at least one of the worker\'s grids, newest opened first' })
 })
 
-const Symptom = Type.Union(SYMPTOMS.map((s) => Type.Literal(s)))
+// An enum rather than a union of literals: a wrong value is named once, with the allowed values.
+const Symptom = Type.Unsafe<typeof SYMPTOMS[number]>({ type: 'string', enum: [...SYMPTOMS] })
 export const ScreeningMember = Type.Object({
   personId: PersonId,
   temperature: Type.Optional(Type.Number({ minimum: 34, maximum: 43, description: '°C; 37.3 or more turns the code yellow (rule symptoms)' })),
