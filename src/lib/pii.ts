@@ -5,7 +5,7 @@ export interface Pii {
   encrypt: (plain: string) => string
   decrypt: (stored: string) => string
   /** Deterministic, keyed: equal inputs give equal indexes, nothing else can be learnt from it. */
-  index: (kind: 'phone' | 'idNumber', value: string) => string
+  index: (kind: 'phone' | 'idNumber' | 'address', value: string) => string
   /** A keyed MAC for short secrets such as OTP codes. */
   mac: (value: string) => string
 }

@@ -9,8 +9,8 @@ declare module 'fastify' { interface FastifyInstance { people: PeopleService } }
 
 export default fp(async (app) => {
   const people = createPeopleService({
-    repo: createPeopleRepository(app.store), store: app.store, pii: app.pii, audit: app.audit, config: app.config, grids: app.grids, users: app.users
+    repo: createPeopleRepository(app.store), store: app.store, pii: app.pii, audit: app.audit, config: app.config, grids: app.grids, users: app.users, areas: app.areas
   })
   app.decorate('people', people)
   await peopleRoutes(app, people)
-}, { name: 'people', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'grids'] })
+}, { name: 'people', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'grids', 'areas'] })

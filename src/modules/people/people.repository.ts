@@ -1,5 +1,5 @@
 // SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
-import { eq, inArray } from 'drizzle-orm'
+import { and, asc, count, eq, inArray } from 'drizzle-orm'
 import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type PersonRow = GridpassDb['t']['people']['$inferSelect']
@@ -34,6 +34,41 @@ export function createPeopleRepository (store: GridpassDb) {
         for (const r of await db.select({ id: t.people.id }).from(t.people).where(inArray(t.people.id, ids.slice(i, i + CHUNK)))) out.add(r.id)
       }
       return out
+    },
+    /**
+     * A household's grid, or undefined: the one read of the households table here (the households module is registered
+     * after this one and depends on it, so people cannot ask its service).
+     */
+    async household (db: Db, id: string): Promise<{ id: string, gridId: string } | undefined> {
+      const [row] = await db.select({ id: t.households.id, gridId: t.households.gridId }).from(t.households).where(eq(t.households.id, id)).limit(1)
+      return row
+    },
+    /** The people of these households (through people_household_ix), in id order. */
+    async inHouseholds (householdIds: string[]): Promise<Array<{ id: string, householdId: string | null, gridId: string | null, nameEnc: string | null }>> {
+      const out: Array<{ id: string, householdId: string | null, gridId: string | null, nameEnc: string | null }> = []
+      for (let i = 0; i < householdIds.length; i += CHUNK) {
+        out.push(...await store.db.select({ id: t.people.id, householdId: t.people.householdId, gridId: t.people.gridId, nameEnc: t.people.nameEnc }).from(t.people)
+          .where(inArray(t.people.householdId, householdIds.slice(i, i + CHUNK))).orderBy(asc(t.people.id)))
+      }
+      return out
+    },
+    /** How many people each of these households holds (absent: none). */
+    async householdSizes (householdIds: string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>()
+      for (let i = 0; i < householdIds.length; i += CHUNK) {
+        const rows = await store.db.select({ householdId: t.people.householdId, n: count() }).from(t.people)
+          .where(inArray(t.people.householdId, householdIds.slice(i, i + CHUNK))).groupBy(t.people.householdId)
+        for (const r of rows) if (r.householdId !== null) out.set(r.householdId, Number(r.n))
+      }
+      return out
+    },
+    /** The people a resident keeps the codes of (through people_guardian_ix), oldest first. */
+    async dependentsOf (db: Db, guardianId: string): Promise<PersonRow[]> {
+      return db.select().from(t.people).where(eq(t.people.guardianId, guardianId)).orderBy(asc(t.people.createdAt), asc(t.people.id))
+    },
+    async dependent (db: Db, guardianId: string, personId: string): Promise<PersonRow | undefined> {
+      const [row] = await db.select().from(t.people).where(and(eq(t.people.id, personId), eq(t.people.guardianId, guardianId))).limit(1)
+      return row
     },
     /** The stored (encrypted) names of these people (the service asks a few hundred at a time). */
     async encryptedNames (ids: string[]): Promise<Array<{ id: string, nameEnc: string | null }>> {

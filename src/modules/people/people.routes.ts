@@ -22,7 +22,11 @@ const Name = Type.String({
     'more than 4 combining marks in a row.'
 })
 const GridId = Type.String({ minLength: 1, maxLength: 64 })
-const Profile = Type.Object({ personId: Type.String(), name: Type.String(), gridId: Nullable(Type.String()) })
+const HouseholdId = Type.String({
+  minLength: 1, maxLength: 64,
+  description: 'The household the person lives in (POST /v1/households); the person\'s grid becomes the household\'s. Unknown (or, for staff, in a grid they do not reach) → 400 naming body.householdId; a gridId of another grid → 400 naming body.gridId'
+})
+const Profile = Type.Object({ personId: Type.String(), name: Type.String(), gridId: Nullable(Type.String()), householdId: Type.Optional(Type.String({ description: 'Present when the person lives in a household' })) })
 
 /** A bad name is a bad body: refused before the handler (and so before the profile rate limit counts it). */
 async function checkNameField (request: FastifyRequest): Promise<void> {
@@ -45,7 +49,7 @@ export default async function peopleRoutes (fastify: FastifyInstance, people: Pe
         'unbinds it from the other account (POST /v1/people/{personId}/unbind-id-number). ' +
         `At most ${PROFILE_WRITES.max} profile writes per ${PROFILE_WRITES.timeWindow} per resident → 429 GP_RATE_LIMITED. ` +
         'Audited as profile.updated (the person, never the name or ID number).',
-      body: Type.Object({ name: Name, idNumber: IdNumber, gridId: Type.Optional(GridId) }, { additionalProperties: false }),
+      body: Type.Object({ name: Name, idNumber: IdNumber, gridId: Type.Optional(GridId), householdId: Type.Optional(HouseholdId) }, { additionalProperties: false }),
       response: { 200: Profile, ...errors(400, 401, 403, 404, 409, 415, 429) }
     }
   }, async (request) => people.setProfile(request.user, request.body))
@@ -55,7 +59,8 @@ export default async function peopleRoutes (fastify: FastifyInstance, people: Pe
     preValidation: checkNameField,
     schema: {
       tags: ['people'], summary: 'Register a person without a smartphone (grid worker: own grids only)', security: bearer,
-      body: Type.Object({ name: Name, idNumber: IdNumber, gridId: GridId, phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN })) }, { additionalProperties: false }),
+      description: 'gridId or householdId (or both, naming the same grid) is required. A household in a grid the caller does not reach is answered as unknown (400) and audited as person.register.out_of_scope. Audited as person.register.',
+      body: Type.Object({ name: Name, idNumber: IdNumber, gridId: Type.Optional(GridId), householdId: Type.Optional(HouseholdId), phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN })) }, { additionalProperties: false }),
       response: { 201: Profile, ...errors(400, 401, 403, 409, 415) }
     }
   }, async (request, reply) => reply.code(201).send(await people.register(request.user, request.body)))
