@@ -146,7 +146,9 @@ eachDb('team changes: only a community; names and phones checked; outside the sc
   t.equal(outside.statusCode, 404)
   t.same(outside.json(), { statusCode: 404, code: 'GP_NOT_FOUND', error: 'Not Found', message: 'params.areaId: no area m1' }, 'worded like a missing area')
   t.match(await audited(ctx, w.admin, 'team.set.out_of_scope', 'm1'), [{ actor: 'officer-m2' }])
-  t.equal((await putTeam(ctx, tokenOf(w, 'officer-m2'), 'm2', TEAM)).statusCode, 200, 'inside their scope')
+  const inside = await putTeam(ctx, tokenOf(w, 'officer-m2'), 'm2', { doctor: { name: ' 吴  医生 ' }, police: { name: '郑警官', phone: '+8613900001111' } })
+  t.equal(inside.statusCode, 200, 'inside their scope')
+  t.match(inside.json(), { areaId: 'm2', doctor: { name: '吴 医生', phone: null }, police: { name: '郑警官', phone: '13900001111' }, updatedBy: 'officer-m2' }, 'names tidied, +86 dropped')
 
   const read = await get(ctx, tokenOf(w, 'gw-zhao'), '/v1/areas/m1/team')
   t.equal(read.statusCode, 404, 'a grid worker of another community')
