@@ -20,6 +20,8 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
 
   app.post('/v1/cases', {
     onRequest: officer,
+    // An officer scoped to areas opens cases only for the people of their grids (anyone else: 404, audited).
+    preHandler: async (request) => { await app.people.inReach(request.user, (request.body as { personId: string }).personId, 'case.open') },
     schema: {
       tags: ['cases'], summary: 'Ask to open a case: once confirmed, the person turns red (rule case_confirmed) until it is closed (officer, admin)', security: bearer,
       description: [

@@ -40,8 +40,14 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
     appeals: (await status.appealsOf(request.user.sub)).map(appealView)
   }))
 
+  // An officer scoped to areas changes only the people of their grids (anyone else: 404, audited).
+  const inReach = (action: string) => async (request: FastifyRequest): Promise<void> => {
+    await app.people.inReach(request.user, (request.params as { personId: string }).personId, action)
+  }
+
   app.post('/v1/people/:personId/status', {
     onRequest: officer,
+    preHandler: inReach('status.change'),
     schema: {
       tags: ['status'], summary: 'Set a colour by hand (officer, admin)', security: bearer,
       description: 'Ends the rules active now and sets the colour. A change to red, or from red, is a four-eyes change (action status.set): it answers 202 and waits until a second officer or admin confirms it (POST /v1/people/{personId}/status/{changeId}/confirm or POST /v1/changes/{changeId}/confirm; also listed by GET /v1/changes), under the same rules as every four-eyes change. The history then names the requester and the confirmer(s).',
@@ -55,6 +61,7 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
 
   app.post('/v1/people/:personId/status/:changeId/confirm', {
     onRequest: officer,
+    preHandler: inReach('status.confirm'),
     schema: {
       tags: ['status'], summary: 'Confirm a pending change to or from red (a second officer or admin): 200 the new status', security: bearer,
       description: [
@@ -113,7 +120,7 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
     schema: {
       tags: ['people'], summary: 'Find a person by ID number (audited with its purpose; grid worker: own grids only)', security: bearer,
       description: 'Every call is written to the audit log and to the person\'s access log with its `purpose` (3–200 characters; missing or short → 400 GP_PURPOSE_REQUIRED). ' +
-        'A grid worker finds only people of their own grids: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). ' +
+        'A grid worker finds only people of their own grids, a tracer or officer scoped to areas only people of the grids below them: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). ' +
         `At most ${LOOKUPS_PER_MINUTE} lookups a minute per account → 429 GP_RATE_LIMITED.`,
       querystring: Type.Object({ idNumber: IdNumber, purpose: Type.String({ minLength: LOOKUP_PURPOSE.min, maxLength: LOOKUP_PURPOSE.max, description: 'Why you ask (e.g. a case number); shown to the person in their access log' }) }, { additionalProperties: false }),
       response: { 200: Type.Object({ people: Type.Array(Type.Object({ personId: Type.String(), name: Nullable(Type.String()), gridId: Nullable(Type.String()), color: Color })) }), ...errors(400, 401, 403, 429) }

@@ -9,12 +9,16 @@ import { bearer, errors, iso } from '../common.schemas.ts'
 import { contactsCsv, trailCsv, trailGeoJson } from './tracing.export.ts'
 import { ContactsFileQuery, ContactsQuery, ContactsReply, DESCRIPTIONS, MAX_ENCOUNTERS_SHOWN, PURPOSE, PersonParams, SitesQuery, SitesReply, TrailQuery, TrailReply } from './tracing.schemas.ts'
 import type { Contact, TracingService, TrailScan } from './tracing.service.ts'
+import type { AreasService } from '../areas/index.ts'
+import type { PeopleService } from '../people/index.ts'
 
 type Action = 'trail.read' | 'contacts.read' | 'sites.read' | 'trail.export' | 'contacts.export'
 
 const trailView = (s: TrailScan) => ({ ...s, scannedAt: iso(s.scannedAt) })
 
-export default async function tracingRoutes (fastify: FastifyInstance, { tracing, audit }: { tracing: TracingService, audit: AuditLog }): Promise<void> {
+interface Deps { tracing: TracingService, audit: AuditLog, areas: AreasService, people: PeopleService }
+
+export default async function tracingRoutes (fastify: FastifyInstance, { tracing, audit, areas, people }: Deps): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>()
   const audited = new WeakSet<FastifyRequest>()
 
@@ -45,9 +49,23 @@ export default async function tracingRoutes (fastify: FastifyInstance, { tracing
       throw new PurposeRequired(`query.purpose: say why you ask, ${PURPOSE.min}–${PURPOSE.max} characters (e.g. a case number)`)
     }
   }
+  /**
+   * A tracer or officer scoped to an area reads only the people of its grids: anyone else is answered like an unknown
+   * person, and audited as <action>.out_of_scope (not also as refused).
+   */
+  const requireReach = (action: Action) => async (request: FastifyRequest): Promise<void> => {
+    const { personId } = request.params as { personId: string }
+    const reach = await areas.reach(request.user)
+    if (reach.all) return
+    const person = await people.get(personId)
+    if (person === undefined || (person.gridId !== null && reach.gridIds.has(person.gridId))) return
+    audited.add(request)
+    await areas.refuse(request.user, { action, target: personId, purpose: purposeOf(request), message: `personId: no person ${personId}` })
+  }
   const routeOptions = (action: Action) => ({
     onRequest: [app.authenticate, app.requireRole('tracer', 'officer', 'admin')],
     preValidation: requirePurpose,
+    preHandler: requireReach(action),
     onError: auditRefusal(action)
   })
 
