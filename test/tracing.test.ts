@@ -8,7 +8,7 @@ import { createTracingService } from '../src/modules/tracing/tracing.service.ts'
 import { eachDb, bearerOf, DAY, type Ctx } from './helper.ts'
 
 /** The tracing service as the app builds it, but giving the event loop back every `sliceMs` (0: at every step). */
-const tracingWith = (ctx: Ctx, sliceMs: number) => createTracingService({ queries: createTracingQueries(ctx.app.store), people: ctx.app.people, checkpoints: ctx.app.checkpoints, config: ctx.config, cursors: createCursors('test') }, { sliceMs })
+const tracingWith = (ctx: Ctx, sliceMs: number) => createTracingService({ queries: createTracingQueries(ctx.app.store), people: ctx.app.people, checkpoints: ctx.app.checkpoints, households: ctx.app.households, config: ctx.config, cursors: createCursors('test') }, { sliceMs })
 
 const at = (hhmm: string, day = '2026-03-01'): number => {
   const time = hhmm.length === 5 ? `${hhmm}:00` : hhmm

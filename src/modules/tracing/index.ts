@@ -9,7 +9,7 @@ export type { Contact, ContactsQuery, TracingService }
 declare module 'fastify' { interface FastifyInstance { tracing: TracingService } }
 
 export default fp(async (app) => {
-  const tracing = createTracingService({ queries: createTracingQueries(app.store), people: app.people, checkpoints: app.checkpoints, config: app.config, cursors: createCursors(app.keyring.sessionKey) })
+  const tracing = createTracingService({ queries: createTracingQueries(app.store), people: app.people, checkpoints: app.checkpoints, households: app.households, config: app.config, cursors: createCursors(app.keyring.sessionKey) })
   app.decorate('tracing', tracing)
   await tracingRoutes(app, { tracing, audit: app.audit })
-}, { name: 'tracing', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'people', 'checkpoints'] })
+}, { name: 'tracing', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'people', 'checkpoints', 'households'] })

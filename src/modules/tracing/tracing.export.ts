@@ -48,7 +48,7 @@ export function contactsCsv (contacts: Contact[], nameOf: (personId: string) => 
       for (const c of contacts) {
         const name = nameOf(c.personId)
         for (const e of c.encounters) {
-          yield [c.personId, name, c.tier, c.depth, c.via, c.score, iso(c.firstEncounterAt), e.tier, e.checkpointId, checkpointName(e.checkpointId), e.kind, iso(e.at), iso(e.indexAt), e.gapSeconds, e.overlapSeconds, e.sameVehicle, e.withPersonId]
+          yield [c.personId, name, c.tier, c.depth, c.via, c.score, iso(c.firstEncounterAt), e.tier, e.checkpointId, e.checkpointId === null ? null : checkpointName(e.checkpointId), e.kind, iso(e.at), iso(e.indexAt), e.gapSeconds, e.overlapSeconds, e.sameVehicle, e.withPersonId]
         }
       }
     })())

@@ -46,8 +46,8 @@ export const TrailReply = Type.Object({ personId: Type.String(), scans: Type.Arr
 
 const TierName = Type.Union([Type.Literal('close'), Type.Literal('exposure'), Type.Literal('companion')])
 export const EncounterView = Type.Object({
-  checkpointId: Type.String(),
-  kind: Type.String({ description: "The checkpoint's kind: traffic, community, village, venue" }),
+  checkpointId: Nullable(Type.String({ description: 'null for a household encounter' })),
+  kind: Type.String({ description: "The checkpoint's kind: traffic, community, village, venue; or household: the two live in one household (always close, at = indexAt = from, gap and overlap 0, weight 3)" }),
   at: Type.String({ format: 'date-time', description: "The contact's presence start (its scan time for a point)" }),
   indexAt: Type.String({ format: 'date-time', description: "The other side's presence start (the index person at depth 1, `withPersonId` at depth 2)" }),
   gapSeconds: Type.Integer({ minimum: 0, description: 'Gap between the two presences; 0 when they overlap' }),
@@ -99,6 +99,7 @@ export const DESCRIPTIONS = {
     `People who were at the same checkpoint as the person, in [from, to], in tiers a tracer can act on, a page at a time. ${AUDITED}`,
     'A person\'s scans at one checkpoint become presences: an "in" followed by their next scan there being an "out" at most 4 h later is a stay [in, out]; any other scan is a point. Two presences meet when the gap between the intervals, max(0, max(start) − min(end)), is at most windowMinutes: overlapping stays always meet. Each meeting is an encounter.',
     'Tiers: close (密接) = the same plate within 2 minutes (one vehicle), or within 2 minutes of each other at two or more checkpoints on one Asia/Shanghai day; exposure (涉疫场所暴露) = otherwise an encounter at a venue; companion (时空伴随) = any other encounter. A contact has the highest tier of its encounters. score = Σ weight (same vehicle 3, venue 2, community/village 0.5, traffic 0.2) × max(1, overlap minutes) × certainty (two stays 1.0, one 0.7, two points 0.4), rounded to 0.1.',
+    'Households: the index person\'s housemates are always close depth-1 contacts, through one encounter of kind household (checkpointId null, at = indexAt = from, weight 3 × 1 minute × certainty 1.0), besides any met at checkpoints.',
     'Depth 2 (次密接): only from depth-1 contacts of tier close, through their own close encounters in which their presence starts no earlier than their firstEncounterAt. Never a depth-1 contact of any tier. Listed with tier close when close is requested.',
     'Pages: totals count distinct depth-1 contacts per requested tier over the whole answer; follow nextCursor with the same question (a cursor pins the range of its first page; one of another question, or altered, → 400).',
     'Bounded: a call that would read more presences and find more encounters than GRIDPASS_TRACING_MAX_ROWS (default 2,000,000) together is refused with 422 GP_TRACE_TOO_LARGE (and audited): narrow from/to or windowMinutes, or ask depth 1.',

@@ -4,8 +4,10 @@ import { MAX_STAY_MS } from '../../db/stays.ts'
 import type { PresenceRow, TracingQueries } from '../../db/tracing-queries.ts'
 import { NotFound, Validation } from '../../errors.ts'
 import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
+import type { HouseholdsService } from '../households/index.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { Cursors } from './tracing.cursor.ts'
+import { withHousemates } from './tracing.household.ts'
 import { Budget, createMeetings, Numbering, type ByPlace, type Keep } from './tracing.meet.ts'
 import { byTimeThenId, presencesOf, sameVehicle, type Presence } from './tracing.presences.ts'
 import { DEFAULT_DAYS, DEFAULT_TIERS } from './tracing.schemas.ts'
@@ -34,9 +36,9 @@ interface DepthOne {
   kinds: Map<string, string>
 }
 
-interface Deps { queries: TracingQueries, people: PeopleService, checkpoints: CheckpointsService, config: Config, cursors: Cursors }
+interface Deps { queries: TracingQueries, people: PeopleService, checkpoints: CheckpointsService, households: Pick<HouseholdsService, 'housematesOf'>, config: Config, cursors: Cursors }
 
-export function createTracingService ({ queries: q, people, checkpoints, config, cursors }: Deps, options: { sliceMs?: number } = {}) {
+export function createTracingService ({ queries: q, people, checkpoints, households, config, cursors }: Deps, options: { sliceMs?: number } = {}) {
   // Every long loop gives the event loop back after options.sliceMs milliseconds (tests: 0 = at every step).
   const { presencesOfPeople, meet } = createMeetings(q, options.sliceMs)
 
@@ -52,9 +54,10 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
    * Depth 1. With `complete`, everyone met within the window anywhere (what companions need). Otherwise only what the
    * tiers close and exposure need, which is far less at a county's school and factory gates: the venues within the
    * window, every other checkpoint within 2 minutes (close needs no more), and then, for the close and exposure
-   * contacts alone, their other encounters within the window (the score counts every encounter).
+   * contacts alone, their other encounters within the window (the score counts every encounter). Housemates met at a
+   * checkpoint are kept with all their encounters whatever their tier (they are close anyway: tracing.household.ts).
    */
-  async function depthOne (personId: string, from: number, to: number, windowMs: number, complete: boolean, budget: Budget): Promise<DepthOne> {
+  async function depthOne (personId: string, from: number, to: number, windowMs: number, complete: boolean, budget: Budget, housemates: ReadonlySet<string> = new Set()): Promise<DepthOne> {
     const index = await presencesOfPeople([personId], from, to, budget)
     const kinds = await kindsOf(index.keys())
     const exclude = new Set([personId])
@@ -65,7 +68,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
       for (const [id, encounters] of met) {
         tierPair(encounters)
         const c = contactOf(id, 1, encounters, personId)
-        if (complete || c.tier !== 'companion') contacts.push(c)
+        if (complete || c.tier !== 'companion' || housemates.has(id)) contacts.push(c)
       }
       return { contacts, complete: true, known: new Set(met.keys()), index, kinds }
     }
@@ -74,17 +77,20 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
     const atVenues = await meet(venues, kinds, exclude, from, to, windowMs, budget)
     const near = await meet(others, kinds, exclude, from, to, nearMs, budget)
     const known = new Set([...atVenues.keys(), ...near.keys()])
-    const listed = new Set<string>()
+    // Housemates are close whatever their scans, so every encounter of theirs within the window counts too.
+    const listed = new Set<string>(housemates)
     for (const id of known) {
       const encounters = [...atVenues.get(id) ?? [], ...near.get(id) ?? []]
       tierPair(encounters)
       if (encounters.some((e) => e.tier !== 'companion')) listed.add(id)
     }
     const rest = listed.size === 0 ? new Map<string, Encounter[]>() : await meet(others, kinds, exclude, from, to, windowMs, budget, listed)
-    const contacts = [...listed].map((id) => {
+    const contacts = [...listed].flatMap((id) => {
       const encounters = [...atVenues.get(id) ?? [], ...rest.get(id) ?? []]
+      // A housemate never met at a checkpoint: the household encounter alone (added by the caller).
+      if (encounters.length === 0) return []
       tierPair(encounters)
-      return contactOf(id, 1, encounters, personId)
+      return [contactOf(id, 1, encounters, personId)]
     })
     return { contacts, complete: false, known, index, kinds }
   }
@@ -205,7 +211,9 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
     const tiers = new Set(query.tiers ?? TIERS)
     const windowMs = query.windowMinutes * 60_000
     const budget = new Budget(config.tracingMaxRows)
-    const d1 = await depthOne(personId, from, to, windowMs, tiers.has('companion'), budget)
+    const housemates = new Set(await households.housematesOf(personId))
+    const d1 = await depthOne(personId, from, to, windowMs, tiers.has('companion'), budget, housemates)
+    d1.contacts = withHousemates(d1.contacts, d1.known, housemates, personId, from)
     const totals: Totals = { close: null, exposure: null, companion: null }
     for (const t of tiers) totals[t] = 0
     for (const c of d1.contacts) if (tiers.has(c.tier)) (totals[c.tier] as number)++
@@ -293,7 +301,7 @@ export function createTracingService ({ queries: q, people, checkpoints, config,
         to,
         ...answer,
         names: await people.names(answer.contacts.map((c) => c.personId)),
-        checkpoints: await checkpoints.many(answer.contacts.flatMap((c) => c.encounters.map((e) => e.checkpointId)))
+        checkpoints: await checkpoints.many(answer.contacts.flatMap((c) => c.encounters.flatMap((e) => (e.checkpointId === null ? [] : [e.checkpointId]))))
       }
     },
 

@@ -13,8 +13,9 @@ export const SHANGHAI_OFFSET_MS = 8 * 3_600_000
 export const shanghaiDay = (ms: number): number => Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS)
 
 export interface Encounter {
-  checkpointId: string
-  /** The checkpoint's kind: traffic, community, village, venue. */
+  /** null for a household encounter (tracing.household.ts): living together happens at no checkpoint. */
+  checkpointId: string | null
+  /** The checkpoint's kind: traffic, community, village, venue; or household. */
   kind: string
   /** The contact's presence start. */
   at: number
@@ -48,7 +49,7 @@ export interface Contact {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 export const byEncounter = (a: Encounter, b: Encounter): number =>
-  a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId, b.checkpointId)
+  a.at - b.at || a.indexAt - b.indexAt || cmp(a.withPersonId, b.withPersonId) || cmp(a.checkpointId ?? '', b.checkpointId ?? '')
 
 /**
  * Sets the tier of each encounter of ONE pair of people (all their encounters in the range, or at least all of those
@@ -58,7 +59,7 @@ export const byEncounter = (a: Encounter, b: Encounter): number =>
 export function tierPair (encounters: Encounter[]): void {
   let places: Map<number, Set<string>> | undefined
   for (const e of encounters) {
-    if (e.gapMs > CLOSE_GAP_MS) continue
+    if (e.gapMs > CLOSE_GAP_MS || e.checkpointId === null) continue
     places ??= new Map()
     const day = shanghaiDay(e.at)
     const set = places.get(day)
@@ -66,6 +67,8 @@ export function tierPair (encounters: Encounter[]): void {
     else set.add(e.checkpointId)
   }
   for (const e of encounters) {
+    // A household encounter is close by definition (tracing.household.ts) and is no checkpoint of the same-day rule.
+    if (e.checkpointId === null) continue
     const near = e.gapMs <= CLOSE_GAP_MS
     if (near && (e.sameVehicle || (places?.get(shanghaiDay(e.at))?.size ?? 0) >= 2)) e.tier = 'close'
     else e.tier = e.kind === 'venue' ? 'exposure' : 'companion'
@@ -95,10 +98,10 @@ export function highestTier (encounters: Encounter[]): Tier {
 }
 
 /**
- * Score weights ×10 (same vehicle 3, venue 2, community or village 0.5, traffic 0.2) and certainties ×10 (two stays
- * 1.0, one 0.7, none 0.4): the score is summed in integers and rounded once, so it does not depend on the order.
+ * Score weights ×10 (same vehicle 3, household 3, venue 2, community or village 0.5, traffic 0.2) and certainties ×10
+ * (two stays 1.0, one 0.7, none 0.4): the score is summed in integers and rounded once, so it does not depend on the order.
  */
-const WEIGHT: Record<string, number> = { venue: 20, community: 5, village: 5, traffic: 2 }
+const WEIGHT: Record<string, number> = { household: 30, venue: 20, community: 5, village: 5, traffic: 2 }
 const CERTAINTY = [4, 7, 10] as const
 const weightOf = (e: Encounter): number => (e.sameVehicle ? 30 : WEIGHT[e.kind] ?? 2)
 
@@ -173,7 +176,7 @@ export function exposureSites (presences: Map<string, Array<{ start: number, end
   for (const c of contacts) {
     const best = new Map<SiteWindow, Tier>()
     for (const e of c.encounters) {
-      const site = (windows.get(e.checkpointId) ?? []).find((w) => w.from <= e.indexAt && e.indexAt <= w.to)
+      const site = (e.checkpointId === null ? [] : windows.get(e.checkpointId) ?? []).find((w) => w.from <= e.indexAt && e.indexAt <= w.to)
       if (site === undefined) continue
       const had = best.get(site)
       if (had === undefined || TIER_RANK[e.tier] < TIER_RANK[had]) best.set(site, e.tier)
