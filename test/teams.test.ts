@@ -1,6 +1,7 @@
 // The community's "1+1+N+K" card, the duty roster and the battle map (作战图): what staff see, what they may change,
 // and that outside one's scope is a 404 that is audited.
 import type { LightMyRequestResponse } from 'fastify'
+import { randomUUID } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { eachDb, bearerOf, T0, type Ctx } from './helper.ts'
 
@@ -229,16 +230,27 @@ eachDb('the battle map: checkpoints by coordinates, the unplaced counted, who is
   await assign(ctx, w.admin, { checkpointId: w.cp.gate, userId: idOf(w, 'vol-chen'), from: iso(T0 - 2 * H), to: iso(T0 + 6 * H) })
   await assign(ctx, w.admin, { checkpointId: w.cp.other, userId: idOf(w, 'vol-sun'), from: iso(T0 + 6 * H), to: iso(T0 + 14 * H) })
 
+  // Two residents pass 桥河东门 an hour before: the map's scans in the last 24 hours.
+  ctx.clock.set(T0 - H)
+  for (let i = 0; i < 2; i++) {
+    const resident = await ctx.resident()
+    const code = (await get(ctx, resident.token, '/v1/me/code')).json().token as string
+    const scan = await ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(tokenOf(w, 'vol-chen')), payload: { id: randomUUID(), token: code, checkpointId: w.cp.gate } })
+    if (scan.json().recorded !== true) throw new Error(`scan failed: ${scan.body}`)
+  }
+  ctx.clock.set(T0)
+
   const street = await get(ctx, w.admin, '/v1/areas/lc/battle-map')
   t.equal(street.statusCode, 200, street.body)
   t.match(street.json(), {
     areaId: 'lc', name: '陆城街道', level: 'street', at: iso(T0),
     bounds: { minLat: 30.38, maxLat: 30.40, minLon: 111.42, maxLon: 111.45 },
-    counts: { checkpoints: 3, placed: 2, unplaced: 1, onDutyNow: 1 }
+    counts: { checkpoints: 3, placed: 2, unplaced: 1, onDutyNow: 1, scans24h: 2 }
   })
   const byName = Object.fromEntries(street.json().checkpoints.map((c: { name: string }) => [c.name, c]))
   t.same(byName['桥河东门'].onDutyNow, [{ userId: idOf(w, 'vol-chen'), username: 'vol-chen', until: iso(T0 + 6 * H) }])
-  t.match(byName['桥河菜场'], { lat: null, lon: null, onDutyNow: [] }, 'listed, not placed')
+  t.equal(byName['桥河东门'].scans24h, 2)
+  t.match(byName['桥河菜场'], { lat: null, lon: null, onDutyNow: [], scans24h: 0 }, 'listed, not placed')
   t.same(byName['清江卡口'].onDutyNow, [], 'a shift that has not begun')
 
   ctx.clock.set(T0 + 7 * H)

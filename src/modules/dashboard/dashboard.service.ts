@@ -44,21 +44,35 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
     return out
   }
 
+  /**
+   * Scans in the 24 h before `now` at each of these checkpoints (absent: none): whole hours from scan_hours, and the
+   * part of the oldest hour inside the 24 h counted exactly from scans.
+   */
+  async function scans24h (checkpointIds: string[], now: number): Promise<Map<string, number>> {
+    const start = now - DAY
+    const firstWhole = hourOf(start) === start ? start : hourOf(start) + HOUR_MS
+    const wanted = new Set(checkpointIds)
+    const [hours, partial] = await Promise.all([
+      repo.hourSums(firstWhole, hourOf(now)),
+      firstWhole === start || wanted.size === 0 ? [] : repo.scansBetween([...wanted], start, firstWhole)
+    ])
+    const out = new Map<string, number>()
+    for (const r of [...hours, ...partial]) if (wanted.has(r.checkpointId)) out.set(r.checkpointId, (out.get(r.checkpointId) ?? 0) + r.n)
+    return out
+  }
+
   /** The figures of every grid among gridIds, as of `now`. */
   async function perGrid (gridIds: string[], now: number): Promise<Map<string, Counts>> {
     const grids = new Map<string, Counts>(gridIds.map((g) => [g, zero()]))
     const of = (gridId: string): Counts | undefined => grids.get(gridId)
-    const start = now - DAY
-    const firstWhole = hourOf(start) === start ? start : hourOf(start) + HOUR_MS
     const rounds = await repo.openRounds()
-    const [people, households, screenedH, screenedP, nonGreen, cps, hours] = await Promise.all([
+    const [people, households, screenedH, screenedP, nonGreen, cps] = await Promise.all([
       repo.peopleByGrid(gridIds),
       repo.householdsByGrid(gridIds),
       rounds.length === 0 ? [] : repo.screenedHouseholds(rounds, gridIds),
       rounds.length === 0 ? [] : repo.screenedPeople(rounds, gridIds),
       status.nonGreen(now),
-      repo.checkpointGrids(),
-      repo.hourSums(firstWhole, hourOf(now))
+      repo.checkpointGrids()
     ])
     for (const r of people) { const g = of(r.gridId); if (g !== undefined) g.people = r.n }
     for (const r of households) { const g = of(r.gridId); if (g !== undefined) g.households = r.n }
@@ -93,13 +107,11 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
       if (g !== undefined) g[colorOf.get(p.id) as 'yellow' | 'red']++
     }
 
-    // Scans: whole hours from scan_hours, and the part of the oldest hour inside the 24 h counted exactly from scans.
     const cpGrid = new Map(cps.filter((c) => grids.has(c.gridId)).map((c) => [c.id, c.gridId]))
-    const partial = firstWhole === start ? [] : await repo.scansBetween([...cpGrid.keys()], start, firstWhole)
-    for (const r of [...hours, ...partial]) {
-      const gridId = cpGrid.get(r.checkpointId)
+    for (const [checkpointId, n] of await scans24h([...cpGrid.keys()], now)) {
+      const gridId = cpGrid.get(checkpointId)
       const g = gridId === undefined ? undefined : of(gridId)
-      if (g !== undefined) g.scans24h += r.n
+      if (g !== undefined) g.scans24h += n
     }
     return grids
   }
@@ -175,6 +187,8 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
     async rebuildHours (): Promise<number> {
       return store.tx(async (db) => repo.rebuildHours(db))
     },
+    /** Scans in the 24 h before `now` per checkpoint (the battle map's figure; the same count as the dashboard's). */
+    scans24h,
     /** Retention: the hours wholly before the cutoff go, in the caller's transaction. */
     purgeHours: async (db: Db, cutoff: number): Promise<number> => repo.purgeHours(db, cutoff)
   }

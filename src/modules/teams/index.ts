@@ -13,9 +13,9 @@ export default fp(async (app) => {
   const repo = createTeamsRepository(app.store)
   const scope = createTeamsScope(app.areas)
   const base = { repo, store: app.store, audit: app.audit, config: app.config, scope, checkpoints: app.checkpoints, users: app.users }
-  const teams = createTeamsService({ ...base, pii: app.pii })
+  const teams = createTeamsService({ ...base, pii: app.pii, dashboard: app.dashboard })
   const roster = createRosterService({ ...base, teams })
   app.decorate('teams', teams)
   app.decorate('roster', roster)
   await teamsRoutes(app, teams, roster)
-}, { name: 'teams', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'areas', 'checkpoints'] })
+}, { name: 'teams', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'areas', 'checkpoints', 'dashboard'] })

@@ -111,12 +111,14 @@ export const BattleMap = Type.Object({
     gridId: Type.String(),
     lat: Nullable(Type.Number({ description: 'null: not placed (created without coordinates)' })),
     lon: Nullable(Type.Number()),
-    onDutyNow: Type.Array(Type.Object({ userId: Type.String(), username: Type.String(), until: IsoTime }), { description: 'Volunteers whose shift covers `at`, by username' })
+    onDutyNow: Type.Array(Type.Object({ userId: Type.String(), username: Type.String(), until: IsoTime }), { description: 'Volunteers whose shift covers `at`, by username' }),
+    scans24h: Type.Integer({ description: 'Verified scans recorded here in the 24 hours before `at` (the dashboard\'s count)' })
   }), { description: 'The checkpoints in the area\'s grids, by name (Chinese order: pinyin)' }),
   counts: Type.Object({
     checkpoints: Type.Integer(),
     placed: Type.Integer({ description: 'With coordinates' }),
     unplaced: Type.Integer({ description: 'Without coordinates: listed with lat/lon null, not drawn' }),
-    onDutyNow: Type.Integer({ description: 'Volunteers on duty now, over every checkpoint' })
+    onDutyNow: Type.Integer({ description: 'Volunteers on duty now, over every checkpoint' }),
+    scans24h: Type.Integer({ description: 'Scans in the last 24 hours, over every checkpoint' })
   })
 })

@@ -12,6 +12,7 @@ import { actorName, type Session } from '../../types.ts'
 import { iso } from '../common.schemas.ts'
 import type { AreaNode } from '../areas/index.ts'
 import type { Checkpoint, CheckpointsService } from '../checkpoints/index.ts'
+import type { DashboardService } from '../dashboard/index.ts'
 import type { ShiftRow, TeamsRepository } from './teams.repository.ts'
 import { CARD_HORIZON_HOURS } from './teams.schemas.ts'
 import type { TeamsScope } from './teams.scope.ts'
@@ -19,11 +20,13 @@ import type { TeamsScope } from './teams.scope.ts'
 export interface Member { name: string, phone: string | null }
 export interface MemberInput { name: string, phone?: string }
 
-interface Deps { repo: TeamsRepository, store: GridpassDb, audit: AuditLog, pii: Pii, config: Config, scope: TeamsScope, checkpoints: CheckpointsService, users: Users }
+interface Deps {
+  repo: TeamsRepository, store: GridpassDb, audit: AuditLog, pii: Pii, config: Config, scope: TeamsScope, checkpoints: CheckpointsService, users: Users, dashboard: DashboardService
+}
 
 const byName = <X extends { name: string }>(a: X, b: X): number => a.name.localeCompare(b.name, 'zh-CN') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)
 
-export function createTeamsService ({ repo, store, audit, pii, config, scope, checkpoints, users }: Deps) {
+export function createTeamsService ({ repo, store, audit, pii, config, scope, checkpoints, users, dashboard }: Deps) {
   const member = (field: string, input: MemberInput | null): Member | null => {
     if (input === null) return null
     const name = checkName(input.name)
@@ -111,7 +114,9 @@ export function createTeamsService ({ repo, store, audit, pii, config, scope, ch
       if (node.level === 'grid') throw new Validation(`params.areaId: ${node.id} is a grid; the battle map is drawn for a community, a street or a city`)
       const at = config.now()
       const [cps, byId] = await Promise.all([checkpointsIn(await scope.gridsUnder(node.id)), accounts()])
-      const shifts = group(await repo.shifts(cps.map((c) => c.id), at, at + 1))
+      const ids = cps.map((c) => c.id)
+      const [shiftRows, scans] = await Promise.all([repo.shifts(ids, at, at + 1), dashboard.scans24h(ids, at)])
+      const shifts = group(shiftRows)
       let bounds: { minLat: number, maxLat: number, minLon: number, maxLon: number } | null = null
       let onDutyNow = 0
       const drawn = cps.map((c) => {
@@ -124,7 +129,7 @@ export function createTeamsService ({ repo, store, audit, pii, config, scope, ch
           .map((s) => ({ userId: s.userId, username: byId.get(s.userId)?.username ?? s.userId, until: iso(s.endsAt) }))
           .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0))
         onDutyNow += duty.length
-        return { id: c.id, name: c.name, kind: c.kind, gridId: c.gridId, lat: c.lat, lon: c.lon, onDutyNow: duty }
+        return { id: c.id, name: c.name, kind: c.kind, gridId: c.gridId, lat: c.lat, lon: c.lon, onDutyNow: duty, scans24h: scans.get(c.id) ?? 0 }
       })
       const placed = drawn.filter((c) => c.lat !== null && c.lon !== null).length
       return {
@@ -134,7 +139,7 @@ export function createTeamsService ({ repo, store, audit, pii, config, scope, ch
         at: iso(at),
         bounds,
         checkpoints: drawn,
-        counts: { checkpoints: drawn.length, placed, unplaced: drawn.length - placed, onDutyNow }
+        counts: { checkpoints: drawn.length, placed, unplaced: drawn.length - placed, onDutyNow, scans24h: drawn.reduce((n, c) => n + c.scans24h, 0) }
       }
     },
 
