@@ -41,7 +41,7 @@ export interface Ctx {
   pgSchema: string
   inject: (opts: InjectOptions) => Promise<LightMyRequestResponse>
   admin: () => Promise<string>
-  staff: (role: string, extra?: { checkpointIds?: string[], gridIds?: string[], username?: string }) => Promise<string>
+  staff: (role: string, extra?: { checkpointIds?: string[], gridIds?: string[], areaIds?: string[], username?: string }) => Promise<string>
   resident: (opts?: { phone?: string, profile?: boolean | { name?: string, idNumber?: string, gridId?: string } }) => Promise<{ token: string, personId: string, phone: string, idNumber: string }>
   grid: (id?: string) => Promise<string>
   checkpoint: (extra?: Record<string, unknown>) => Promise<string>
@@ -127,7 +127,7 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
   const staff: Ctx['staff'] = async (role, extra = {}) => {
     const username = extra.username ?? `${role}-${++userSerial}`
     const password = 'staff-password-123'
-    const created = await inject({ method: 'POST', url: '/v1/users', headers: { authorization: `Bearer ${await admin()}` }, payload: { username, password, role, checkpointIds: extra.checkpointIds, gridIds: extra.gridIds } })
+    const created = await inject({ method: 'POST', url: '/v1/users', headers: { authorization: `Bearer ${await admin()}` }, payload: { username, password, role, checkpointIds: extra.checkpointIds, gridIds: extra.gridIds, areaIds: extra.areaIds } })
     if (created.statusCode !== 201) throw new Error(`create user failed: ${created.body}`)
     const res = await inject({ method: 'POST', url: '/v1/auth/login', payload: { username, password } })
     return res.json().accessToken as string

@@ -8,7 +8,7 @@ import type { AreasService } from './areas.service.ts'
 import { LEVELS, pathOf, type AreaNode } from './areas.tree.ts'
 
 const AreaId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'The county\'s own code for the area (e.g. the 12-digit statistical code)' })
-const Level = Type.Union(LEVELS.map((l) => Type.Literal(l)), { description: 'city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)' })
+const Level = Type.Unsafe<typeof LEVELS[number]>({ type: 'string', enum: [...LEVELS], description: 'city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)' })
 const Name = Type.String({ minLength: 1, maxLength: 100 })
 const Area = Type.Object({ id: Type.String(), name: Type.String(), level: Level, parentId: Nullable(Type.String()) })
 const Listed = Type.Object({ ...Area.properties, children: Type.Integer({ description: 'How many child areas it has' }) })
