@@ -11,5 +11,5 @@ declare module 'fastify' { interface FastifyInstance { tracing: TracingService }
 export default fp(async (app) => {
   const tracing = createTracingService({ queries: createTracingQueries(app.store), people: app.people, checkpoints: app.checkpoints, households: app.households, config: app.config, cursors: createCursors(app.keyring.sessionKey) })
   app.decorate('tracing', tracing)
-  await tracingRoutes(app, { tracing, audit: app.audit })
-}, { name: 'tracing', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'people', 'checkpoints', 'households'] })
+  await tracingRoutes(app, { tracing, audit: app.audit, areas: app.areas, people: app.people })
+}, { name: 'tracing', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'areas', 'people', 'checkpoints', 'households'] })
