@@ -18,11 +18,16 @@ interface Row {
   body?: (role: Role) => Record<string, unknown>
   /** A multipart body instead of JSON ({params} filled in string fields). */
   form?: () => Record<string, string | Blob>
+  /** A text/csv body instead of JSON ({params} filled in). */
+  csv?: () => string
+  /** Path parameters filled from another fixture: { id: 'householdId' } fills {id} with the household. */
+  use?: Record<string, string>
   /** What an allowed role gets with the fixtures below. */
   expect: number[]
 }
 
 let serial = 900_000 + Math.floor(Math.random() * 50_000)
+const IMPORTED_ID = idNumberFor(++serial)
 // A QR whose text is not a code: a role that may scan gets a 200 deny.
 const notACodePng = await QRCode.toBuffer('not-a-code', { type: 'png' })
 
@@ -89,6 +94,36 @@ const ROWS: Row[] = [
   { method: 'GET', path: '/v1/checkpoints/{id}/place-code.svg', allowed: ['gridworker', 'admin'], expect: [200] },
   { method: 'POST', path: '/v1/me/checkins', allowed: ['resident'], body: () => ({ id: randomUUID(), placeToken: '{placeToken}' }), expect: [200] },
   { method: 'GET', path: '/v1/status-list', allowed: STAFF, expect: [200] },
+  // Grid management: the fixture grid hangs from {communityId}; the grid worker keeps it, the volunteer scans in it.
+  { method: 'POST', path: '/v1/households', allowed: ['gridworker', 'officer', 'admin'], body: (r) => ({ gridId: '{gridId}', address: `清江路 ${r} 号` }), expect: [201] },
+  { method: 'GET', path: '/v1/households', query: 'gridId={gridId}', allowed: ['gridworker', 'tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/households/{id}', use: { id: 'householdId' }, allowed: ['gridworker', 'tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'POST', path: '/v1/people/{personId}/declarations', allowed: ['gridworker', 'officer', 'admin'], body: () => ({ temperature: 36.6, symptoms: [], visitedHighRiskArea: false, contactWithConfirmed: false }), expect: [201] },
+  { method: 'POST', path: '/v1/me/dependents', allowed: ['resident'], body: () => ({ name: '李奶奶', idNumber: idNumberFor(++serial) }), expect: [201] },
+  { method: 'GET', path: '/v1/me/dependents', allowed: ['resident'], expect: [200] },
+  { method: 'GET', path: '/v1/me/dependents/{personId}/code', use: { personId: 'dependentId' }, allowed: ['resident'], expect: [200] },
+  { method: 'DELETE', path: '/v1/me/dependents/{personId}', use: { personId: 'dependentId' }, allowed: ['resident'], expect: [204] },
+  { method: 'GET', path: '/v1/high-risk-areas', allowed: [...ROLES], expect: [200] },
+  { method: 'PUT', path: '/v1/high-risk-areas', allowed: ['officer', 'admin'], body: () => ({ areas: [{ code: '420100', name: '武汉市', from: '2026-02-01T00:00:00.000Z' }] }), expect: [200] },
+  { method: 'POST', path: '/v1/screening-rounds', allowed: ['officer', 'admin'], body: () => ({ areaId: '{communityId}', name: '排查' }), expect: [201] },
+  { method: 'GET', path: '/v1/screening-rounds', allowed: ['gridworker', 'tracer', 'officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/me/tasks', allowed: ['gridworker'], expect: [200] },
+  // The first allowed role screens the household; the next ones find it screened in this round.
+  { method: 'POST', path: '/v1/households/{id}/screenings', use: { id: 'householdId' }, allowed: ['gridworker', 'officer', 'admin'], body: () => ({ roundId: '{roundId}', present: false, members: [] }), expect: [201, 409] },
+  { method: 'GET', path: '/v1/screenings.csv', query: 'roundId={roundId}', allowed: ['officer', 'admin'], expect: [200] },
+  { method: 'GET', path: '/v1/screenings.xlsx', query: 'roundId={roundId}', allowed: ['officer', 'admin'], expect: [200] },
+  { method: 'POST', path: '/v1/screening-rounds/{id}/close', use: { id: 'roundId' }, allowed: ['officer', 'admin'], expect: [204, 409] },
+  // The same register twice: the second import changes nothing.
+  { method: 'POST', path: '/v1/imports/residents', allowed: ['officer', 'admin'], csv: () => `姓名,身份证号,手机号,网格,住址\n孙八,${IMPORTED_ID},,{gridId},清江路 9 号\n`, expect: [200] },
+  { method: 'GET', path: '/v1/imports/{importId}', allowed: ['officer', 'admin'], expect: [404] },
+  { method: 'GET', path: '/v1/dashboard', query: 'areaId={gridId}', allowed: STAFF, expect: [200] },
+  { method: 'GET', path: '/v1/areas/{areaId}/team', use: { areaId: 'communityId' }, allowed: STAFF, expect: [200] },
+  { method: 'PUT', path: '/v1/areas/{areaId}/team', use: { areaId: 'communityId' }, allowed: ['officer', 'admin'], body: () => ({ doctor: { name: '刘医生', phone: '13907171234' }, police: null }), expect: [200] },
+  { method: 'GET', path: '/v1/areas/{areaId}/battle-map', use: { areaId: 'communityId' }, allowed: STAFF, expect: [200] },
+  // The first allowed role makes the shift; the next one overlaps it.
+  { method: 'POST', path: '/v1/duty-shifts', allowed: ['officer', 'admin'], body: () => ({ checkpointId: '{checkpointId}', userId: '{volunteerId}', from: '2026-03-01T08:00:00.000Z', to: '2026-03-01T16:00:00.000Z' }), expect: [201, 409] },
+  { method: 'GET', path: '/v1/duty-shifts', allowed: STAFF, expect: [200] },
+  { method: 'DELETE', path: '/v1/duty-shifts/{id}', use: { id: 'shiftId' }, allowed: ['officer', 'admin'], expect: [204, 404] },
   // After every row using {personId}: it loses its ID number (the first allowed role unbinds it, the next finds nothing to unbind).
   { method: 'POST', path: '/v1/people/{personId}/unbind-id-number', allowed: ['officer', 'admin'], body: () => ({ reason: 'role matrix' }), expect: [200, 409] },
   { method: 'GET', path: '/v1/users', allowed: ['admin'], expect: [200] },
@@ -116,6 +151,16 @@ interface Fixtures { tokens: Record<Role, string>, params: Record<string, string
 async function fixtures (ctx: Ctx): Promise<Fixtures> {
   const gridId = await ctx.grid()
   const checkpointId = await ctx.checkpoint({ gridId })
+  const adminToken = await ctx.admin()
+  const as = async (url: string, payload: Record<string, unknown>, method: 'POST' | 'PATCH' = 'POST'): Promise<Record<string, unknown>> => {
+    const made = await ctx.inject({ method, url, headers: bearerOf(adminToken), payload })
+    if (made.statusCode >= 300) throw new Error(`${url} failed: ${made.body}`)
+    return made.json()
+  }
+  await as('/v1/areas', { id: 'm-city', name: '宜都市', level: 'city' })
+  await as('/v1/areas', { id: 'm-street', name: '陆城街道', level: 'street', parentId: 'm-city' })
+  await as('/v1/areas', { id: 'm-community', name: '清江社区', level: 'community', parentId: 'm-street' })
+  await as(`/v1/areas/${gridId}`, { parentId: 'm-community' }, 'PATCH')
   const res = await ctx.resident({ profile: { gridId } })
   const tokens: Record<Role, string> = {
     resident: res.token,
@@ -144,9 +189,16 @@ async function fixtures (ctx: Ctx): Promise<Fixtures> {
   // A staff account of no token above: the one the account rows change.
   const target = await ctx.staff('officer', { username: 'matrix-target' })
   const userId = (await ctx.inject({ method: 'GET', url: '/v1/me/account', headers: bearerOf(target) })).json().id as string
+  const volunteerId = (await ctx.inject({ method: 'GET', url: '/v1/me/account', headers: bearerOf(tokens.volunteer) })).json().id as string
+  const householdId = (await as('/v1/households', { gridId, address: '清江路 1 号' })).id as string
+  const roundId = (await as('/v1/screening-rounds', { areaId: 'm-community', name: '第一轮' })).id as string
+  const shiftId = (await as('/v1/duty-shifts', { checkpointId, userId: volunteerId, from: '2026-03-02T08:00:00.000Z', to: '2026-03-02T16:00:00.000Z' })).id as string
+  const dependent = await ctx.inject({ method: 'POST', url: '/v1/me/dependents', headers: bearerOf(res.token), payload: { name: '李爷爷', idNumber: idNumberFor(++serial) } })
+  if (dependent.statusCode !== 201) throw new Error(`dependent failed: ${dependent.body}`)
+  const grid = { communityId: 'm-community', volunteerId, householdId, roundId, shiftId, dependentId: dependent.json().personId as string, importId: randomUUID() }
   return {
     tokens,
-    params: { gridId, areaId: gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, userId, ...caseParams }
+    params: { gridId, areaId: gridId, checkpointId, personId: paper.json().personId, idNumber: res.idNumber, changeId: 'no-such-change', appealId: appeal.json().appealId, id: checkpointId, placeToken: place.json().token, userId, ...caseParams, ...grid }
   }
 }
 
@@ -165,7 +217,10 @@ function formOf (fields: Record<string, string | Blob>, params: Record<string, s
   }
   return form
 }
-const urlOf = (row: Row, params: Record<string, string>): string => fill(row.path, params) + (row.query === undefined ? '' : `?${fill(row.query, params)}`)
+const urlOf = (row: Row, params: Record<string, string>): string => {
+  const used = { ...params, ...Object.fromEntries(Object.entries(row.use ?? {}).map(([k, from]) => [k, params[from] as string])) }
+  return fill(row.path, used) + (row.query === undefined ? '' : `?${fill(row.query, params)}`)
+}
 
 for (const dialect of dialects()) {
   void t.test(`role matrix [${dialect}]`, async (t) => {
@@ -210,8 +265,9 @@ for (const dialect of dialects()) {
         const call = (role: Role | null) => ctx.inject({
           method: row.method,
           url,
-          headers: role === null ? {} : bearerOf(tokens[role]),
+          headers: { ...(role === null ? {} : bearerOf(tokens[role])), ...(row.csv !== undefined ? { 'content-type': 'text/csv' } : {}) },
           ...(row.body !== undefined ? { payload: fillBody(row.body(role ?? 'admin'), params) } : {}),
+          ...(row.csv !== undefined ? { payload: fill(row.csv(), params, (x) => x) } : {}),
           ...(row.form !== undefined ? { payload: formOf(row.form(), params) } : {})
         })
 
