@@ -9,7 +9,7 @@ import { PayloadTooLarge, UnsupportedMediaType, Validation } from '../../errors.
 /** The largest register body: 200,000 rows of a county's register are ~20 MB in UTF-8 (less in GBK). */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
 /** Bytes decoded and handed to the CSV parser at a time: the body is never one 50 MB string. */
-const SLICE = 1024 * 1024
+const SLICE = 64 * 1024
 
 export type Charset = 'utf-8' | 'gbk'
 

@@ -4,6 +4,10 @@ import { Nullable } from '../common.schemas.ts'
 
 export const ImportId = Type.String({ format: 'uuid', description: 'The import\'s id: the client\'s X-Import-Id, else one chosen by the service (answered in the X-Import-Id header)' })
 
+export const ImportHeaders = Type.Object({
+  'x-import-id': Type.Optional(Type.String({ format: 'uuid', description: 'A UUID the client chooses to follow the import at GET /v1/imports/{importId}; used once' }))
+})
+
 /** For the OpenAPI document: the handler reads the body as a stream. */
 export const RegisterCsv = Type.String({
   format: 'binary',
