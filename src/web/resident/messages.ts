@@ -58,6 +58,7 @@ export const messages = {
     },
     purpose: {
       case: '案例 {id}', caseOpen: '案例 {id}：立案', caseClose: '案例 {id}：结案', caseClosed: '案例 {id}：已结案',
+      screening: '入户排查',
       caseDegree: '案例 {id}：{degree}', caseMark: '案例 {id}：标记 {n} 名{degree}', caseMarking: '案例 {id}：标记 {n} 名密切接触者时查找最后接触时间',
       caseSite: '案例 {id}：涉疫场所 {place}，{window}', people: '，在场 {n} 人',
       degree1: '密切接触者', degree2: '次密切接触者',
@@ -82,7 +83,11 @@ export const messages = {
       person: { register: '为您登记了个人信息', read: '查看了您的个人信息', id_number_unbound: '解除了您身份证号的绑定' },
       profile: { read: '查看了您的个人信息', updated: '修改了您的个人信息' },
       paper_code: { issue: '为您签发了纸质健康码', print: '为您打印了纸质健康码' },
+      household: { read: '查看了您家庭的成员信息', create: '登记了您的家庭' },
+      declaration: { by_proxy: '代您填报了健康申报' },
+      screening: { record: '入户排查时记录了您的健康情况' },
       refused: '{action}（被拒绝）',
+      outOfScope: '试图{action}（不在其负责范围内，已拒绝）',
       other: '查阅或处理了您的信息'
     },
     appeal: {
@@ -147,6 +152,7 @@ export const messages = {
     },
     purpose: {
       case: 'case {id}', caseOpen: 'case {id}: opening', caseClose: 'case {id}: closing', caseClosed: 'case {id}: closed',
+      screening: 'door-to-door screening',
       caseDegree: 'case {id}: {degree}', caseMark: 'case {id}: marking {n} as {degree}', caseMarking: 'case {id}: finding the last encounter of {n} close contact(s)',
       caseSite: 'case {id}: exposure site {place}, {window}', people: ', people present: {n}',
       degree1: 'close contact', degree2: 'contact of a close contact',
@@ -171,7 +177,11 @@ export const messages = {
       person: { register: 'registered your details', read: 'read your details', id_number_unbound: 'unbound your ID number' },
       profile: { read: 'read your details', updated: 'changed your details' },
       paper_code: { issue: 'issued you a paper code', print: 'printed you a paper code' },
+      household: { read: 'read who lives in your household', create: 'registered your household' },
+      declaration: { by_proxy: 'declared your health for you' },
+      screening: { record: 'recorded your health at a door-to-door screening' },
       refused: '{action} (refused)',
+      outOfScope: 'tried: {action} (outside their area, refused)',
       other: 'read or handled your data'
     },
     appeal: {

@@ -9,6 +9,7 @@ export function ruleWords (t: T, te: Te, rule: string): string {
 }
 
 export function actionWords (t: T, te: Te, action: string): string {
+  if (action.endsWith('.out_of_scope')) return t('action.outOfScope', { action: actionWords(t, te, action.slice(0, -'.out_of_scope'.length)) })
   const refused = action.endsWith('.refused')
   const base = refused ? action.slice(0, -'.refused'.length) : action
   const words = /^[a-z_]+\.[a-z_]+$/.test(base) && te(`action.${base}`) ? t(`action.${base}`) : t('action.other')
@@ -56,6 +57,7 @@ const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z'
 /** The service's own purposes (cases, four eyes, manual changes), each with what turns it into words. */
 const PURPOSES: Array<[RegExp, (t: T, te: Te, m: RegExpExecArray) => string]> = [
   [/^case (\S+)$/, (t, _te, m) => t('purpose.case', { id: m[1] })],
+  [/^screening \S+, round \S+$/, (t) => t('purpose.screening')],
   [/^case (\S+): open$/, (t, _te, m) => t('purpose.caseOpen', { id: m[1] })],
   [/^case (\S+): close$/, (t, _te, m) => t('purpose.caseClose', { id: m[1] })],
   [/^case (\S+): closed$/, (t, _te, m) => t('purpose.caseClosed', { id: m[1] })],
