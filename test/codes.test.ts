@@ -222,6 +222,7 @@ eachDb('paper codes: a 28-day token, a printable card with the masked name, scop
   t.match(card.body, /<svg[\s>]/)
   t.match(card.body, /<path[^>]* d="M/)
   t.ok(card.body.includes('张**'), 'the card shows the masked name')
+  t.ok(card.body.includes(`所属网格 Grid: 网格 ${gridA}`), 'and the grid')
   t.notOk(card.body.includes('张三丰'), 'the card never shows the full name')
   t.notOk(card.body.includes('三丰'))
   t.notOk(card.body.includes(idNumberFor(9_000_001)), 'nor the ID number')
@@ -230,11 +231,12 @@ eachDb('paper codes: a 28-day token, a printable card with the masked name, scop
   const otherWorker = await ctx.staff('gridworker', { gridIds: [gridB] })
   const r = await ctx.resident()
   const volunteer = await ctx.staff('volunteer')
-  for (const [who, token, status] of [['gridworker of another grid', otherWorker, 403], ['resident', r.token, 403], ['volunteer', volunteer, 403]] as const) {
+  // Another grid's worker is answered as if the person did not exist (404) and the attempt is audited.
+  for (const [who, token, status, code] of [['gridworker of another grid', otherWorker, 404, 'GP_NOT_FOUND'], ['resident', r.token, 403, 'GP_FORBIDDEN'], ['volunteer', volunteer, 403, 'GP_FORBIDDEN']] as const) {
     for (const [method, url] of [['POST', `/v1/people/${personId}/paper-code`], ['GET', `/v1/people/${personId}/paper-code.svg`]] as const) {
       const denied = await ctx.inject({ method, url, headers: bearerOf(token) })
       t.equal(denied.statusCode, status, `${who}: ${method} ${url}`)
-      t.equal(denied.json().code, 'GP_FORBIDDEN')
+      t.equal(denied.json().code, code)
     }
   }
   const anon = await ctx.inject({ method: 'POST', url: `/v1/people/${personId}/paper-code` })
@@ -263,6 +265,8 @@ eachDb('paper codes: a 28-day token, a printable card with the masked name, scop
   t.ok(mine.some((e) => e.action === 'paper_code.print' && e.actor === 'worker-a' && e.role === 'gridworker'), 'print audited with the worker')
   t.ok(mine.some((e) => e.action === 'paper_code.issue' && e.role === 'admin'), 'admin issue audited')
   t.equal(mine.filter((e) => e.action === 'paper_code.issue').length, 3, 'refused attempts issue nothing')
+  t.ok(mine.some((e) => e.action === 'paper_code.issue.out_of_scope' && e.role === 'gridworker'), 'out of reach: audited')
+  t.ok(mine.some((e) => e.action === 'paper_code.print.out_of_scope' && e.role === 'gridworker'))
   t.equal(mine.filter((e) => e.action === 'paper_code.print').length, 1)
 })
 

@@ -3,7 +3,7 @@
 import QRCode from 'qrcode'
 import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
-import { Forbidden, NotFound, ProfileRequired } from '../../errors.ts'
+import { NotFound, ProfileRequired } from '../../errors.ts'
 import { CODE_TYP, COLOR_CLAIM } from '../../lib/code-verifier.ts'
 import { cardIdOf } from '../../lib/code-format.ts'
 import { randomId } from '../../lib/ids.ts'
@@ -11,8 +11,8 @@ import { signCompact } from '../../lib/jws.ts'
 import { PAPER_CODE_SECONDS, type Keyring } from '../../lib/keyring.ts'
 import { maskName } from '../../lib/mask.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
-import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
+import type { AreasService } from '../areas/index.ts'
 import type { PeopleService } from '../people/index.ts'
 import type { ColorName, StatusService } from '../status/index.ts'
 import type { CodesRepository } from './codes.repository.ts'
@@ -20,9 +20,9 @@ import { paperCardSvg } from './paper-card.ts'
 
 export interface IssuedCode { token: string, color: ColorName, issuedAt: number, expiresAt: number }
 
-interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, users: Users, audit: AuditLog, keyring: Keyring, config: Config }
+interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, areas: AreasService, audit: AuditLog, keyring: Keyring, config: Config }
 
-export function createCodesService ({ repo, store, people, status, users, audit, keyring, config }: Deps) {
+export function createCodesService ({ repo, store, people, status, areas, audit, keyring, config }: Deps) {
 
   async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode & { jti: string }> {
     const iat = Math.floor(config.now() / 1000)
@@ -38,25 +38,22 @@ export function createCodesService ({ repo, store, people, status, users, audit,
     return { token, color, issuedAt: iat * 1000, expiresAt: exp * 1000, jti }
   }
 
-  async function personWithProfile (personId: string) {
+  /** The person, if the caller reaches their grid (staff; a resident asks for themselves): else 404, out of reach audited. */
+  async function personWithProfile (personId: string, staff?: { actor: Session, action: string }) {
     const person = await people.get(personId)
-    if (person === undefined) throw new NotFound(`personId: no person ${personId}`)
+    const unknown = `personId: no person ${personId}`
+    if (person === undefined) throw new NotFound(unknown)
+    if (staff !== undefined && !(await areas.seesGrid(staff.actor, person.gridId))) await areas.refuse(staff.actor, { action: staff.action, target: personId, message: unknown })
     if (!people.hasProfile(person)) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
     return person
-  }
-
-  async function checkScope (actor: Session, gridId: string | null): Promise<void> {
-    if (actor.role !== 'gridworker') return
-    if (gridId === null || !(await users.scope(actor.sub)).gridIds.has(gridId)) throw new Forbidden('personId: this person is not in one of your grids')
   }
 
   /**
    * A 28-day code for someone without a phone; verifiers always take its colour from the server, offline scanners from
    * the status list, which names the card by its id: the card is recorded with the audit entry, before it is handed out.
    */
-  async function paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null }> {
-    const person = await personWithProfile(personId)
-    await checkScope(actor, person.gridId)
+  async function paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null, gridId: string | null }> {
+    const person = await personWithProfile(personId, { actor, action })
     const { color } = await status.evaluate(personId)
     const { jti, ...code } = await sign(personId, color, 'paper')
     const cardId = await cardIdOf(jti)
@@ -64,7 +61,7 @@ export function createCodesService ({ repo, store, people, status, users, audit,
       await repo.insertCard(db, { cardId, personId, issuedAt: code.issuedAt, expiresAt: code.expiresAt })
       await audit.append(db, { actor: actorName(actor), role: actor.role, action, target: personId })
     })
-    return { ...code, displayName: maskName(people.name(person) as string) }
+    return { ...code, displayName: maskName(people.name(person) as string), gridId: person.gridId }
   }
 
   return {
@@ -78,10 +75,11 @@ export function createCodesService ({ repo, store, people, status, users, audit,
 
     paper,
 
-    /** The printable card of a fresh paper code (audited as paper_code.print). */
+    /** The printable card of a fresh paper code, with the masked name and the grid (audited as paper_code.print). */
     async paperCard (actor: Session, personId: string): Promise<string> {
       const code = await paper(actor, personId, 'paper_code.print')
-      return paperCardSvg(code.token, code.displayName, code.expiresAt, config.issuer)
+      const grid = code.gridId === null ? null : { id: code.gridId, name: (await areas.get(code.gridId))?.name ?? code.gridId }
+      return paperCardSvg(code.token, code.displayName, code.expiresAt, config.issuer, grid)
     },
 
     /**

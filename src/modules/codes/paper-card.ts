@@ -5,7 +5,7 @@ import { cardContent } from '../../lib/qr-svg.ts'
 /** The card's size in user units (A6 at 4 units a millimetre) and the blank edge no text or module may enter. */
 export const PAPER_CARD = { width: 420, height: 592, margin: 22 }
 
-export function paperCardSvg (token: string, displayName: string | null, expiresAt: number, issuer: string): string {
+export function paperCardSvg (token: string, displayName: string | null, expiresAt: number, issuer: string, grid: { id: string, name: string } | null = null): string {
   const until = new Date(expiresAt).toISOString().slice(0, 10)
   const { width, height } = PAPER_CARD
   const grey = '#555'
@@ -23,6 +23,8 @@ export function paperCardSvg (token: string, displayName: string | null, expires
     ],
     below: [
       { text: displayName ?? '', fontSize: 30, minFontSize: 18, maxLines: 2 },
+      // Whose card it is, for the grid worker who hands it out and the volunteer who sees it: the grid, by name and code.
+      ...(grid === null ? [] : [{ text: `所属网格 Grid: ${grid.name}${grid.name.includes(grid.id) ? '' : ` (${grid.id})`}`, fontSize: 16, minFontSize: 11, maxLines: 2, gap: 4 }]),
       { text: `有效期至 ${until} · valid until ${until}`, fontSize: 18, minFontSize: 11, maxLines: 1, gap: 6 },
       { text: '颜色以扫码时服务器状态为准', fontSize: 15, minFontSize: 11, maxLines: 2, fill: grey, gap: 10 },
       { text: 'The colour is checked live at every scan', fontSize: 15, minFontSize: 11, maxLines: 2, fill: grey }

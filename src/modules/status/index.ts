@@ -6,6 +6,9 @@ import statusRoutes from './status.routes.ts'
 
 export type { ColorName, Entry, EntryRow, SiteDetail, StatusService }
 export { SYMPTOMS } from './status.schemas.ts'
+// A declaration made for someone else (the dependents module) has the same body and answer as the resident's own.
+export { DeclarationBody, DeclarationReply } from './status.schemas.ts'
+export { statusView } from './status.service.ts'
 export { SYMPTOM_WORDS } from './status.rules.ts'
 declare module 'fastify' { interface FastifyInstance { status: StatusService } }
 

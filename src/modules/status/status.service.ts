@@ -166,19 +166,25 @@ export function createStatusService ({ repo, store, audit, config, people, chang
     oldDeclarations: repo.oldDeclarations,
     deleteDeclarations: repo.deleteDeclarations,
 
-    async declare (personId: string, d: { temperature: number, symptoms: string[], visitedHighRiskArea: boolean, contactWithConfirmed: boolean }): Promise<Evaluation> {
+    /**
+     * A health declaration: the person's own, or one a grid worker, officer or admin makes for them (`by`: the entries
+     * name that staff member, and it is audited as declaration.by_proxy against the person).
+     */
+    async declare (personId: string, d: { temperature: number, symptoms: string[], visitedHighRiskArea: boolean, contactWithConfirmed: boolean }, by?: Session): Promise<Evaluation> {
       const now = config.now()
+      const actor = by === undefined ? 'self-declaration' : staffActor([{ name: actorName(by), role: by.role }])
       return store.tx(async (db) => {
         const id = randomId()
         await repo.insertDeclaration(db, { id, personId, at: now, data: { temperature: d.temperature, symptoms: d.symptoms, visitedHighRiskArea: d.visitedHighRiskArea, contactWithConfirmed: d.contactWithConfirmed } })
         const rows: EntryRow[] = []
         if (d.temperature >= FEVER_CELSIUS || d.symptoms.length > 0) {
           const what = [d.temperature >= FEVER_CELSIUS ? `temperature ${d.temperature} °C` : null, ...d.symptoms].filter(Boolean).join(', ')
-          rows.push(entry(personId, 'symptoms', 'yellow', now, now + ruleDuration('symptoms'), 'self-declaration', `declared ${what}`, id))
+          rows.push(entry(personId, 'symptoms', 'yellow', now, now + ruleDuration('symptoms'), actor, `declared ${what}`, id))
         }
-        if (d.contactWithConfirmed) rows.push(entry(personId, 'declared_contact', 'red', now, now + ruleDuration('declared_contact'), 'self-declaration', 'declared contact with a confirmed case', id))
-        if (d.visitedHighRiskArea) rows.push(entry(personId, 'high_risk_travel', 'red', now, now + ruleDuration('high_risk_travel'), 'self-declaration', 'declared a visit to a high-risk area', id))
+        if (d.contactWithConfirmed) rows.push(entry(personId, 'declared_contact', 'red', now, now + ruleDuration('declared_contact'), actor, 'declared contact with a confirmed case', id))
+        if (d.visitedHighRiskArea) rows.push(entry(personId, 'high_risk_travel', 'red', now, now + ruleDuration('high_risk_travel'), actor, 'declared a visit to a high-risk area', id))
         await repo.insertEntries(db, rows)
+        if (by !== undefined) await audit.append(db, { actor: actorName(by), role: by.role, action: 'declaration.by_proxy', target: personId })
         return evaluateIn(db, personId, now)
       })
     },
