@@ -1,13 +1,19 @@
 // npm run seed -- [--seed 1] [--scale 1] [--db file:./data/county.db | postgres://…] [--keys ./keys] [--end ISO-8601] [--force]
+//                 [--register-file ./data/register.csv] [--pg-schema name]
 //
-// Builds a county-scale world for contact-tracing work: about 400,000 residents in households (names, GB 11643 ID
-// numbers and phones encrypted with the data key of --keys, blind indexes too), 998 grids, 1,070 checkpoints around
-// Yidu (200 community gates, 80 village gates, 30 traffic gates, 760 venues: markets, restaurants, clinics, school
-// buildings, factory workshops), volunteers, a few yellow and red statuses, and 28 days of movement ending at --end
-// (default: now) — daily routines that give at least 30 million scans. What the tracing tiers need: household cars
-// (1–5 occupants scanned seconds apart with the car's plate at traffic gates), buses (a plate per bus, up to about
-// 45 riders scanned within a minute), and stays at venues (in and out: market 20–60 min, restaurant 40–90, clinic
-// 30–120, a working day as a morning and an afternoon stay under the 4 h limit). docs/seed.md has the distributions.
+// Builds the demo county of 宜都 (Yidu): its area tree (宜都市, its 10 streets and towns, 300 communities and villages,
+// 998 grids), about 400,000 residents in about 111,800 households of 1 to 6 people (names, GB 11643 ID numbers, phones
+// and addresses encrypted with the data key of --keys, blind indexes too), 1,090 checkpoints in grids (300 community
+// and village gates, 30 traffic gates, 760 venues: markets, restaurants, clinics, school buildings, factory
+// workshops), each community's 1+1+N+K team (doctor, police officer, about 3 grid workers, its checkpoints and their
+// volunteers on today's roster), a high-risk-area list and an open screening round of the city (30 % of households
+// screened, returnees among them), a few yellow and red statuses, and 28 days of movement ending at --end (default:
+// now). What the tracing tiers need: household cars (1–5 occupants scanned seconds apart with the car's plate at
+// traffic gates), buses (a plate per bus, up to about 45 riders scanned within a minute), and stays at venues (in and
+// out: market 20–60 min, restaurant 40–90, clinic 30–120, a working day as a morning and an afternoon stay under the
+// 4 h limit). --register-file writes the register of the same people as GBK CSV for POST /v1/imports/residents (in
+// files of at most 200,000 rows). Every seeded staff account signs in with the demo password (DEMO_PASSWORD of
+// scripts/lib/seed-staff.ts: one scrypt hash shared by all). docs/seed.md has the distributions.
 //
 // Deterministic: the same --seed, --scale and --end give the same rows, byte for byte apart from the encryption
 // nonces (AES-GCM ciphertexts differ; blind indexes do not). All data comes from a seeded PRNG (sfc32), never from
@@ -28,77 +34,18 @@ import { checkCharacter } from '../src/lib/id-number.ts'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii, type Pii } from '../src/lib/pii.ts'
 import { MAX_STAY_MS } from '../src/db/stays.ts'
+import { SCAN_HOURS_FROM_SCANS } from '../src/db/scan-queries.ts'
+import { hashPassword } from '../src/lib/password.ts'
+import type { RegisterRow } from '../src/modules/imports/register-csv.ts'
+import { Rng } from './lib/seed-rng.ts'
+import { addressIndex, addressOf, areaTree, CENTER, homes as homePlan, KM_LAT, KM_LON, type Home } from './lib/seed-structure.ts'
+import { DEMO_PASSWORD, returneeEntry, screeningPlan, staffPlan, writeRegister, writeStaff } from './lib/seed-staff.ts'
 
 const DAY = 86_400_000
 const MIN = 60_000
 /** Yidu is in UTC+8: routines are in local time. */
 const TZ_OFFSET = 8 * 3_600_000
 const DAYS = 28
-
-// ---------------------------------------------------------------------------------------------------------------
-// Deterministic randomness
-// ---------------------------------------------------------------------------------------------------------------
-
-/** sfc32 (Chris Doty-Humphrey's Small Fast Counter), seeded through splitmix32. */
-class Rng {
-  private a: number
-  private b: number
-  private c: number
-  private d: number
-  constructor (seed: number) {
-    let s = seed >>> 0
-    const split = (): number => {
-      s = (s + 0x9e3779b9) | 0
-      let z = s
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
-      return (z ^ (z >>> 16)) >>> 0
-    }
-    this.a = split(); this.b = split(); this.c = split(); this.d = split()
-    for (let i = 0; i < 15; i++) this.u32()
-  }
-
-  u32 (): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0
-    this.d = (this.d + 1) | 0
-    this.a = this.b ^ (this.b >>> 9)
-    this.b = (this.c + (this.c << 3)) | 0
-    this.c = (this.c << 21) | (this.c >>> 11)
-    this.c = (this.c + t) | 0
-    return t >>> 0
-  }
-
-  float (): number { return this.u32() / 4_294_967_296 }
-  int (n: number): number { return Math.floor(this.float() * n) }
-  between (lo: number, hi: number): number { return lo + this.float() * (hi - lo) }
-  chance (p: number): boolean { return this.float() < p }
-  pick<T> (xs: readonly T[]): T { return xs[this.int(xs.length)] as T }
-  /** Roughly normal (sum of three uniforms), mean 0, standard deviation sd. */
-  normal (sd: number): number { return (this.float() + this.float() + this.float() - 1.5) * 2 * sd }
-
-  private readonly buf = Buffer.alloc(32)
-  /** n random bytes (n ≤ 32, multiple of 4) as base64url. */
-  b64 (n: number): string {
-    for (let i = 0; i < n; i += 4) this.buf.writeUInt32LE(this.u32(), i)
-    return this.buf.toString('base64url', 0, n)
-  }
-
-  /** 128 bits as 22 base64url characters, like src/lib/ids.ts randomId. */
-  id (): string { return this.b64(16) }
-
-  /** A UUIDv7-shaped id: the time first (so a time-ordered load appends to the index), then 74 random bits. */
-  uuid7 (ms: number): string {
-    const buf = this.buf
-    buf.writeUIntBE(ms, 0, 6)
-    buf.writeUInt32LE(this.u32(), 6)
-    buf.writeUInt32LE(this.u32(), 10)
-    buf.writeUInt16LE(this.u32() & 0xffff, 14)
-    buf[6] = 0x70 | ((buf[6] as number) & 0x0f)
-    buf[8] = 0x80 | ((buf[8] as number) & 0x3f)
-    const h = buf.toString('hex', 0, 16)
-    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Bulk writers
@@ -190,8 +137,8 @@ async function openSqliteLoader (path: string): Promise<Loader> {
   }
 }
 
-async function openPgLoader (url: string): Promise<Loader> {
-  const client = new pg.Client({ connectionString: url })
+async function openPgLoader (url: string, schema?: string): Promise<Loader> {
+  const client = new pg.Client({ connectionString: url, ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}) })
   await client.connect()
   await client.query('SET synchronous_commit = off')
   const types = async (table: string): Promise<Map<string, string>> => {
@@ -249,22 +196,18 @@ async function openPgLoader (url: string): Promise<Loader> {
 // The county
 // ---------------------------------------------------------------------------------------------------------------
 
-const CENTER = { lat: 30.388, lon: 111.450 }
-const KM_LAT = 1 / 111.0
-const KM_LON = 1 / (111.32 * Math.cos(CENTER.lat * Math.PI / 180))
 
 type Kind = 'community' | 'village' | 'traffic' | 'venue'
 type VenueType = 'market' | 'restaurant' | 'clinic' | 'school' | 'factory'
-const COUNTS: Record<Exclude<Kind, 'venue'>, number> = { community: 200, village: 80, traffic: 30 }
+/** Community gates and village gates: one per community (社区) and village (村) of the area tree. */
+const COUNTS: Record<Exclude<Kind, 'venue'>, number> = { community: 210, village: 90, traffic: 30 }
 /** Venue checkpoints: a school's teaching buildings and a factory's workshops are checkpoints of their own. */
 const VENUE_COUNTS: Record<VenueType, number> = { market: 40, restaurant: 200, clinic: 40, school: 180, factory: 300 }
 const VENUE_ORDER: VenueType[] = ['market', 'restaurant', 'clinic', 'school', 'factory']
 
-interface Checkpoint { i: number, id: string, name: string, kind: Kind, venue: VenueType | null, lat: number, lon: number, gridId: string | null, grids: string[], actors: string[] }
+/** home: the index of its community or village (homes of seed-structure.ts) for a community or village gate. */
+interface Checkpoint { i: number, id: string, name: string, kind: Kind, venue: VenueType | null, lat: number, lon: number, gridId: string | null, grids: string[], actors: string[], home: number }
 
-const COMMUNITY_NAMES = ['清江', '陆城', '园林', '桥河', '东门', '西湖', '南岸', '北门', '滨江', '金缔', '名都', '杨守敬', '长江', '宜红', '合江', '龙窝', '古潭', '十里铺', '枝城', '红花']
-const TOWNSHIPS = ['红花套', '高坝洲', '聂家河', '松木坪', '枝城', '潘家湾', '王家畈', '五眼泉', '姚家店']
-const VILLAGES = ['渔洋溪', '周家河', '杨家畈', '白水港', '大溪', '刘家坝', '双龙', '茶园', '桂花', '石板', '龙洞', '向家岭', '柳津滩', '毛湖淌', '三堰', '青林寺']
 const TRAFFIC_NAMES = ['G50沪渝高速宜都收费站', '宜都长江大桥', '清江大桥', '枝城长江大桥', 'G351 宜都—长阳界', 'S255 宜都—松滋界', 'G318 宜都—枝江界', '呼北高速宜都西收费站', '高坝洲大桥', '红花套渡口']
 const VENUE_NAMES: Record<VenueType, string[]> = {
   market: ['陆城农贸市场', '东门菜市场', '清江农贸市场', '枝城农贸市场', '红花套集贸市场', '园林菜市场', '名都生鲜市场', '高坝洲集贸市场'],
@@ -312,7 +255,9 @@ interface Person {
 interface Household { home: number, gate: number, plate: number, members: number[], leave: number, back: number, drive: number, market: number, restaurant: number }
 
 interface World {
-  grids: Array<{ id: string, name: string }>
+  /** The communities and villages, each behind its gate (checkpoint.home). */
+  homes: Home[]
+  grids: Array<{ id: string, name: string, home: number }>
   checkpoints: Checkpoint[]
   users: Array<{ id: string, username: string, checkpointId: string }>
   people: Person[]
@@ -341,20 +286,20 @@ function plate (rng: Rng): string {
   return s
 }
 
+/** Household sizes drawn from: 2 of one person, 5 of two, 9 of three, 9 of four, 5 of five, 3 of six (mean 3.58). */
+const HOUSEHOLD_SIZES = [1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 6, 6, 6]
+
 /** Riders per bus the fleet is sized for. */
 const BUS_SEATS = 45
 
 function buildWorld (rng: Rng, scale: number, start: number): World {
   const checkpoints: Checkpoint[] = []
-  const add = (kind: Kind, name: string, at: { lat: number, lon: number }, venue: VenueType | null = null): void => {
-    checkpoints.push({ i: checkpoints.length, id: rng.id(), name, kind, venue, lat: at.lat, lon: at.lon, gridId: null, grids: [], actors: [] })
+  const add = (kind: Kind, name: string, at: { lat: number, lon: number }, venue: VenueType | null = null, home = -1): void => {
+    checkpoints.push({ i: checkpoints.length, id: rng.id(), name, kind, venue, lat: at.lat, lon: at.lon, gridId: null, grids: [], actors: [], home })
   }
-  for (let i = 0; i < count('community', scale); i++) {
-    add('community', `${COMMUNITY_NAMES[i % COMMUNITY_NAMES.length]}社区${Math.floor(i / COMMUNITY_NAMES.length) + 1}号门`, polar(rng, 0, 4.5))
-  }
-  for (let i = 0; i < count('village', scale); i++) {
-    add('village', `${TOWNSHIPS[i % TOWNSHIPS.length]}镇${VILLAGES[Math.floor(i / TOWNSHIPS.length) % VILLAGES.length]}${i >= TOWNSHIPS.length * VILLAGES.length ? Math.floor(i / (TOWNSHIPS.length * VILLAGES.length)) + 1 : ''}村卡口`, polar(rng, 6, 30))
-  }
+  // Each community and village has its gate, placed around its street's or town's centre.
+  const homeList = homePlan(count('community', scale), count('village', scale))
+  homeList.forEach((h, i) => add(h.kind, h.gate, polar(rng, h.minKm, h.maxKm, h.center), null, i))
   for (let i = 0; i < count('traffic', scale); i++) {
     add('traffic', `${TRAFFIC_NAMES[i % TRAFFIC_NAMES.length]}${i >= TRAFFIC_NAMES.length ? ` ${Math.floor(i / TRAFFIC_NAMES.length) + 1}号卡口` : ''}`, polar(rng, 4, 28))
   }
@@ -382,15 +327,21 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
   for (let g = 0; g < nGrids; g++) {
     const home = homes[g % homes.length] as Checkpoint
     const id = rng.id()
-    grids.push({ id, name: `${home.name.replace(/(号门|卡口)$/, '')} 第${home.grids.length + 1}网格` })
+    grids.push({ id, name: `${(homeList[home.home] as Home).name}第${home.grids.length + 1}网格`, home: home.home })
     home.grids.push(id)
   }
-  for (const c of checkpoints) c.gridId = c.grids[0] ?? null
+  // Every checkpoint stands in a grid (the battle map draws a community's): a gate in its home's first grid, the
+  // others in a grid of the nearest community or village.
+  for (const c of checkpoints) {
+    if (c.grids.length > 0) { c.gridId = c.grids[0] as string; continue }
+    const near = homes.reduce((best, h) => (distance(h, c) < distance(best, c) ? h : best), homes[0] as Checkpoint)
+    c.gridId = near.grids[c.i % near.grids.length] as string
+  }
 
-  // Volunteers: 2 to 5 per checkpoint (users that cannot sign in: the password hash is not a scrypt hash).
+  // Volunteers: 3 to 5 per checkpoint (three shifts a day), signing in with the demo password.
   const users: World['users'] = []
   for (const c of checkpoints) {
-    const n = 2 + rng.int(4)
+    const n = 3 + rng.int(3)
     for (let v = 0; v < n; v++) {
       const id = rng.id()
       c.actors.push(id)
@@ -437,7 +388,8 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
   while (people.length < total) {
     const home = pickHome()
     const village = home.kind === 'village'
-    const size = Math.min(total - people.length, rng.pick([1, 2, 2, 2, 3, 3, 3, 3, 4, 4, 5, 5]))
+    // 1 to 6 people, mean 3.58 (宜都: 392,422 people in 111,520 households).
+    const size = Math.min(total - people.length, rng.pick(HOUSEHOLD_SIZES))
     const gate = village ? nearTraffic.get(home.i) as Checkpoint : rng.pick(traffic)
     const hh: Household = {
       home: home.i, gate: gate.i, plate: rng.chance(village ? 0.55 : 0.65) ? newPlate() : -1, members: [],
@@ -494,7 +446,7 @@ function buildWorld (rng: Rng, scale: number, start: number): World {
       p.statusUntil = p.statusSince + (p.status === 2 ? 14 : 7) * DAY
     }
   }
-  return { grids, checkpoints, users, people, households, plates, buses }
+  return { homes: homeList, grids, checkpoints, users, people, households, plates, buses }
 }
 
 /** A valid GB 11643 ID number of Yidu (420581): date of birth from the age, sequence unique per date and sex. */
@@ -799,7 +751,10 @@ async function main (): Promise<void> {
       db: { type: 'string', default: 'file:./data/county.db' },
       keys: { type: 'string', default: './keys' },
       end: { type: 'string' },
-      force: { type: 'boolean', default: false }
+      force: { type: 'boolean', default: false },
+      'register-file': { type: 'string' },
+      // Tests: seed into this PostgreSQL schema (created), as the service's pgSchema option does.
+      'pg-schema': { type: 'string' }
     }
   })
   const seed = Number(args.seed)
@@ -837,9 +792,10 @@ async function main (): Promise<void> {
   }
   await ensureKeys(args.keys, end)
   const pii: Pii = createPii(loadKeyring(args.keys, end, 30).dataKey)
-  const store = await createDb(url)
+  const pgSchema = args['pg-schema']
+  const store = await createDb(url, pgSchema === undefined ? {} : { pgSchema })
   await store.close()
-  const loader = url.startsWith('file:') ? await openSqliteLoader(url.slice('file:'.length)) : await openPgLoader(url)
+  const loader = url.startsWith('file:') ? await openSqliteLoader(url.slice('file:'.length)) : await openPgLoader(url, pgSchema)
   try {
     if (await loader.count('people') > 0 || await loader.count('scans') > 0) {
       throw new Error('the database already holds people or scans: seed into an empty database (SQLite: --force replaces the file)')
@@ -850,51 +806,117 @@ async function main (): Promise<void> {
     const rng = new Rng(seed)
     const w = buildWorld(rng, scale, start)
     const created = start - 400 * DAY
-    const small = bar('places', w.grids.length + w.checkpoints.length + w.users.length, 'rows')
+    // The structure draws from a generator of its own: the routines (and their scans) do not depend on it.
+    const srng = new Rng(seed ^ 0x5eed)
+    const gridsOfHome = w.homes.map(() => [] as Array<{ id: string, name: string }>)
+    for (const x of w.grids) gridsOfHome[x.home]?.push(x)
+    const tree = areaTree(srng, w.homes, gridsOfHome)
+    // One scrypt hash for every seeded account (thousands of them at ~50 ms each would take minutes): the demo password.
+    const hash = await hashPassword(DEMO_PASSWORD)
+    const staff = staffPlan(srng, { hash, created, cityId: tree.cityId, streetIds: tree.streetIds, gridsOfCommunity: gridsOfHome.map((l) => l.map((x) => x.id)) })
+    const small = bar('places', tree.rows.length + w.checkpoints.length + w.users.length, 'rows')
     const g = loader.stream('grids', ['id', 'name', 'created_at'])
     for (const x of w.grids) await g.add([x.id, x.name, created])
     await g.end()
+    // The tree parents first (a grid is a row of grids and of areas, as the areas module writes it).
+    const a = loader.stream('areas', ['id', 'name', 'level', 'parent_id', 'created_at'])
+    for (const x of tree.rows) await a.add([x.id, x.name, x.level, x.parentId, created])
+    await a.end()
     const c = loader.stream('checkpoints', ['id', 'name', 'kind', 'grid_id', 'lat', 'lon', 'created_at'])
     for (const x of w.checkpoints) await c.add([x.id, x.name, x.kind, x.gridId, x.lat, x.lon, created])
     await c.end()
     const u = loader.stream('users', ['id', 'username', 'password_hash', 'role', 'checkpoint_ids', 'grid_ids', 'created_at'])
-    for (const x of w.users) await u.add([x.id, x.username, 'disabled: seeded volunteer, cannot sign in', 'volunteer', JSON.stringify([x.checkpointId]), '[]', created])
+    for (const x of w.users) await u.add([x.id, x.username, hash, 'volunteer', JSON.stringify([x.checkpointId]), '[]', created])
     await u.end()
-    small.update(w.grids.length + w.checkpoints.length + w.users.length)
+    small.update(tree.rows.length + w.checkpoints.length + w.users.length)
     small.stop()
-    done(`world: ${fmt(w.grids.length)} grids, ${fmt(w.checkpoints.length)} checkpoints (${(['community', 'village', 'traffic', 'venue'] as const).map((k) => `${w.checkpoints.filter((x) => x.kind === k).length} ${k}`).join(', ')}), ${fmt(w.users.length)} volunteers, ${fmt(w.households.length)} households`, w.grids.length + w.checkpoints.length + w.users.length)
+    done(`world: ${fmt(tree.rows.length - w.grids.length)} areas above ${fmt(w.grids.length)} grids (1 city, ${tree.streetIds.length} streets and towns, ${fmt(tree.communityIds.length)} communities and villages), ${fmt(w.checkpoints.length)} checkpoints (${(['community', 'village', 'traffic', 'venue'] as const).map((k) => `${w.checkpoints.filter((x) => x.kind === k).length} ${k}`).join(', ')}), ${fmt(w.users.length)} volunteers`, tree.rows.length + w.checkpoints.length + w.users.length)
 
-    // 2. People: encrypted like the service does (src/lib/pii.ts), with blind indexes; and their status entries.
+    // 2. Households: a grid of their home, an address numbered within it (encrypted, with the households module's
+    // blind index); the first member's phone as the household's.
+    const hhGrid = w.households.map((hh, h) => { const home = w.checkpoints[hh.home] as Checkpoint; return home.grids[h % home.grids.length] as string })
+    const hhId = w.households.map(() => srng.id())
+    const perHome = new Map<number, number>()
+    const hhAddress = w.households.map((hh) => {
+      const home = (w.checkpoints[hh.home] as Checkpoint).home
+      const n = perHome.get(home) ?? 0
+      perHome.set(home, n + 1)
+      return addressOf(w.homes[home] as Home, n)
+    })
+    // The returnees of the open round are red in the routines too: planned before the people and their scans.
+    const returnees = screeningPlan(srng, {
+      end, households: w.households.map((hh, h) => ({ id: hhId[h] as string, gridId: hhGrid[h] as string, members: hh.members })),
+      ages: (i) => (w.people[i] as Person).age, personId: (i) => (w.people[i] as Person).id, workerOf: staff.workerOf,
+      red: (i, since, until) => {
+        const p = w.people[i] as Person
+        if (p.status !== 0 || until <= since) return false
+        Object.assign(p, { status: 2, statusSince: since, statusUntil: until })
+        return true
+      }
+    })
+
+    // 3. People: encrypted like the service does (src/lib/pii.ts), with blind indexes; and their status entries.
     const ids = idNumbers(rng, w.people, end)
     const phonesSeen = new Set<string>()
+    const hhPhone: Array<string | null> = w.households.map(() => null)
+    const register: RegisterRow[] | null = args['register-file'] === undefined ? null : []
     const pb = bar('people', w.people.length, 'people')
-    const people = loader.stream('people', ['id', 'name_enc', 'id_number_enc', 'id_number_idx', 'phone_enc', 'phone_idx', 'grid_id', 'created_by', 'created_at', 'updated_at'])
-    const entries: Value[][] = []
-    for (let i = 0; i < w.people.length; i++) {
-      const p = w.people[i] as Person
-      const home = w.checkpoints[(w.households[p.hh] as Household).home] as Checkpoint
-      const grid = home.grids[p.hh % home.grids.length] as string
+    // Plain values first (the household's phone is its first member's), households, then the people referencing them.
+    const plain = w.people.map((p) => {
       let phone: string | null = null
       if (p.phone) {
         do phone = rng.pick(PHONE_PREFIXES) + String(rng.int(100_000_000)).padStart(8, '0'); while (phonesSeen.has(phone))
         phonesSeen.add(phone)
+        hhPhone[p.hh] ??= phone
       }
-      const idNumber = ids[i] as string
       const since = created + rng.int(380) * DAY
-      await people.add([p.id, pii.encrypt(nameOf(rng)), pii.encrypt(idNumber), pii.index('idNumber', idNumber), phone === null ? null : pii.encrypt(phone), phone === null ? null : pii.index('phone', phone), grid, 'seed', since, since])
-      if (p.status !== 0) entries.push([rng.id(), p.id, p.status === 2 ? 'declared_contact' : 'symptoms', p.status === 2 ? 'red' : 'yellow', p.statusSince, p.statusUntil, 'rule', null, p.statusSince])
+      return { phone, since, name: nameOf(rng) }
+    })
+    const hs = loader.stream('households', ['id', 'grid_id', 'address_enc', 'address_idx', 'phone_enc', 'created_by', 'created_at', 'updated_at'])
+    for (let h = 0; h < w.households.length; h++) {
+      const address = hhAddress[h] as string
+      const phone = hhPhone[h] as string | null
+      await hs.add([hhId[h] as string, hhGrid[h] as string, pii.encrypt(address), addressIndex(pii, hhGrid[h] as string, address), phone === null ? null : pii.encrypt(phone), 'seed', created, created])
+      if (h % 10_000 === 9_999) await yieldTurn()
+    }
+    await hs.end()
+    const people = loader.stream('people', ['id', 'name_enc', 'id_number_enc', 'id_number_idx', 'phone_enc', 'phone_idx', 'grid_id', 'household_id', 'created_by', 'created_at', 'updated_at'])
+    const entries: Value[][] = []
+    for (let i = 0; i < w.people.length; i++) {
+      const p = w.people[i] as Person
+      const grid = hhGrid[p.hh] as string
+      const { phone, since, name } = plain[i] as { phone: string | null, since: number, name: string }
+      const idNumber = ids[i] as string
+      register?.push({ name, idNumber, phone, gridId: grid, address: hhAddress[p.hh] as string })
+      await people.add([p.id, pii.encrypt(name), pii.encrypt(idNumber), pii.index('idNumber', idNumber), phone === null ? null : pii.encrypt(phone), phone === null ? null : pii.index('phone', phone), grid, hhId[p.hh] as string, 'seed', since, since])
+      if (p.status !== 0 && !returnees.entries.has(i)) entries.push([srng.id(), p.id, p.status === 2 ? 'declared_contact' : 'symptoms', p.status === 2 ? 'red' : 'yellow', p.statusSince, p.statusUntil, 'rule', null, p.statusSince])
       if (i % 1000 === 999) pb.update(i + 1, { rate: fmt((i + 1) / ((performance.now() - t0) / 1000)) })
       if (i % 10_000 === 9_999) await yieldTurn()
     }
+    pb.update(w.people.length)
+    pb.stop()
     await people.end()
     const se = loader.stream('status_entries', ['id', 'person_id', 'rule', 'color', 'since', 'until', 'actor', 'reason', 'created_at'])
     for (const e of entries) await se.add(e)
     const statusRows = await se.end()
-    pb.update(w.people.length)
-    pb.stop()
-    done(`people: ${fmt(w.people.length)} (${fmt(phonesSeen.size)} with a phone), ${fmt(statusRows)} yellow or red status entries`, w.people.length + statusRows)
+    done(`people: ${fmt(w.people.length)} (${fmt(phonesSeen.size)} with a phone) in ${fmt(w.households.length)} households (mean ${fmt(w.people.length / w.households.length, 2)}), ${fmt(statusRows)} yellow or red status entries`, w.people.length + w.households.length + statusRows)
 
-    // 3. Scans: day by day, in time order, the scans indexes dropped during the load.
+    // 4. The people at work: grid workers and officers, teams, today's roster, the high-risk list, the open round.
+    const written0 = await writeStaff(loader, srng, pii, {
+      end, created, cityId: tree.cityId, communityIds: tree.communityIds, staff, screening: returnees,
+      checkpoints: w.checkpoints, name: () => nameOf(srng)
+    })
+    const re = loader.stream('status_entries', ['id', 'person_id', 'rule', 'color', 'since', 'until', 'actor', 'reason', 'detail', 'source_id', 'created_at'])
+    for (const [i, e] of returnees.entries) await re.add(returneeEntry(srng, pii, (w.people[i] as Person).id, returnees.roundId, e))
+    written0.status_entries = await re.end()
+    done(`staff and screening: ${fmt(staff.counts.gridWorkers)} grid workers, ${staff.counts.officers} officers, ${fmt(written0.area_teams ?? 0)} teams, ${fmt(written0.duty_shifts ?? 0)} shifts today, ${fmt(written0.screenings ?? 0)} households screened (${fmt((written0.screenings ?? 0) / w.households.length * 100, 1)} %), ${fmt(returnees.returnees)} returnees (${fmt(returnees.entries.size)} red)`, Object.values(written0).reduce((x, y) => x + y, 0))
+
+    if (register !== null) {
+      const files = writeRegister(args['register-file'] as string, register, (i) => (w.people[i] as Person).hh)
+      done(`register: ${fmt(register.length)} rows in GBK, ${files.join(', ')}`, register.length)
+    }
+
+    // 5. Scans: day by day, in time order, the scans indexes dropped during the load.
     const recreate = await loader.dropScanIndexes()
     const firstDay = Math.floor((start + TZ_OFFSET) / DAY) * DAY - TZ_OFFSET
     const nDays = Math.ceil((end - firstDay) / DAY)
@@ -964,6 +986,11 @@ async function main (): Promise<void> {
     }
     ib.stop()
     done(`scans indexes${loader.dialect === 'pg' ? ' and foreign keys' : ''} recreated (${recreate.length} statements)`, 0)
+
+    // The dashboard's scans per checkpoint and hour: the service counts the scans it writes; these were loaded directly.
+    await loader.exec('DELETE FROM scan_hours')
+    await loader.exec(`INSERT INTO scan_hours (checkpoint_id, hour, count) ${SCAN_HOURS_FROM_SCANS}`)
+    done(`scan_hours counted from the scans (${fmt(await loader.count('scan_hours'))} checkpoint-hours)`, 0)
 
     await loader.finish()
     done(loader.dialect === 'pg' ? 'VACUUM (ANALYZE)' : 'WAL checkpoint, synchronous and journal mode restored', 0)
