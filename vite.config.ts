@@ -6,7 +6,7 @@ import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 const root = resolve(import.meta.dirname, 'src/web')
-const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin', 'console'] as const
+const ALL_PAGES = ['index', 'scanner', 'resident', 'checkin', 'grid', 'console'] as const
 // GRIDPASS_PAGES=index,scanner builds only those entries (a quicker loop while working on one page).
 const only = process.env.GRIDPASS_PAGES ?? ''
 const PAGES = ALL_PAGES.filter((p) => only === '' || only.split(',').includes(p))
