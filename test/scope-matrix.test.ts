@@ -115,6 +115,38 @@ eachDb('the scope matrix: inside the reach answers, outside is 404 and audited',
     })
   }
 
+  await t.test('lists keep what is inside the reach: appeals, cases; a case outside it is not found', async (t) => {
+    const post = (url: string, payload: Record<string, unknown>) => ctx.inject({ method: 'POST', url, headers: bearerOf(admin), payload })
+    const caseIds: Record<string, string> = {}
+    for (const side of [inside, outside]) {
+      const asked = await post('/v1/cases', { personId: side.person, note: 'scope matrix' })
+      t.equal(asked.statusCode, 202, asked.body)
+      const opened = await ctx.confirm(asked.json().changeId as string)
+      caseIds[side.person] = opened.json().caseId as string
+    }
+    const get = (role: Role, url: string) => ctx.inject({ method: 'GET', url, headers: bearerOf(tokens[role]) })
+    for (const role of ['tracer', 'officer'] as const) {
+      const listed = (await get(role, '/v1/cases')).json().cases.map((c: { personId: string }) => c.personId)
+      t.same(listed, [inside.person], `${role}: the cases of their street only`)
+      t.equal((await get(role, `/v1/cases/${caseIds[inside.person] as string}`)).statusCode, 200)
+      const far = await get(role, `/v1/cases/${caseIds[outside.person] as string}`)
+      t.equal(far.statusCode, 404, `${role}: a case outside the reach is not found`)
+      t.match(far.json().message, /^caseId: no case /)
+    }
+    t.equal((await get('admin', '/v1/cases')).json().cases.length, 2, 'the admin sees both')
+
+    const appellants: string[] = []
+    for (const side of [inside, outside]) {
+      const resident = await ctx.resident({ profile: { gridId: side.grid } })
+      const appeal = await ctx.inject({ method: 'POST', url: '/v1/me/appeals', headers: bearerOf(resident.token), payload: { message: '我的健康码有误' } })
+      t.equal(appeal.statusCode, 201, appeal.body)
+      appellants.push(resident.personId)
+    }
+    const appeals = (await get('officer', '/v1/appeals?status=open')).json().appeals.map((a: { personId: string }) => a.personId)
+    t.same(appeals, [appellants[0]], 'an officer of one street: the appeals of its people only')
+    t.equal((await get('admin', '/v1/appeals?status=open')).json().appeals.length, 2)
+  })
+
   await t.test('nothing outside the reach was changed by the refused writes', async (t) => {
     const res = await ctx.inject({ method: 'GET', url: `/v1/households/${outside.household}`, headers: bearerOf(admin) })
     t.equal(res.statusCode, 200)

@@ -9,6 +9,8 @@ import { caseSummaryView, caseView, type CasesService } from './cases.service.ts
 import { CaseParams, CasesQuery, CasesReply, CaseView, CloseCaseBody, MarkContactsBody, MAX_SITE_WINDOW_HOURS, OpenCaseBody, SITE_REACH_MINUTES, SiteBody } from './cases.schemas.ts'
 
 const FOUR_EYES = 'Four eyes: answers 202 {changeId, status: "pending", action} and nothing changes yet. The change takes effect when a second officer or admin (not the author, nor an account the author created, nor one created after the request) confirms it with POST /v1/changes/{changeId}/confirm, which answers {answer}; GET /v1/changes?status=pending lists what waits. A change that takes its author past the daily reds (GRIDPASS_FOUR_EYES_DAILY_REDS, people set red per Asia/Shanghai day) needs two confirmers.'
+/** How many cases a scoped tracer's or officer's list looks through for the ones below their areas. */
+const CASES_SCANNED_WHEN_SCOPED = 5_000
 const fourEyes = (answer: string): string => FOUR_EYES.replace('{answer}', answer)
 const pending = (r: Requested) => ({ ...r, confirmations: 0 })
 
@@ -39,7 +41,13 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
       description: 'Each with its person (id and name), who opened and closed it (usernames, "alice+bob"), and how many contacts and exposure sites it holds. status=open: not closed; closed: closed; omitted: both. personId: only that person\'s cases. limit 1–1000 (default 100). Only confirmed cases: cases waiting to be opened are listed by GET /v1/changes. Audited (case.list).',
       querystring: CasesQuery, response: { 200: CasesReply, ...errors(400, 401, 403) }
     }
-  }, async (request) => ({ cases: (await cases.list(request.user, request.query.status, request.query.limit, request.query.personId)).map(caseSummaryView) }))
+  }, async (request) => {
+    // A scoped tracer or officer sees the cases of the people below their areas: the first `limit` of those.
+    const scoped = !(await app.areas.reach(request.user)).all
+    const rows = await cases.list(request.user, request.query.status, scoped ? CASES_SCANNED_WHEN_SCOPED : request.query.limit, request.query.personId)
+    const keep = await app.people.inReachOf(request.user, rows.map((c) => c.row.personId))
+    return { cases: rows.filter((c) => keep.has(c.row.personId)).slice(0, request.query.limit).map(caseSummaryView) }
+  })
 
   app.get('/v1/cases/:caseId', {
     onRequest: reader,
@@ -48,7 +56,13 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
       description: 'openedBy, markedBy, closedBy name the requester and the confirmer(s) by username ("alice+bob"); the resident sees only their roles. Shows only what was confirmed: pending changes are listed by GET /v1/changes. sites[].people counts the people who got site_exposure when the site was confirmed.',
       params: CaseParams, response: { 200: CaseView, ...errors(400, 401, 403, 404) }
     }
-  }, async (request) => caseView(await cases.get(request.user, request.params.caseId)))
+  }, async (request) => {
+    const detail = await cases.get(request.user, request.params.caseId)
+    // A case of a person outside a scoped reader's areas is answered like an unknown case (audited).
+    const keep = await app.people.inReachOf(request.user, [detail.row.personId])
+    if (!keep.has(detail.row.personId)) return app.areas.refuse(request.user, { action: 'case.read', target: detail.row.personId, message: `caseId: no case ${request.params.caseId}` })
+    return caseView(detail)
+  })
 
   app.post('/v1/cases/:caseId/contacts', {
     onRequest: officer,

@@ -70,6 +70,14 @@ export function createPeopleRepository (store: GridpassDb) {
       const [row] = await db.select().from(t.people).where(and(eq(t.people.id, personId), eq(t.people.guardianId, guardianId))).limit(1)
       return row
     },
+    /** The grid of each of these people (null: none); unknown ids are absent. */
+    async gridsOf (ids: string[]): Promise<Map<string, string | null>> {
+      const out = new Map<string, string | null>()
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        for (const r of await store.db.select({ id: t.people.id, gridId: t.people.gridId }).from(t.people).where(inArray(t.people.id, ids.slice(i, i + CHUNK)))) out.set(r.id, r.gridId)
+      }
+      return out
+    },
     /** The stored (encrypted) names of these people (the service asks a few hundred at a time). */
     async encryptedNames (ids: string[]): Promise<Array<{ id: string, nameEnc: string | null }>> {
       return store.db.select({ id: t.people.id, nameEnc: t.people.nameEnc }).from(t.people).where(inArray(t.people.id, ids))

@@ -161,6 +161,17 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
       return person
     },
 
+    /**
+     * Of these people, the ones inside the caller's reach (all of them for a caller who reaches everything): what a
+     * scoped officer's or tracer's lists (appeals, cases) keep.
+     */
+    async inReachOf (actor: Session, personIds: string[]): Promise<Set<string>> {
+      const reach = await areas.reach(actor)
+      if (reach.all) return new Set(personIds)
+      const grids = await repo.gridsOf([...new Set(personIds)])
+      return new Set(personIds.filter((id) => { const g = grids.get(id); return g !== undefined && g !== null && reach.gridIds.has(g) }))
+    },
+
     /** At a resident's login by phone (inside the caller's transaction): their person id, a new person at the first. */
     async residentOf (db: Db, phone: string, phoneIdx: string): Promise<string> {
       const existing = await repo.byPhoneIdx(db, phoneIdx)

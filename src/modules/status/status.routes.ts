@@ -11,6 +11,9 @@ import {
   PersonParams, ResolveBody, StatusReply
 } from './status.schemas.ts'
 
+/** How many appeals a scoped officer's list looks through for the ones below their areas. */
+const APPEALS_SCANNED_WHEN_SCOPED = 5_000
+
 /** Identity lookups one account may make a minute (a grid worker's visits, a tracer's calls: a few a minute). */
 export const LOOKUPS_PER_MINUTE = 30
 const LOOKUP_PURPOSE = { min: 3, max: 200 }
@@ -94,7 +97,13 @@ export default async function statusRoutes (fastify: FastifyInstance, status: St
   app.get('/v1/appeals', {
     onRequest: officer,
     schema: { tags: ['appeals'], summary: 'Appeals, oldest due first (officer, admin)', security: bearer, querystring: AppealsQuery, response: { 200: Type.Object({ appeals: Type.Array(AppealView) }), ...errors(400, 401, 403) } }
-  }, async (request) => ({ appeals: (await status.appeals(request.user, request.query.status, request.query.limit)).map(appealView) }))
+  }, async (request) => {
+    // A scoped officer sees the appeals of the people below their areas: the first `limit` of those.
+    const scoped = !(await app.areas.reach(request.user)).all
+    const rows = await status.appeals(request.user, request.query.status, scoped ? APPEALS_SCANNED_WHEN_SCOPED : request.query.limit)
+    const keep = await app.people.inReachOf(request.user, rows.map((r) => r.personId))
+    return { appeals: rows.filter((r) => keep.has(r.personId)).slice(0, request.query.limit).map(appealView) }
+  })
 
   app.post('/v1/appeals/:appealId/resolve', {
     onRequest: officer,
