@@ -42,6 +42,11 @@ const entryOf = (r: Row): EntryBrief => ({
 /** The hour a scan is counted in (scan_hours.hour): epoch ms of the start of its UTC hour. */
 export const HOUR_MS = 3_600_000
 export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS
+/**
+ * scan_hours' rows counted from the scans themselves (both dialects): what a bulk load that writes scans directly (the
+ * seed) inserts afterwards, into an empty scan_hours. One GROUP BY over scans_checkpoint_scanned_ix.
+ */
+export const SCAN_HOURS_FROM_SCANS = `SELECT checkpoint_id, (scanned_at / ${HOUR_MS}) * ${HOUR_MS} AS hour, count(*) AS count FROM scans GROUP BY 1, 2`
 const camel = (c: string): string => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 

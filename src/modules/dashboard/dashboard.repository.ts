@@ -2,7 +2,7 @@
 // indexes, scan_hours), never from the rows; and scan_hours itself off the hot path (fill, rebuild, purge). The scan
 // path adds to scan_hours in its own commits (src/db/scan-queries.ts).
 import { and, count, countDistinct, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, sum } from 'drizzle-orm'
-import { hourOf, HOUR_MS } from '../../db/scan-queries.ts'
+import { hourOf, SCAN_HOURS_FROM_SCANS } from '../../db/scan-queries.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
 /** Ids per statement: far below both dialects' limits on bound parameters. */
@@ -107,8 +107,7 @@ export function createDashboardRepository (store: GridpassDb) {
      */
     async rebuildHours (tx: Db): Promise<number> {
       await tx.delete(t.scanHours)
-      const hour = sql`(scanned_at / ${sql.raw(String(HOUR_MS))}) * ${sql.raw(String(HOUR_MS))}`
-      await tx.insert(t.scanHours).select(sql`SELECT checkpoint_id, ${hour}, count(*) FROM scans GROUP BY checkpoint_id, ${hour}`)
+      await tx.insert(t.scanHours).select(sql.raw(SCAN_HOURS_FROM_SCANS))
       const [rows] = await tx.select({ n: count() }).from(t.scanHours)
       return n(rows?.n)
     },

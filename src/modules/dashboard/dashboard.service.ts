@@ -9,6 +9,16 @@ import type { StatusService } from '../status/index.ts'
 import type { DashboardRepository } from './dashboard.repository.ts'
 
 const DAY = 24 * HOUR_MS
+/**
+ * An area of more than this many grids (a city: ~1,000 grids, 400,000 people) takes its people, households and
+ * screening counts per grid from a copy of the whole installation's instead of reading ~700,000 index entries per
+ * request (most of the request's time at county scale, docs/dashboard.md). Smaller areas count on each request.
+ */
+export const CACHED_ABOVE_GRIDS = 200
+/** That copy is used as it is while younger than this... */
+export const FRESH_MS = 5_000
+/** ...and until this age while one refresh runs in the background; older, a request waits for a new one. */
+export const STALE_MS = 30_000
 
 export interface Figures {
   people: number
@@ -31,7 +41,53 @@ type Counts = ReturnType<typeof zero>
 
 interface Deps { repo: DashboardRepository, store: GridpassDb, areas: AreasService, status: StatusService, config: Config }
 
+/** The figures read from the indexes (people, households, the open rounds' screenings), per grid. */
+interface Base {
+  at: number
+  people: Map<string, number>
+  households: Map<string, number>
+  rounds: string[]
+  screenedH: Awaited<ReturnType<DashboardRepository['screenedHouseholds']>>
+  screenedP: Awaited<ReturnType<DashboardRepository['screenedPeople']>>
+}
+type Copy = Base & { grids: ReadonlySet<string> }
+
 export function createDashboardService ({ repo, store, areas, status, config }: Deps) {
+  const toMap = (rows: Array<{ gridId: string, n: number }>): Map<string, number> => new Map(rows.map((r) => [r.gridId, r.n]))
+  const count = async (gridIds: string[], at: number): Promise<Base> => {
+    const rounds = await repo.openRounds()
+    const [people, households, screenedH, screenedP] = await Promise.all([
+      repo.peopleByGrid(gridIds),
+      repo.householdsByGrid(gridIds),
+      rounds.length === 0 ? [] : repo.screenedHouseholds(rounds, gridIds),
+      rounds.length === 0 ? [] : repo.screenedPeople(rounds, gridIds)
+    ])
+    return { at, people: toMap(people), households: toMap(households), rounds, screenedH, screenedP }
+  }
+  // The whole installation's index counts per grid (Date.now(): real time, like the area tree's cache).
+  let copy: Copy | undefined
+  let refreshing: Promise<Copy> | undefined
+  const refresh = async (tree: Tree): Promise<Copy> => {
+    refreshing ??= (async () => {
+      const grids = [...tree.nodes.values()].filter((n) => n.level === 'grid').map((n) => n.id)
+      const next = { ...await count(grids, Date.now()), grids: new Set(grids) }
+      copy = next
+      return next
+    })().finally(() => { refreshing = undefined })
+    return refreshing
+  }
+  async function baseCounts (tree: Tree, gridIds: string[]): Promise<Base> {
+    if (gridIds.length <= CACHED_ABOVE_GRIDS) return count(gridIds, Date.now())
+    const c = copy
+    const age = c === undefined || !gridIds.every((g) => c.grids.has(g)) ? Infinity : Date.now() - c.at
+    if (age <= FRESH_MS) return c as Copy
+    if (age <= STALE_MS) {
+      refresh(tree).catch(() => undefined)
+      return c as Copy
+    }
+    return refresh(tree)
+  }
+
   /** Every grid at or below the node, by tree walk (a grid node is its own). */
   const gridsBelow = (tree: Tree, node: AreaNode): string[] => {
     const out: string[] = []
@@ -62,20 +118,19 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
   }
 
   /** The figures of every grid among gridIds, as of `now`. */
-  async function perGrid (gridIds: string[], now: number): Promise<Map<string, Counts>> {
+  async function perGrid (tree: Tree, gridIds: string[], now: number): Promise<Map<string, Counts>> {
     const grids = new Map<string, Counts>(gridIds.map((g) => [g, zero()]))
     const of = (gridId: string): Counts | undefined => grids.get(gridId)
-    const rounds = await repo.openRounds()
-    const [people, households, screenedH, screenedP, nonGreen, cps] = await Promise.all([
-      repo.peopleByGrid(gridIds),
-      repo.householdsByGrid(gridIds),
-      rounds.length === 0 ? [] : repo.screenedHouseholds(rounds, gridIds),
-      rounds.length === 0 ? [] : repo.screenedPeople(rounds, gridIds),
+    const [counted, nonGreen, cps] = await Promise.all([
+      baseCounts(tree, gridIds),
       status.nonGreen(now),
       repo.checkpointGrids()
     ])
-    for (const r of people) { const g = of(r.gridId); if (g !== undefined) g.people = r.n }
-    for (const r of households) { const g = of(r.gridId); if (g !== undefined) g.households = r.n }
+    const { rounds, screenedH, screenedP } = counted
+    for (const [gridId, g] of grids) {
+      g.people = counted.people.get(gridId) ?? 0
+      g.households = counted.households.get(gridId) ?? 0
+    }
 
     // Within one round a household is screened once and a person is a member of one household: the index counts are
     // distinct. A grid that several open rounds reached is counted again with DISTINCT over the rows.
@@ -169,7 +224,7 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
       }
       const gridsOf = new Map(children.map((c) => [c.id, gridsBelow(tree, c)]))
       const own = node !== undefined ? gridsBelow(tree, node) : [...new Set([...gridsOf.values()].flat())]
-      const grids = await perGrid(own, now)
+      const grids = await perGrid(tree, own, now)
       const sumOf = (ids: string[]): Counts => { const c = zero(); for (const id of ids) { const g = grids.get(id); if (g !== undefined) add(c, g) } return c }
       return {
         ...(node !== undefined ? { areaId: node.id, name: node.name, level: node.level } : { areaId: null, name: ALL_NAME, level: 'all' as const }),
