@@ -133,3 +133,30 @@ eachDb('progress by X-Import-Id; the import is audited once with counts only', a
   }
   t.ok(iconv.encodingExists('gbk'))
 })
+
+eachDb('during an import the service answers, the progress moves, and a second import waits its turn (409)', async (t, ctx) => {
+  await ctx.grid('g-a')
+  const rows: RegisterRow[] = Array.from({ length: 3000 }, (_, i) => ({ name: '周九', idNumber: idNumberFor(200_000 + i), phone: `1370${String(i).padStart(7, '0')}`, gridId: 'g-a', address: `清江路${Math.floor(i / 3)}号` }))
+  const importId = randomUUID()
+  const token = await ctx.admin()
+  const running = ctx.inject({ method: 'POST', url: '/v1/imports/residents', headers: { ...bearerOf(token), 'content-type': 'text/csv; charset=gbk', 'x-import-id': importId }, payload: formatRegisterCsvGbk(rows) })
+  const seen = new Set<string>()
+  let answeredMeanwhile = 0
+  let second: number | undefined
+  for (let i = 0; i < 10_000; i++) {
+    const progress = await ctx.inject({ method: 'GET', url: `/v1/imports/${importId}`, headers: bearerOf(token) })
+    const state = progress.statusCode === 200 ? progress.json().state as string : 'not yet'
+    seen.add(state)
+    if (state === 'done' || state === 'failed') break
+    if ((await ctx.inject({ method: 'GET', url: '/healthz' })).statusCode === 200 && state !== 'not yet') answeredMeanwhile++
+    if (second === undefined && state !== 'not yet') second = (await post(ctx, formatRegisterCsv(rows.slice(0, 1)))).statusCode
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  const res = await running
+  t.equal(res.statusCode, 200, res.body.slice(0, 300))
+  t.same(res.json(), { people: 3000, households: 1000, updated: 0 })
+  t.ok(answeredMeanwhile > 0, `/healthz answered ${answeredMeanwhile} times while the import ran (states seen: ${[...seen].join(', ')})`)
+  t.ok(seen.has('validating') || seen.has('writing'), 'the progress showed the import under way')
+  t.equal(second, 409, 'one import at a time')
+  t.match((await ctx.inject({ method: 'GET', url: `/v1/imports/${importId}`, headers: bearerOf(token) })).json(), { state: 'done', rows: 3000, done: 3000 })
+})
