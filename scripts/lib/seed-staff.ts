@@ -157,14 +157,17 @@ export function returneeEntry (rng: Rng, pii: Pii, personId: string, roundId: st
  * holds at most MAX_IMPORT_ROWS rows: more are split into `<name>-1.csv`, `<name>-2.csv` …, never inside a household.
  */
 export function writeRegister (path: string, rows: RegisterRow[], householdOf: (i: number) => number): string[] {
-  const parts: Array<[number, number]> = []
-  let from = 0
-  while (from < rows.length) {
-    let to = Math.min(from + MAX_IMPORT_ROWS, rows.length)
-    while (to < rows.length && to > from + 1 && householdOf(to) === householdOf(to - 1)) to--
-    parts.push([from, to])
-    from = to
+  // As many files as needed, of about equal size, each cut moved back to the start of its household (at most 5 rows:
+  // households have at most 6 people), so no file exceeds the limit.
+  const k = Math.max(1, Math.ceil(rows.length / (MAX_IMPORT_ROWS - 6)))
+  const cuts = [0]
+  for (let i = 1; i < k; i++) {
+    let cut = Math.round(i * rows.length / k)
+    while (cut > (cuts[cuts.length - 1] as number) + 1 && householdOf(cut) === householdOf(cut - 1)) cut--
+    cuts.push(cut)
   }
+  cuts.push(rows.length)
+  const parts = cuts.slice(1).map((to, i): [number, number] => [cuts[i] as number, to])
   const names = parts.length === 1 ? [path] : parts.map((_, i) => path.replace(/(\.csv)?$/i, (ext) => `-${i + 1}${ext === '' ? '.csv' : ext}`))
   parts.forEach(([a, b], i) => writeFileSync(names[i] as string, formatRegisterCsvGbk(rows.slice(a, b))))
   return names
