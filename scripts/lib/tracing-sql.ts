@@ -117,9 +117,24 @@ function depthOneCtes (d: Dialect): string {
   pairs AS (${othersNear('ip', '@w', '$p <> @person', d)}),
   enc AS MATERIALIZED (${encounters('pairs', d)}),
   t1 AS MATERIALIZED (${tiered('enc')}),
-  c1 AS MATERIALIZED (SELECT p, min(tier) AS tier, ${d === 'pg' ? `div(sum(${term(d)}) + 300, 600)` : `(sum(${term(d)}) + 300) / 600`} AS score10, min(s) AS first_at, count(*) AS n
-    FROM t1 GROUP BY p)`.replace(/\$C/g, c)
+  c1s AS MATERIALIZED (SELECT p, min(tier) AS tier, sum(${term(d)}) AS raw, min(s) AS first_at, count(*) AS n FROM t1 GROUP BY p),
+  hm AS MATERIALIZED (SELECT id AS p FROM people WHERE household_id = (SELECT household_id FROM people WHERE id = @person) AND id <> @person),
+  c1 AS MATERIALIZED (
+    SELECT c1s.p, CASE WHEN hm.p IS NULL THEN c1s.tier ELSE 0 END AS tier,
+      ${div(d, `c1s.raw + CASE WHEN hm.p IS NULL THEN 0 ELSE ${HOUSEHOLD_TERM} END + 300`)} AS score10,
+      CASE WHEN hm.p IS NULL THEN c1s.first_at ELSE @from END AS first_at, c1s.n + CASE WHEN hm.p IS NULL THEN 0 ELSE 1 END AS n
+    FROM c1s LEFT JOIN hm ON hm.p = c1s.p
+    UNION ALL
+    SELECT hm.p, 0, ${div(d, `${HOUSEHOLD_TERM} + 300`)}, @from, 1 FROM hm WHERE hm.p NOT IN (SELECT p FROM c1s))`.replace(/\$C/g, c)
 }
+
+/**
+ * Housemates (docs/tracing.md, "Households"): close depth-1 contacts through one more encounter at @from whose term is
+ * weight 3 × certainty 1.0 × 60 s (×10 each, as term()).
+ */
+const HOUSEHOLD_TERM = 30 * 10 * 60
+/** Integer division rounding half up, as the service's Math.round(Σ / 600). */
+const div = (d: Dialect, x: string): string => (d === 'pg' ? `div(${x}, 600)` : `(${x}) / 600`)
 
 /** The totals of the answer on every row: depth-1 people per tier (total0 close, total1 exposure, total2 companion). */
 const totals = (cond: string): string => [0, 1, 2].map((t) => `sum(CASE WHEN tier = ${t} AND ${cond} THEN 1 ELSE 0 END) OVER () AS total${t}`).join(', ')
