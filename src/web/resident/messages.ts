@@ -24,7 +24,7 @@ export const messages = {
       qr: '健康码二维码',
       clock: '当前时间'
     },
-    tab: { why: '为何此色', declare: '健康申报', access: '查阅记录', appeal: '申诉' },
+    tab: { why: '为何此色', declare: '健康申报', access: '查阅记录', appeal: '申诉', family: '家人代管' },
     why: {
       title: '当前颜色的原因', none: '没有生效的规则：绿码。', history: '颜色变化记录',
       since: '自 {time}', until: '至 {time}', open: '直至解除', by: '设定者：{who}',
@@ -95,7 +95,12 @@ export const messages = {
       submit: '提交申诉', sent: '申诉已提交', list: '我的申诉', due: '答复期限：{time}',
       open: '处理中', upheld: '维持原颜色', changed: '已调整颜色', resolved: '已处理', note: '答复：{note}'
     },
-    scan: { button: '扫场所码', title: '扫描场所码', cancel: '取消', denied: '没有摄像头权限，请在浏览器设置中允许使用摄像头。', unavailable: '此设备无法使用摄像头。' }
+    scan: { button: '扫场所码', title: '扫描场所码', cancel: '取消', denied: '没有摄像头权限，请在浏览器设置中允许使用摄像头。', unavailable: '此设备无法使用摄像头。' },
+    family: {
+      title: '家人代管', hint: '为没有智能手机的家人（老人、孩子）代管健康码，最多 5 位。', none: '还没有代管的家人。',
+      show: '出示健康码', showFor: '出示 {name} 的健康码', hide: '返回家人列表', add: '添加家人', name: '家人姓名', id: '家人身份证号',
+      submit: '添加', added: '已添加：{name}', tooMany: '最多只能代管 5 位家人，请先移除一位', registered: '该身份证号已经登记过，请联系网格员'
+    }
   },
   en: {
     title: 'Health code',
@@ -118,7 +123,7 @@ export const messages = {
       qr: 'Health code QR',
       clock: 'Current time'
     },
-    tab: { why: 'Why', declare: 'Declare', access: 'Who looked', appeal: 'Appeal' },
+    tab: { why: 'Why', declare: 'Declare', access: 'Who looked', appeal: 'Appeal', family: 'Family' },
     why: {
       title: 'Why your code has this colour', none: 'No rule is active: green.', history: 'Colour history',
       since: 'from {time}', until: 'until {time}', open: 'until lifted', by: 'set by: {who}',
@@ -189,6 +194,11 @@ export const messages = {
       submit: 'Send appeal', sent: 'Appeal sent', list: 'My appeals', due: 'Answer due: {time}',
       open: 'In progress', upheld: 'Colour kept', changed: 'Colour changed', resolved: 'Answered', note: 'Answer: {note}'
     },
-    scan: { button: 'Scan a place code', title: 'Scan a place code', cancel: 'Cancel', denied: 'No camera permission: allow the camera in the browser settings.', unavailable: 'This device has no usable camera.' }
+    scan: { button: 'Scan a place code', title: 'Scan a place code', cancel: 'Cancel', denied: 'No camera permission: allow the camera in the browser settings.', unavailable: 'This device has no usable camera.' },
+    family: {
+      title: 'Family', hint: 'Keep the health codes of family members without a smartphone (elders, children): up to 5.', none: 'No family member yet.',
+      show: 'Show code', showFor: 'Show {name}\'s code', hide: 'Back to the family list', add: 'Add a family member', name: 'Their name', id: 'Their ID number',
+      submit: 'Add', added: 'Added: {name}', tooMany: 'You can keep at most 5 family members: remove one first', registered: 'This ID number is already registered: ask your grid worker'
+    }
   }
 }
