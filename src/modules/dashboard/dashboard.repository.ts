@@ -26,32 +26,37 @@ export function createDashboardRepository (store: GridpassDb) {
   const { t } = store
   const db = store.db
   return {
+    // gridIds null: every grid, with no list of ids to bind (a thousand bound ids cost more than the count itself).
     /** People per grid (index-only over people_grid_ix). */
-    async peopleByGrid (gridIds: string[]): Promise<Array<{ gridId: string, n: number }>> {
-      return perChunk(gridIds, async (ids) => (await db.select({ gridId: t.people.gridId, n: count() }).from(t.people)
-        .where(inArray(t.people.gridId, ids)).groupBy(t.people.gridId)).map((r) => ({ gridId: r.gridId as string, n: n(r.n) })))
+    async peopleByGrid (gridIds: string[] | null): Promise<Array<{ gridId: string, n: number }>> {
+      const run = async (where: ReturnType<typeof inArray>) => (await db.select({ gridId: t.people.gridId, n: count() }).from(t.people)
+        .where(where).groupBy(t.people.gridId)).map((r) => ({ gridId: r.gridId as string, n: n(r.n) }))
+      return gridIds === null ? run(isNotNull(t.people.gridId)) : perChunk(gridIds, async (ids) => run(inArray(t.people.gridId, ids)))
     },
     /** Households per grid (index-only over households_grid_ix). */
-    async householdsByGrid (gridIds: string[]): Promise<Array<{ gridId: string, n: number }>> {
-      return perChunk(gridIds, async (ids) => (await db.select({ gridId: t.households.gridId, n: count() }).from(t.households)
-        .where(inArray(t.households.gridId, ids)).groupBy(t.households.gridId)).map((r) => ({ gridId: r.gridId, n: n(r.n) })))
+    async householdsByGrid (gridIds: string[] | null): Promise<Array<{ gridId: string, n: number }>> {
+      const run = async (where: ReturnType<typeof inArray> | undefined) => (await db.select({ gridId: t.households.gridId, n: count() }).from(t.households)
+        .where(where).groupBy(t.households.gridId)).map((r) => ({ gridId: r.gridId, n: n(r.n) }))
+      return gridIds === null ? run(undefined) : perChunk(gridIds, async (ids) => run(inArray(t.households.gridId, ids)))
     },
     /** The screening rounds still open (screening_rounds_closed_ix). */
     async openRounds (): Promise<string[]> {
       return (await db.select({ id: t.screeningRounds.id }).from(t.screeningRounds).where(isNull(t.screeningRounds.closedAt))).map((r) => r.id)
     },
     /** Households screened per round and grid (index-only over screenings_round_grid_ix). */
-    async screenedHouseholds (roundIds: string[], gridIds: string[]): Promise<RoundGridCount[]> {
+    async screenedHouseholds (roundIds: string[], gridIds: string[] | null): Promise<RoundGridCount[]> {
       const s = t.screenings
-      return perChunk(gridIds, async (ids) => (await db.select({ roundId: s.roundId, gridId: s.gridId, n: count() }).from(s)
-        .where(and(inArray(s.roundId, roundIds), inArray(s.gridId, ids))).groupBy(s.roundId, s.gridId)).map((r) => ({ ...r, n: n(r.n) })))
+      const run = async (ids: string[] | null) => (await db.select({ roundId: s.roundId, gridId: s.gridId, n: count() }).from(s)
+        .where(and(inArray(s.roundId, roundIds), ids === null ? undefined : inArray(s.gridId, ids))).groupBy(s.roundId, s.gridId)).map((r) => ({ ...r, n: n(r.n) }))
+      return gridIds === null ? run(null) : perChunk(gridIds, run)
     },
     /** People screened per round, grid and whether they returned (index-only over screening_members_round_grid_ix). */
-    async screenedPeople (roundIds: string[], gridIds: string[]): Promise<Array<RoundGridCount & { returned: boolean }>> {
+    async screenedPeople (roundIds: string[], gridIds: string[] | null): Promise<Array<RoundGridCount & { returned: boolean }>> {
       const m = t.screeningMembers
-      return perChunk(gridIds, async (ids) => (await db.select({ roundId: m.roundId, gridId: m.gridId, returned: m.returned, n: count() }).from(m)
-        .where(and(inArray(m.roundId, roundIds), inArray(m.gridId, ids))).groupBy(m.roundId, m.gridId, m.returned))
-        .map((r) => ({ roundId: r.roundId, gridId: r.gridId, returned: Boolean(r.returned), n: n(r.n) })))
+      const run = async (ids: string[] | null) => (await db.select({ roundId: m.roundId, gridId: m.gridId, returned: m.returned, n: count() }).from(m)
+        .where(and(inArray(m.roundId, roundIds), ids === null ? undefined : inArray(m.gridId, ids))).groupBy(m.roundId, m.gridId, m.returned))
+        .map((r) => ({ roundId: r.roundId, gridId: r.gridId, returned: Boolean(r.returned), n: n(r.n) }))
+      return gridIds === null ? run(null) : perChunk(gridIds, run)
     },
     /**
      * For grids that more than one open round reached: distinct households, people and returnees over those rounds
@@ -87,11 +92,16 @@ export function createDashboardRepository (store: GridpassDb) {
       return (await db.select({ checkpointId: h.checkpointId, n: sum(h.count) }).from(h)
         .where(and(gte(h.hour, fromHour), lte(h.hour, toHour))).groupBy(h.checkpointId)).map((r) => ({ checkpointId: r.checkpointId, n: n(r.n) }))
     },
-    /** Scans per checkpoint with from ≤ scanned_at < to, exactly (scans_checkpoint_scanned_ix: a range per checkpoint). */
-    async scansBetween (checkpointIds: string[], from: number, to: number): Promise<Array<{ checkpointId: string, n: number }>> {
+    /**
+     * Scans per checkpoint with from ≤ scanned_at < to, exactly (scans_checkpoint_scanned_ix: a range per checkpoint);
+     * checkpointIds null: every checkpoint placed in a grid, named by a subquery rather than a thousand bound ids.
+     */
+    async scansBetween (checkpointIds: string[] | null, from: number, to: number): Promise<Array<{ checkpointId: string, n: number }>> {
       const s = t.scans
-      return perChunk(checkpointIds, async (ids) => (await db.select({ checkpointId: s.checkpointId, n: count() }).from(s)
-        .where(and(inArray(s.checkpointId, ids), gte(s.scannedAt, from), lt(s.scannedAt, to))).groupBy(s.checkpointId)).map((r) => ({ checkpointId: r.checkpointId, n: n(r.n) })))
+      const run = async (where: ReturnType<typeof inArray>) => (await db.select({ checkpointId: s.checkpointId, n: count() }).from(s)
+        .where(and(where, gte(s.scannedAt, from), lt(s.scannedAt, to))).groupBy(s.checkpointId)).map((r) => ({ checkpointId: r.checkpointId, n: n(r.n) }))
+      if (checkpointIds === null) return run(inArray(s.checkpointId, db.select({ id: t.checkpoints.id }).from(t.checkpoints).where(isNotNull(t.checkpoints.gridId))))
+      return perChunk(checkpointIds, async (ids) => run(inArray(s.checkpointId, ids)))
     },
 
     /** Whether scan_hours holds nothing while scans hold something (a database from before migration 0010). */

@@ -54,7 +54,8 @@ type Copy = Base & { grids: ReadonlySet<string> }
 
 export function createDashboardService ({ repo, store, areas, status, config }: Deps) {
   const toMap = (rows: Array<{ gridId: string, n: number }>): Map<string, number> => new Map(rows.map((r) => [r.gridId, r.n]))
-  const count = async (gridIds: string[], at: number): Promise<Base> => {
+  /** gridIds null: every grid (the whole installation's copy). */
+  const count = async (gridIds: string[] | null, at: number): Promise<Base> => {
     const rounds = await repo.openRounds()
     const [people, households, screenedH, screenedP] = await Promise.all([
       repo.peopleByGrid(gridIds),
@@ -70,7 +71,7 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
   const refresh = async (tree: Tree): Promise<Copy> => {
     refreshing ??= (async () => {
       const grids = [...tree.nodes.values()].filter((n) => n.level === 'grid').map((n) => n.id)
-      const next = { ...await count(grids, Date.now()), grids: new Set(grids) }
+      const next = { ...await count(null, Date.now()), grids: new Set(grids) }
       copy = next
       return next
     })().finally(() => { refreshing = undefined })
@@ -110,7 +111,8 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
     const wanted = new Set(checkpointIds)
     const [hours, partial] = await Promise.all([
       repo.hourSums(firstWhole, hourOf(now)),
-      firstWhole === start || wanted.size === 0 ? [] : repo.scansBetween([...wanted], start, firstWhole)
+      // Many checkpoints (a city's): all of them by a subquery, the others dropped below, rather than a list of ids.
+      firstWhole === start || wanted.size === 0 ? [] : repo.scansBetween(wanted.size > CACHED_ABOVE_GRIDS ? null : [...wanted], start, firstWhole)
     ])
     const out = new Map<string, number>()
     for (const r of [...hours, ...partial]) if (wanted.has(r.checkpointId)) out.set(r.checkpointId, (out.get(r.checkpointId) ?? 0) + r.n)
