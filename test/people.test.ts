@@ -178,9 +178,11 @@ eachDb('POST /v1/people registers a person without a phone', async (t, ctx) => {
   t.equal(paper.statusCode, 200, paper.body)
 
   const outside = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(gw), payload: { name: '郑爷爷', idNumber: ownIdNumber(), gridId: theirs } })
-  t.equal(outside.statusCode, 403, 'a grid worker registers only in own grids')
-  t.equal(outside.json().code, 'GP_FORBIDDEN')
-  t.match(outside.json().message, /gridId/)
+  t.equal(outside.statusCode, 404, 'a grid worker registers only in own grids: another grid is not found')
+  t.equal(outside.json().code, 'GP_NOT_FOUND')
+  t.match(outside.json().message, /^body\.gridId: no grid /)
+  const audit = (await ctx.inject({ method: 'GET', url: '/v1/audit?limit=5', headers: bearerOf(await ctx.admin()) })).json().entries as Array<{ action: string, target: string }>
+  t.ok(audit.some((e) => e.action === 'person.register.out_of_scope' && e.target === theirs), 'the attempt is audited')
   const officer = await ctx.staff('officer')
   const byOfficer = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(officer), payload: { name: '郑爷爷', idNumber: ownIdNumber(), gridId: theirs } })
   t.equal(byOfficer.statusCode, 201, byOfficer.body)

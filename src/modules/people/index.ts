@@ -9,7 +9,7 @@ declare module 'fastify' { interface FastifyInstance { people: PeopleService } }
 
 export default fp(async (app) => {
   const people = createPeopleService({
-    repo: createPeopleRepository(app.store), store: app.store, pii: app.pii, audit: app.audit, config: app.config, grids: app.grids, users: app.users, areas: app.areas
+    repo: createPeopleRepository(app.store), store: app.store, pii: app.pii, audit: app.audit, config: app.config, grids: app.grids, areas: app.areas
   })
   app.decorate('people', people)
   await peopleRoutes(app, people)

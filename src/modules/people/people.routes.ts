@@ -59,9 +59,9 @@ export default async function peopleRoutes (fastify: FastifyInstance, people: Pe
     preValidation: checkNameField,
     schema: {
       tags: ['people'], summary: 'Register a person without a smartphone (grid worker: own grids only)', security: bearer,
-      description: 'gridId or householdId (or both, naming the same grid) is required. A household in a grid the caller does not reach is answered as unknown (400) and audited as person.register.out_of_scope. Audited as person.register.',
+      description: 'gridId or householdId (or both, naming the same grid) is required. A gridId the caller does not reach (a grid worker\'s grids, a scoped officer\'s areas) → 404, audited as person.register.out_of_scope; a household in such a grid is answered as unknown (400) and audited the same way. Audited as person.register.',
       body: Type.Object({ name: Name, idNumber: IdNumber, gridId: Type.Optional(GridId), householdId: Type.Optional(HouseholdId), phone: Type.Optional(Type.String({ pattern: PHONE_PATTERN })) }, { additionalProperties: false }),
-      response: { 201: Profile, ...errors(400, 401, 403, 409, 415) }
+      response: { 201: Profile, ...errors(400, 401, 403, 404, 409, 415) }
     }
   }, async (request, reply) => reply.code(201).send(await people.register(request.user, request.body)))
 

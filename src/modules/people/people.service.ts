@@ -2,14 +2,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
-import { Conflict, Forbidden, InvalidIdNumber, NotFound, ProfileRequired, Validation } from '../../errors.ts'
+import { Conflict, InvalidIdNumber, NotFound, ProfileRequired, Validation } from '../../errors.ts'
 import { validateIdNumber } from '../../lib/id-number.ts'
 import { checkName } from '../../lib/person-name.ts'
 import { randomId } from '../../lib/ids.ts'
 import { normalizePhone } from '../../lib/phone.ts'
 import type { Pii } from '../../lib/pii.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
-import type { Users } from '../../plugins/users.ts'
 import { actorName, type Session } from '../../types.ts'
 import type { AreasService } from '../areas/index.ts'
 import type { GridsService } from '../grids/index.ts'
@@ -20,12 +19,12 @@ export type { PersonRow }
 /** Names decrypted per turn of the event loop (an export may name tens of thousands of contacts). */
 const NAMES_PER_TURN = 500
 
-interface Deps { repo: PeopleRepository, store: GridpassDb, pii: Pii, audit: AuditLog, config: Config, grids: GridsService, users: Users, areas: AreasService }
+interface Deps { repo: PeopleRepository, store: GridpassDb, pii: Pii, audit: AuditLog, config: Config, grids: GridsService, areas: AreasService }
 
 /** Where a person lives: their grid and household (either may be unset). */
 interface Place { gridId: string | null, householdId: string | null }
 
-export function createPeopleService ({ repo, store, pii, audit, config, grids, users, areas }: Deps) {
+export function createPeopleService ({ repo, store, pii, audit, config, grids, areas }: Deps) {
   const checkIdNumber = (raw: string): string => {
     const result = validateIdNumber(raw, config.now())
     if (!result.ok) throw new InvalidIdNumber(`idNumber: ${result.why}`)
@@ -226,8 +225,9 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, u
       const idNumber = checkIdNumber(input.idNumber)
       const idx = pii.index('idNumber', idNumber)
       if (input.gridId === undefined && input.householdId === undefined) throw new Validation('body.gridId: is required (or body.householdId, whose grid the person then joins)')
-      if (actor.role === 'gridworker' && input.gridId !== undefined && !(await users.scope(actor.sub)).gridIds.has(input.gridId)) {
-        throw new Forbidden(`gridId: you are not assigned to grid ${input.gridId}`)
+      // Outside the caller's reach (a grid worker's grids, a scoped officer's areas): 404 like an unknown grid, audited.
+      if (input.gridId !== undefined && !(await areas.seesGrid(actor, input.gridId))) {
+        return areas.refuse(actor, { action: 'person.register', target: input.gridId, message: `body.gridId: no grid ${input.gridId} among the grids you reach` })
       }
       const { gridId, householdId } = await placeOf(actor, input, 'person.register', { gridId: null, householdId: null })
       const now = config.now()
