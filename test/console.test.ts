@@ -117,7 +117,7 @@ for (const dialect of dialects()) void t.test(`the staff console in Chromium [${
     await page.getByRole('button', { name: '登录' }).click()
     await page.getByRole('alert').filter({ hasText: '用户名或密码不正确' }).waitFor()
     await consoleLogin(page, base, tracer)
-    t.equal(await page.getByRole('menuitem').count(), 1, 'a tracer\'s menu: 流调 only')
+    t.same(await page.getByRole('menuitem').allInnerTexts(), ['流调', '数据看板', '网格与人员', '团队与排班'], 'a tracer\'s menu: no colour changes, audit or users')
     await page.getByRole('menuitem', { name: '流调' }).waitFor()
 
     // The purpose is asked first; too short is said in words.
@@ -241,7 +241,7 @@ for (const dialect of dialects()) void t.test(`the staff console in Chromium [${
     const one = await open(t, browser, base)
     const two = await open(t, browser, base)
     await consoleLogin(one.page, base, officer1)
-    t.same(await one.page.getByRole('menuitem').allInnerTexts(), ['流调', '人工改码与申诉'])
+    t.same(await one.page.getByRole('menuitem').allInnerTexts(), ['流调', '人工改码与申诉', '数据看板', '网格与人员', '团队与排班'])
     await startTracing(one.page, w.index.idNumber)
     await one.page.getByRole('tab', { name: '病例', exact: true }).click()
     await one.page.getByText('此人目前没有已生效的病例。').waitFor()
@@ -362,7 +362,7 @@ for (const dialect of dialects()) void t.test(`the staff console in Chromium [${
   await t.test('an admin: the audit log filtered, the chain checked, in both languages', async (t) => {
     const { page, outside, errors } = await open(t, browser, base)
     await consoleLogin(page, base, { username: 'admin', password: ADMIN_PASSWORD })
-    t.same(await page.getByRole('menuitem').allInnerTexts(), ['流调', '人工改码与申诉', '审计'])
+    t.same(await page.getByRole('menuitem').allInnerTexts(), ['流调', '人工改码与申诉', '数据看板', '网格与人员', '团队与排班', '审计', '用户与卡口'])
     await page.getByRole('menuitem', { name: '审计' }).click()
     await page.getByText(/审计链完整：已校验 \d+ 条记录/).waitFor()
     await page.getByLabel('操作人').fill(tracer.username)

@@ -1,12 +1,12 @@
-// ECharts for the console, only what it draws (scatter + lines of checkpoint coordinates, the contact graph), on
+// ECharts for the console, only what it draws (scatter + lines of checkpoint coordinates, the contact graph, the dashboard's bars), on
 // canvas, with its accessible description on; no map component: nothing is fetched from outside the service.
 import * as echarts from 'echarts/core'
-import { GraphChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, GraphChart, LineChart, ScatterChart } from 'echarts/charts'
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import { onBeforeUnmount, onMounted, watch, type Ref, type WatchSource } from 'vue'
 
-echarts.use([GraphChart, LineChart, ScatterChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
+echarts.use([BarChart, GraphChart, LineChart, ScatterChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer])
 
 export type Option = echarts.EChartsCoreOption
 
@@ -28,7 +28,8 @@ export function useChart (el: Ref<HTMLElement | null>, option: () => Option | nu
       observer.observe(el.value)
     }
   })
-  watch(source, draw, { deep: true })
+  // After the DOM update: the element may appear with the data (inside a v-if).
+  watch(source, draw, { deep: true, flush: 'post' })
   onBeforeUnmount(() => { observer?.disconnect(); chart?.dispose(); chart = null })
 }
 

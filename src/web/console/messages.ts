@@ -1,5 +1,8 @@
 // The staff console's words, zh-CN first and en: every id the server sends (tiers, actions, roles, codes) as words.
-export const messages = {
+// The grid-management screens' words are in messages-grid.ts, merged here.
+import { gridMessages } from './messages-grid.ts'
+
+const base = {
   'zh-CN': {
     app: { title: '防疫工作台', subtitle: '流调 · 改码 · 审计', menu: '功能菜单', user: '{name}（{role}）', logout: '退出登录', loading: '正在加载…', retry: '重试', refresh: '刷新' },
     role: { tracer: '流调人员', officer: '卫生健康人员', admin: '管理员', volunteer: '卡口志愿者', gridworker: '网格员', resident: '居民', system: '系统', anonymous: '未登录者', other: '工作人员' },
@@ -181,3 +184,11 @@ export const messages = {
     }
   }
 }
+
+type Tree = Record<string, unknown>
+const merge = (a: Tree, b: Tree): Tree => Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => {
+  const x = a[k]; const y = b[k]
+  return [k, typeof x === 'object' && x !== null && typeof y === 'object' && y !== null ? merge(x as Tree, y as Tree) : (y ?? x)]
+}))
+
+export const messages = { 'zh-CN': merge(base['zh-CN'], gridMessages['zh-CN']), en: merge(base.en, gridMessages.en) }

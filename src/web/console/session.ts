@@ -36,7 +36,7 @@ export class ApiFailure extends Error {
 
 /** The codes messages.ts has words for; any other is "the server could not do this". */
 const KNOWN = new Set(['GP_VALIDATION', 'GP_UNAUTHENTICATED', 'GP_FORBIDDEN', 'GP_NOT_FOUND', 'GP_CONFLICT', 'GP_RATE_LIMITED', 'GP_INVALID_ID_NUMBER',
-  'GP_PURPOSE_REQUIRED', 'GP_OVERLOADED', 'GP_SITE_OUTSIDE_PRESENCE', 'GP_TRACE_TOO_LARGE'])
+  'GP_PURPOSE_REQUIRED', 'GP_OVERLOADED', 'GP_SITE_OUTSIDE_PRESENCE', 'GP_TRACE_TOO_LARGE', 'GP_PAYLOAD_TOO_LARGE', 'GP_UNSUPPORTED_MEDIA_TYPE'])
 
 /** The words key for an error answer: by its GP_* code, a few fields by name; anything else is "server". */
 export function failureKey (error: unknown, status: number | undefined): string {
