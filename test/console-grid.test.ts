@@ -173,7 +173,7 @@ for (const dialect of dialects()) void t.test(`the console's grid screens in Chr
     await page.getByRole('heading', { name: '清江社区 1+1+N+K 防控队伍' }).waitFor()
     t.ok(await page.getByText('周医生 · 13912345678').isVisible(), 'the doctor')
     t.ok(await page.getByText('吴警官 · 0717-4812345').isVisible(), 'the police officer')
-    t.ok(await page.getByRole('region', { name: '网格员（N=1）' }).getByText('gw-wang').isVisible())
+    t.match(await page.getByRole('region', { name: '网格员（N=1）' }).getByRole('row', { name: /gw-wang/ }).innerText(), /清江一网格/, 'the grid worker and their grid')
     const cps = page.getByRole('region', { name: '卡口（K=3）' })
     t.match(await cps.getByRole('row', { name: /清江社区东门/ }).innerText(), /vol-sun/, 'on duty at the gate')
     await shot(page, 'team')
