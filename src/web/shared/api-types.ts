@@ -361,7 +361,10 @@ export type paths = {
                                 /** @description How many child areas it has */
                                 children: number;
                                 id: string;
-                                /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                                /**
+                                 * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                                 * @enum {string}
+                                 */
                                 level: "city" | "street" | "community" | "grid";
                                 name: string;
                                 parentId: string | null;
@@ -424,7 +427,10 @@ export type paths = {
                     "application/json": {
                         /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
                         id: string;
-                        /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                        /**
+                         * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                         * @enum {string}
+                         */
                         level: "city" | "street" | "community" | "grid";
                         name: string;
                         /** @description The county's own code for the area (e.g. the 12-digit statistical code) */
@@ -441,7 +447,10 @@ export type paths = {
                     content: {
                         "application/json": {
                             id: string;
-                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            /**
+                             * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                             * @enum {string}
+                             */
                             level: "city" | "street" | "community" | "grid";
                             name: string;
                             parentId: string | null;
@@ -529,14 +538,20 @@ export type paths = {
                     content: {
                         "application/json": {
                             id: string;
-                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            /**
+                             * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                             * @enum {string}
+                             */
                             level: "city" | "street" | "community" | "grid";
                             name: string;
                             parentId: string | null;
                             /** @description From the top of the tree down to this area */
                             path: {
                                 id: string;
-                                /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                                /**
+                                 * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                                 * @enum {string}
+                                 */
                                 level: "city" | "street" | "community" | "grid";
                                 name: string;
                                 parentId: string | null;
@@ -610,7 +625,10 @@ export type paths = {
                     content: {
                         "application/json": {
                             id: string;
-                            /** @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格) */
+                            /**
+                             * @description city (市/县) → street (街道/镇) → community (社区/村) → grid (网格)
+                             * @enum {string}
+                             */
                             level: "city" | "street" | "community" | "grid";
                             name: string;
                             parentId: string | null;
@@ -709,7 +727,7 @@ export type paths = {
                                 minLat: number;
                                 minLon: number;
                             } | null;
-                            /** @description The checkpoints in the area's grids, by name */
+                            /** @description The checkpoints in the area's grids, by name (Chinese order: pinyin) */
                             checkpoints: {
                                 gridId: string;
                                 id: string;
@@ -728,6 +746,8 @@ export type paths = {
                                     userId: string;
                                     username: string;
                                 }[];
+                                /** @description Verified scans recorded here in the 24 hours before `at` (the dashboard's count) */
+                                scans24h: number;
                             }[];
                             counts: {
                                 checkpoints: number;
@@ -735,6 +755,8 @@ export type paths = {
                                 onDutyNow: number;
                                 /** @description With coordinates */
                                 placed: number;
+                                /** @description Scans in the last 24 hours, over every checkpoint */
+                                scans24h: number;
                                 /** @description Without coordinates: listed with lat/lon null, not drawn */
                                 unplaced: number;
                             };
@@ -821,7 +843,7 @@ export type paths = {
                     content: {
                         "application/json": {
                             areaId: string;
-                            /** @description K: the checkpoints in the community's grids, by name */
+                            /** @description K: the checkpoints in the community's grids, by name (Chinese order: pinyin) */
                             checkpoints: {
                                 gridId: string;
                                 id: string;
@@ -960,7 +982,7 @@ export type paths = {
                     content: {
                         "application/json": {
                             areaId: string;
-                            /** @description K: the checkpoints in the community's grids, by name */
+                            /** @description K: the checkpoints in the community's grids, by name (Chinese order: pinyin) */
                             checkpoints: {
                                 gridId: string;
                                 id: string;
@@ -4210,12 +4232,15 @@ export type paths = {
         put?: never;
         /**
          * Import a police or street register (一标三实) as CSV, all or nothing (officer, admin; audited)
-         * @description Content-Type text/csv; UTF-8 (a BOM or not) or GBK (charset=gbk, or detected when the bytes are not UTF-8); at most 200000 rows and 50 MiB (413 GP_PAYLOAD_TOO_LARGE). People are matched by ID number, households by grid and address (tidied: full-width digits, spaces and case do not count). A new ID number is a new person, a new address of a grid a new household; a person on record is updated when the name, the phone, the grid or the household differs, else left alone, so importing the same file again answers updated 0. An empty phone cell keeps the phone on record. Any refused row → 422 GP_IMPORT_INVALID with the rows (1 = the first line after the header; at most 100 listed) and nothing imported: a wrong header, a bad name, ID number or phone, a ragged row, a duplicate ID number or phone in the file, an unknown grid or one outside your area (the same message), a person already in another household, a phone of another person. A file neither UTF-8 nor GBK → 415. Optional header X-Import-Id (a UUID chosen by the client): GET /v1/imports/{importId} shows the progress meanwhile. One import at a time per service copy (409). The register is checked and encrypted before one short transaction writes it; the import is audited once (register.import, counts only).
+         * @description Content-Type text/csv; UTF-8 (a BOM or not) or GBK (charset=gbk, or detected when the bytes are not UTF-8); at most 200000 rows and 50 MiB (413 GP_PAYLOAD_TOO_LARGE). People are matched by ID number, households by grid and address (tidied: full-width digits, spaces and case do not count). A new ID number is a new person, a new address of a grid a new household; a person on record is updated when the name, the phone, the grid or the household differs, else left alone, so importing the same file again answers updated 0. An empty phone cell keeps the phone on record. Any refused row → 422 GP_IMPORT_INVALID with the rows (1 = the first line after the header; at most 100 listed) and nothing imported: a wrong header, a bad name, ID number or phone, a ragged row, a duplicate ID number or phone in the file, an unknown grid or one outside your area (the same message), a person already in another household, a phone of another person. A file neither UTF-8 nor GBK → 415. Optional header X-Import-Id (a UUID chosen by the client): GET /v1/imports/{importId} shows the progress meanwhile. One import at a time per service copy (409). The register is checked and encrypted first, then written in one transaction (on SQLite other writes wait for it: seconds for a 200,000-row register); the import is audited once (register.import, counts only).
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A UUID the client chooses to follow the import at GET /v1/imports/{importId}; used once */
+                    "x-import-id"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5028,6 +5053,336 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/dependents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My dependents with their colours now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Oldest first, with their colours now */
+                            dependents: {
+                                /** @description Health-code colour */
+                                color: "green" | "yellow" | "red";
+                                name: string | null;
+                                personId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a dependent: someone without a phone whose code I keep (at most 5)
+         * @description The dependent joins my grid and household. My own profile first → else 409 GP_PROFILE_REQUIRED. A 6th → 409 GP_CONFLICT ("at most 5 dependents"); an ID number already registered → 409 GP_CONFLICT naming idNumber; a bad one → 400 GP_INVALID_ID_NUMBER. Audited as dependent.added.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 18-character GB 11643 resident ID; a wrong check digit → 400 GP_INVALID_ID_NUMBER */
+                        idNumber: string;
+                        /** @description Full name as on the ID card (the rules of PUT /v1/me/profile); stored encrypted */
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            name: string;
+                            personId: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/dependents/{personId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Stop keeping a dependent's code (the person stays registered)
+         * @description Anyone who is not my dependent → 404. Audited as dependent.released.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque, random person id */
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/dependents/{personId}/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A fresh live code of one of my dependents (the same body as GET /v1/me/code)
+         * @description Anyone who is not my dependent → 404.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque, random person id */
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Health-code colour */
+                            color: "green" | "yellow" | "red";
+                            /** @description Whose code it is, masked (张*), for the page to show beside the QR; never in the token */
+                            displayName: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            expiresAt: string;
+                            /**
+                             * Format: date-time
+                             * @description ISO 8601, UTC
+                             */
+                            issuedAt: string;
+                            token: string;
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/password": {
         parameters: {
             query?: never;
@@ -5494,7 +5849,7 @@ export type paths = {
         };
         /**
          * Find a person by ID number (audited with its purpose; grid worker: own grids only)
-         * @description Every call is written to the audit log and to the person's access log with its `purpose` (3–200 characters; missing or short → 400 GP_PURPOSE_REQUIRED). A grid worker finds only people of their own grids: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). At most 30 lookups a minute per account → 429 GP_RATE_LIMITED.
+         * @description Every call is written to the audit log and to the person's access log with its `purpose` (3–200 characters; missing or short → 400 GP_PURPOSE_REQUIRED). A grid worker finds only people of their own grids, a tracer or officer scoped to areas only people of the grids below them: anyone else is answered `{"people":[]}`, as if unknown, and the attempt is audited (identity.lookup_out_of_scope). At most 30 lookups a minute per account → 429 GP_RATE_LIMITED.
          */
         get: {
             parameters: {
@@ -5568,7 +5923,7 @@ export type paths = {
         put?: never;
         /**
          * Register a person without a smartphone (grid worker: own grids only)
-         * @description gridId or householdId (or both, naming the same grid) is required. A household in a grid the caller does not reach is answered as unknown (400) and audited as person.register.out_of_scope. Audited as person.register.
+         * @description gridId or householdId (or both, naming the same grid) is required. A gridId the caller does not reach (a grid worker's grids, a scoped officer's areas) → 404, audited as person.register.out_of_scope; a household in such a grid is answered as unknown (400) and audited the same way. Audited as person.register.
          */
         post: {
             parameters: {
@@ -5635,6 +5990,15 @@ export type paths = {
                     };
                 };
                 /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -5674,6 +6038,8 @@ export type paths = {
          *     A person's scans at one checkpoint become presences: an "in" followed by their next scan there being an "out" at most 4 h later is a stay [in, out]; any other scan is a point. Two presences meet when the gap between the intervals, max(0, max(start) − min(end)), is at most windowMinutes: overlapping stays always meet. Each meeting is an encounter.
          *
          *     Tiers: close (密接) = the same plate within 2 minutes (one vehicle), or within 2 minutes of each other at two or more checkpoints on one Asia/Shanghai day; exposure (涉疫场所暴露) = otherwise an encounter at a venue; companion (时空伴随) = any other encounter. A contact has the highest tier of its encounters. score = Σ weight (same vehicle 3, venue 2, community/village 0.5, traffic 0.2) × max(1, overlap minutes) × certainty (two stays 1.0, one 0.7, two points 0.4), rounded to 0.1.
+         *
+         *     Households: the index person's housemates are always close depth-1 contacts, through one encounter of kind household (checkpointId null, at = indexAt = from, weight 3 × 1 minute × certainty 1.0), besides any met at checkpoints.
          *
          *     Depth 2 (次密接): only from depth-1 contacts of tier close, through their own close encounters in which their presence starts no earlier than their firstEncounterAt. Never a depth-1 contact of any tier. Listed with tier close when close is requested.
          *
@@ -5735,7 +6101,8 @@ export type paths = {
                                      * @description The contact's presence start (its scan time for a point)
                                      */
                                     at: string;
-                                    checkpointId: string;
+                                    /** @description null for a household encounter */
+                                    checkpointId: string | null;
                                     /** @description Gap between the two presences; 0 when they overlap */
                                     gapSeconds: number;
                                     /**
@@ -5743,7 +6110,7 @@ export type paths = {
                                      * @description The other side's presence start (the index person at depth 1, `withPersonId` at depth 2)
                                      */
                                     indexAt: string;
-                                    /** @description The checkpoint's kind: traffic, community, village, venue */
+                                    /** @description The checkpoint's kind: traffic, community, village, venue; or household: the two live in one household (always close, at = indexAt = from, gap and overlap 0, weight 3) */
                                     kind: string;
                                     /** @description The time both stays share; 0 unless both presences are stays */
                                     overlapSeconds: number;
@@ -5928,6 +6295,138 @@ export type paths = {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/people/{personId}/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Declare health for a person of my grids (grid worker; officer, admin within their reach)
+         * @description The same body, rules and answer as POST /v1/me/declarations; the person's status history names the role that declared. An unknown person, or one outside the caller's reach (audited as declaration.by_proxy.out_of_scope), → 404 alike. Audited as declaration.by_proxy in the person's access log.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Opaque, random person id */
+                    personId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        contactWithConfirmed: boolean;
+                        symptoms: ("fever" | "cough" | "fatigue" | "sore_throat" | "shortness_of_breath" | "diarrhea" | "loss_of_taste_smell")[];
+                        /** @description °C; 37.3 or more turns the code yellow (rule symptoms) */
+                        temperature: number;
+                        visitedHighRiskArea: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Health-code colour */
+                            color: "green" | "yellow" | "red";
+                            reasons: {
+                                rule: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                since: string;
+                                /** @description site_exposure only: the place and the window in which the person was there at the same time as a confirmed case */
+                                site?: {
+                                    checkpointId: string;
+                                    /** @description The place, as its checkpoint is named */
+                                    checkpointName: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    from: string;
+                                    /**
+                                     * Format: date-time
+                                     * @description ISO 8601, UTC
+                                     */
+                                    to: string;
+                                };
+                                text: string;
+                                /** @description The same text in Chinese */
+                                textZh: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601, UTC
+                                 */
+                                until: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+                /** @description Every 4xx/5xx answer. `code` is stable; `message` names the field at fault. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GpError"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
