@@ -125,6 +125,11 @@ eachDb('the dashboard counts people, households, screenings, colours and scans p
     people: 6, households: 3, screened: { households: 2, people: 3 }, returnees: 2, colors: { green: 4, yellow: 1, red: 1 }, scans24h: 4
   })
   t.same(city.children.map((c: { areaId: string }) => c.areaId), ['S1', 'S2'])
+  const hourly = city.hourly as Array<{ hour: string, scans: number }>
+  t.equal(hourly.length, 24, 'scans per hour: the current hour and the 23 before it')
+  t.equal(hourly[0]?.hour, new Date(T0 + HOUR).toISOString(), 'oldest first')
+  t.same(hourly.at(-1), { hour: new Date(T0 + DAY).toISOString(), scans: 3 }, 'this hour so far, at the checkpoints of the area\'s grids')
+  t.equal(hourly.reduce((n, h) => n + h.scans, 0), 3, 'day 1\'s 08:00 hour is before the series')
   const [s1, s2] = city.children
   t.same(figures(s1), { people: 4, households: 2, screened: { households: 1, people: 2 }, returnees: 1, colors: { green: 2, yellow: 1, red: 1 }, scans24h: 2 })
   t.same(figures(s2), { people: 2, households: 1, screened: { households: 1, people: 1 }, returnees: 1, colors: { green: 2, yellow: 0, red: 0 }, scans24h: 2 })

@@ -86,6 +86,12 @@ export function createDashboardRepository (store: GridpassDb) {
     async checkpointGrids (): Promise<Array<{ id: string, gridId: string }>> {
       return await db.select({ id: t.checkpoints.id, gridId: t.checkpoints.gridId }).from(t.checkpoints).where(isNotNull(t.checkpoints.gridId)) as Array<{ id: string, gridId: string }>
     },
+    /** scan_hours rows of the hours from fromHour to toHour (both hour starts, included). */
+    async hourRows (fromHour: number, toHour: number): Promise<Array<{ checkpointId: string, hour: number, n: number }>> {
+      const h = t.scanHours
+      return (await db.select({ checkpointId: h.checkpointId, hour: h.hour, n: h.count }).from(h)
+        .where(and(gte(h.hour, fromHour), lte(h.hour, toHour)))).map((r) => ({ checkpointId: r.checkpointId, hour: Number(r.hour), n: Number(r.n) }))
+    },
     /** Scans per checkpoint in the whole hours from `fromHour` to `toHour` (both included), from scan_hours. */
     async hourSums (fromHour: number, toHour: number): Promise<Array<{ checkpointId: string, n: number }>> {
       const h = t.scanHours

@@ -28,5 +28,9 @@ const Figures = {
 export const AreaFiguresSchema = Type.Object(Figures)
 export const DashboardReply = Type.Object({
   ...Figures,
-  children: Type.Array(AreaFiguresSchema, { description: 'The same figures for each child area (their children left out); the area\'s figures are their sums' })
+  children: Type.Array(AreaFiguresSchema, { description: 'The same figures for each child area (their children left out); the area\'s figures are their sums' }),
+  hourly: Type.Array(Type.Object({
+    hour: Type.String({ format: 'date-time', description: 'The start of the hour, UTC' }),
+    scans: count('Scans at the area\'s checkpoints in that hour (the current hour: so far)')
+  }), { description: 'Scans per hour at the area\'s checkpoints: the current hour and the 23 before it, oldest first (from scan_hours, kept by the scan writer)' })
 })

@@ -30,7 +30,9 @@ export interface Figures {
 }
 /** An area (or, for a caller who reaches several tops or none, the synthetic node "all": areaId null). */
 export interface AreaFigures extends Figures { areaId: string | null, name: string, level: Level | 'all' }
-export interface Dashboard extends AreaFigures { children: AreaFigures[] }
+export interface Dashboard extends AreaFigures { children: AreaFigures[], hourly: Array<{ hour: string, scans: number }> }
+/** How many hours the hourly series holds: the current hour and the 23 before it. */
+export const HOURLY_HOURS = 24
 
 /** The name of the node that stands for several tops of the tree (or none). */
 export const ALL_NAME = '全部'
@@ -117,6 +119,20 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
     const out = new Map<string, number>()
     for (const r of [...hours, ...partial]) if (wanted.has(r.checkpointId)) out.set(r.checkpointId, (out.get(r.checkpointId) ?? 0) + r.n)
     return out
+  }
+
+  /** Scans per hour at the checkpoints of these grids: the current hour (so far) and the 23 before it, oldest first. */
+  async function hourlyOf (gridIds: ReadonlySet<string>, now: number): Promise<Array<{ hour: string, scans: number }>> {
+    const last = hourOf(now)
+    const first = last - (HOURLY_HOURS - 1) * HOUR_MS
+    const [cps, rows] = await Promise.all([repo.checkpointGrids(), repo.hourRows(first, last)])
+    const inArea = new Set(cps.filter((c) => gridIds.has(c.gridId)).map((c) => c.id))
+    const byHour = new Map<number, number>()
+    for (const r of rows) if (inArea.has(r.checkpointId)) byHour.set(r.hour, (byHour.get(r.hour) ?? 0) + r.n)
+    return Array.from({ length: HOURLY_HOURS }, (_, i) => {
+      const hour = first + i * HOUR_MS
+      return { hour: new Date(hour).toISOString(), scans: byHour.get(hour) ?? 0 }
+    })
   }
 
   /** The figures of every grid among gridIds, as of `now`. */
@@ -226,12 +242,13 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
       }
       const gridsOf = new Map(children.map((c) => [c.id, gridsBelow(tree, c)]))
       const own = node !== undefined ? gridsBelow(tree, node) : [...new Set([...gridsOf.values()].flat())]
-      const grids = await perGrid(tree, own, now)
+      const [grids, hourly] = await Promise.all([perGrid(tree, own, now), hourlyOf(new Set(own), now)])
       const sumOf = (ids: string[]): Counts => { const c = zero(); for (const id of ids) { const g = grids.get(id); if (g !== undefined) add(c, g) } return c }
       return {
         ...(node !== undefined ? { areaId: node.id, name: node.name, level: node.level } : { areaId: null, name: ALL_NAME, level: 'all' as const }),
         ...figures(sumOf(own)),
-        children: children.map((c) => ({ areaId: c.id, name: c.name, level: c.level, ...figures(sumOf(gridsOf.get(c.id) ?? [])) }))
+        children: children.map((c) => ({ areaId: c.id, name: c.name, level: c.level, ...figures(sumOf(gridsOf.get(c.id) ?? [])) })),
+        hourly
       }
     },
 

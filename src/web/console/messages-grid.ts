@@ -9,7 +9,7 @@ export const gridMessages = {
       title: '{name}（{level}）', figures: '辖区数据', people: '人口', households: '户数', screenedHouseholds: '已排查户数', screenedPeople: '已排查人数',
       returnees: '返乡人员', green: '绿码', yellow: '黄码', red: '红码', scans24h: '24 小时扫码', children: '下级区域', area: '区域', open: '查看下级',
       path: '当前位置', top: '全部辖区', colorsChart: '各下级区域当前颜色人数（堆叠柱状图：绿码、黄码、红码）', roundsChart: '进行中排查轮次的进度（已排查户数 / 总户数）',
-      scansChart: '各下级区域 24 小时扫码次数', noHourly: '暂无按小时统计的扫码数据，此处按下级区域显示 24 小时扫码次数。', rounds: '排查进度', noRounds: '没有进行中的排查轮次',
+      scansChart: '近 24 小时每小时扫码次数', rounds: '排查进度', noRounds: '没有进行中的排查轮次',
       screened: '已排查', remaining: '未排查', scans: '扫码次数', noChildren: '此区域没有下级区域'
     },
     grid: {
@@ -63,7 +63,7 @@ export const gridMessages = {
       title: '{name} ({level})', figures: 'Figures', people: 'People', households: 'Households', screenedHouseholds: 'Households screened', screenedPeople: 'People screened',
       returnees: 'Returnees', green: 'Green', yellow: 'Yellow', red: 'Red', scans24h: 'Scans, 24 h', children: 'Areas below', area: 'Area', open: 'Open',
       path: 'You are here', top: 'All my areas', colorsChart: 'Colours now by area below (stacked bars: green, yellow, red)', roundsChart: 'Open screening rounds (households screened / all)',
-      scansChart: 'Scans in the last 24 hours by area below', noHourly: 'No hourly scan series is available yet: scans in the last 24 hours are shown per area below.', rounds: 'Screening progress', noRounds: 'No open screening round',
+      scansChart: 'Scans per hour, last 24 hours', rounds: 'Screening progress', noRounds: 'No open screening round',
       screened: 'Screened', remaining: 'Not yet', scans: 'Scans', noChildren: 'This area has no areas below'
     },
     grid: {

@@ -2983,6 +2983,16 @@ export type paths = {
                                 /** @description People whose colour now is yellow (the status module's rule) */
                                 yellow: number;
                             };
+                            /** @description Scans per hour at the area's checkpoints: the current hour and the 23 before it, oldest first (from scan_hours, kept by the scan writer) */
+                            hourly: {
+                                /**
+                                 * Format: date-time
+                                 * @description The start of the hour, UTC
+                                 */
+                                hour: string;
+                                /** @description Scans at the area's checkpoints in that hour (the current hour: so far) */
+                                scans: number;
+                            }[];
                             /** @description Households of the area's grids */
                             households: number;
                             /** @description all: not an area but the tops the caller reaches, as children */
