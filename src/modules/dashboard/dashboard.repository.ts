@@ -1,7 +1,7 @@
 // SQL of the dashboard: counts per grid read from the indexes (people_grid_ix, households_grid_ix, the screening
 // indexes, scan_hours), never from the rows; and scan_hours itself off the hot path (fill, rebuild, purge). The scan
 // path adds to scan_hours in its own commits (src/db/scan-queries.ts).
-import { and, count, countDistinct, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, sum } from 'drizzle-orm'
+import { and, count, countDistinct, eq, gt, gte, inArray, isNotNull, isNull, lt, lte, or, sql, sum } from 'drizzle-orm'
 import { hourOf, SCAN_HOURS_FROM_SCANS } from '../../db/scan-queries.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
 
@@ -77,20 +77,29 @@ export function createDashboardRepository (store: GridpassDb) {
       }
       return [...out.values()]
     },
-    /** The grid of each of these people (by primary key); people without a grid are left out. */
-    async gridsOfPeople (personIds: string[]): Promise<Array<{ id: string, gridId: string }>> {
-      return perChunk(personIds, async (ids) => (await db.select({ id: t.people.id, gridId: t.people.gridId }).from(t.people)
-        .where(and(inArray(t.people.id, ids), isNotNull(t.people.gridId)))) as Array<{ id: string, gridId: string }>)
+    /**
+     * The grids of everyone with a status entry active at `at` (the people the status module may find not green),
+     * named by a subquery rather than thousands of bound ids (on PostgreSQL the binding cost more than the read).
+     */
+    async gridsOfActive (at: number): Promise<Array<{ id: string, gridId: string }>> {
+      const e = t.statusEntries
+      const active = db.select({ personId: e.personId }).from(e)
+        .where(and(lte(e.since, at), or(isNull(e.until), gt(e.until, at)), or(isNull(e.endedAt), gt(e.endedAt, at))))
+      return await db.select({ id: t.people.id, gridId: t.people.gridId }).from(t.people)
+        .where(and(inArray(t.people.id, active), isNotNull(t.people.gridId))) as Array<{ id: string, gridId: string }>
     },
     /** Every checkpoint placed in a grid. */
     async checkpointGrids (): Promise<Array<{ id: string, gridId: string }>> {
       return await db.select({ id: t.checkpoints.id, gridId: t.checkpoints.gridId }).from(t.checkpoints).where(isNotNull(t.checkpoints.gridId)) as Array<{ id: string, gridId: string }>
     },
-    /** scan_hours rows of the hours from fromHour to toHour (both hour starts, included). */
-    async hourRows (fromHour: number, toHour: number): Promise<Array<{ checkpointId: string, hour: number, n: number }>> {
+    /** Scans per hour from fromHour to toHour (both hour starts, included) at these checkpoints (null: every one placed in a grid). */
+    async hourTotals (fromHour: number, toHour: number, checkpointIds: string[] | null): Promise<Array<{ hour: number, n: number }>> {
       const h = t.scanHours
-      return (await db.select({ checkpointId: h.checkpointId, hour: h.hour, n: h.count }).from(h)
-        .where(and(gte(h.hour, fromHour), lte(h.hour, toHour)))).map((r) => ({ checkpointId: r.checkpointId, hour: Number(r.hour), n: Number(r.n) }))
+      const run = async (where: ReturnType<typeof and>) => (await db.select({ hour: h.hour, n: sum(h.count) }).from(h)
+        .where(where).groupBy(h.hour)).map((r) => ({ hour: Number(r.hour), n: n(r.n) }))
+      const range = and(gte(h.hour, fromHour), lte(h.hour, toHour))
+      if (checkpointIds === null) return run(and(range, inArray(h.checkpointId, db.select({ id: t.checkpoints.id }).from(t.checkpoints).where(isNotNull(t.checkpoints.gridId)))))
+      return perChunk(checkpointIds, async (ids) => run(and(range, inArray(h.checkpointId, ids))))
     },
     /** Scans per checkpoint in the whole hours from `fromHour` to `toHour` (both included), from scan_hours. */
     async hourSums (fromHour: number, toHour: number): Promise<Array<{ checkpointId: string, n: number }>> {

@@ -125,10 +125,12 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
   async function hourlyOf (gridIds: ReadonlySet<string>, now: number): Promise<Array<{ hour: string, scans: number }>> {
     const last = hourOf(now)
     const first = last - (HOURLY_HOURS - 1) * HOUR_MS
-    const [cps, rows] = await Promise.all([repo.checkpointGrids(), repo.hourRows(first, last)])
-    const inArea = new Set(cps.filter((c) => gridIds.has(c.gridId)).map((c) => c.id))
+    const cps = await repo.checkpointGrids()
+    const inArea = cps.filter((c) => gridIds.has(c.gridId)).map((c) => c.id)
+    // Every placed checkpoint (a city's): summed without naming them.
+    const rows = inArea.length === 0 ? [] : await repo.hourTotals(first, last, inArea.length === cps.length ? null : inArea)
     const byHour = new Map<number, number>()
-    for (const r of rows) if (inArea.has(r.checkpointId)) byHour.set(r.hour, (byHour.get(r.hour) ?? 0) + r.n)
+    for (const r of rows) byHour.set(r.hour, (byHour.get(r.hour) ?? 0) + r.n)
     return Array.from({ length: HOURLY_HOURS }, (_, i) => {
       const hour = first + i * HOUR_MS
       return { hour: new Date(hour).toISOString(), scans: byHour.get(hour) ?? 0 }
@@ -139,9 +141,10 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
   async function perGrid (tree: Tree, gridIds: string[], now: number): Promise<Map<string, Counts>> {
     const grids = new Map<string, Counts>(gridIds.map((g) => [g, zero()]))
     const of = (gridId: string): Counts | undefined => grids.get(gridId)
-    const [counted, nonGreen, cps] = await Promise.all([
+    const [counted, nonGreen, activeGrids, cps] = await Promise.all([
       baseCounts(tree, gridIds),
       status.nonGreen(now),
+      repo.gridsOfActive(now),
       repo.checkpointGrids()
     ])
     const { rounds, screenedH, screenedP } = counted
@@ -175,7 +178,8 @@ export function createDashboardService ({ repo, store, areas, status, config }: 
 
     // Colours: the status module's rule names everyone not green now; the rest of a grid's people are green.
     const colorOf = new Map(nonGreen.map((p) => [p.personId, p.color]))
-    for (const p of await repo.gridsOfPeople([...colorOf.keys()])) {
+    for (const p of activeGrids) {
+      if (!colorOf.has(p.id)) continue
       const g = of(p.gridId)
       if (g !== undefined) g[colorOf.get(p.id) as 'yellow' | 'red']++
     }
