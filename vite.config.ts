@@ -1,6 +1,6 @@
 // The pages: one Vite build, one entry per page, served by the service under /h5/ and the staff console also at
 // /console/ (npm ci builds it: `prepare`).
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { defineConfig, type Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
@@ -38,7 +38,9 @@ function serviceWorker (): Plugin {
   return {
     name: 'gridpass-service-worker',
     apply: 'build',
-    generateBundle (_options, bundle) {
+    // After every other plugin's generateBundle: Vite drops the chunks that only carried CSS there (a shared
+    // stylesheet of two pages), and a file listed but never written would fail the worker's install.
+    writeBundle (options, bundle) {
       // The staff console is a desktop page outside the worker's scope: what only it loads (Element Plus, ECharts)
       // stays out of the phones' offline cache.
       const entryFiles = (console: boolean): string[] => Object.values(bundle)
@@ -51,7 +53,7 @@ function serviceWorker (): Plugin {
       const source = readFileSync(resolve(root, 'shared/sw-template.js'), 'utf8')
         .replace("const CACHE = '__CACHE__'", 'const CACHE = ' + JSON.stringify(`gridpass-h5-${(hash >>> 0).toString(36)}`))
         .replace('const FILES = __FILES__', 'const FILES = ' + JSON.stringify(files.map((f) => `/h5/${f}`).concat(PAGES.filter((p) => p !== 'console').map((p) => p === 'index' ? '/h5/' : `/h5/${p}/`))))
-      this.emitFile({ type: 'asset', fileName: 'sw.js', source })
+      writeFileSync(resolve(options.dir ?? resolve(import.meta.dirname, 'dist/h5'), 'sw.js'), source)
     }
   }
 }
