@@ -11,6 +11,7 @@ import type { AreasService } from '../areas/index.ts'
 import { SYMPTOM_WORDS } from '../status/index.ts'
 import type { ScreeningRepository, ScreeningRow } from './screening.repository.ts'
 import type { MemberData, ScreeningService } from './screening.service.ts'
+import { csvLine } from '../../lib/csv.ts'
 
 type Cell = string | number | null
 /** Screenings read per page: their members, people and households are read per page too. */
@@ -19,18 +20,6 @@ const PAGE = 500
 export const HEADER = ['网格', '网格编号', '住址', '有人在家', '姓名', '身份证号', '体温（°C）', '症状', '返回地', '返回时间', '中高风险地区', '车牌', '判定', '排查时间', '排查人', '备注']
 const RULE_WORDS: Record<string, string> = { high_risk_travel: '自中高风险地区返回（红码）', symptoms: '发热或有症状（黄码）' }
 
-/**
- * Text a spreadsheet would run as a formula gets a leading ': = + - @, their full-width forms ＝ ＋ － ＠ (typed by a
- * Chinese input method, read as the ASCII ones), a leading tab or CR. The same guard as the trail and contacts CSVs.
- */
-const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r]/
-export function csvCell (value: Cell): string {
-  if (value === null) return ''
-  let s = String(value)
-  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-}
-const line = (cells: Cell[]): string => cells.map(csvCell).join(',') + '\r\n'
 
 /** Asia/Shanghai (no daylight saving) as officers read it: 2026-03-01 16:00. */
 const beijing = (ms: number | null): string | null => (ms === null ? null : new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' '))
@@ -105,11 +94,11 @@ export type ScreeningExport = ReturnType<typeof createScreeningExport>
 /** The BOM and the header first, then the rows in chunks as they are read. */
 export function csvStream (rows: AsyncIterable<Cell[]>): Readable {
   return Readable.from((async function * () {
-    yield '\uFEFF' + line(HEADER)
+    yield '\uFEFF' + csvLine(HEADER)
     let chunk = ''
     let n = 0
     for await (const r of rows) {
-      chunk += line(r)
+      chunk += csvLine(r)
       if (++n % PAGE === 0) { yield chunk; chunk = '' }
     }
     if (chunk !== '') yield chunk

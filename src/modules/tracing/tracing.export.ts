@@ -3,33 +3,21 @@ import { Readable } from 'node:stream'
 import { iso } from '../common.schemas.ts'
 import type { Checkpoint } from '../checkpoints/index.ts'
 import type { Contact, TrailScan } from './tracing.service.ts'
+import { csvLine } from '../../lib/csv.ts'
 
 type Cell = string | number | boolean | null
 /** Rows per chunk written to the socket. */
 const BATCH = 500
 
-/**
- * One CSV cell. Text that a spreadsheet would run as a formula gets a leading ', then RFC 4180 quoting when it holds a
- * comma, quote or line break. Formula starts: = + - @, their full-width forms ＝ ＋ － ＠ (a Chinese input method types
- * these, and spreadsheets with East Asian input settings read them as the ASCII ones), a leading tab or CR.
- */
-export const FORMULA_START = /^[=+\-@\uFF1D\uFF0B\uFF0D\uFF20\t\r]/
-export function csvCell (value: Cell): string {
-  if (value === null) return ''
-  let s = String(value)
-  if (typeof value === 'string' && FORMULA_START.test(s)) s = `'${s}`
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s
-}
-const line = (cells: Cell[]): string => cells.map(csvCell).join(',') + '\r\n'
 
 /** The BOM and header first, then the rows in chunks, so a long file never sits in memory as one string. */
 function csv (header: string[], rows: Iterable<Cell[]>): Readable {
   return Readable.from((function * () {
-    yield '\uFEFF' + line(header)
+    yield '\uFEFF' + csvLine(header)
     let chunk = ''
     let n = 0
     for (const r of rows) {
-      chunk += line(r)
+      chunk += csvLine(r)
       if (++n % BATCH === 0) { yield chunk; chunk = '' }
     }
     if (chunk !== '') yield chunk
