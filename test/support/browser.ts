@@ -27,13 +27,32 @@ export async function launch (opts: LaunchOptions = {}): Promise<Browser> {
   const camera = opts.fakeCamera === undefined
     ? []
     : ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${opts.fakeCamera}`]
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
     // The machine has no network beyond localhost: keep Chromium from trying.
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...camera]
   })
+  // Tests run through tsx, whose esbuild keeps function names by wrapping them in __name(…): a function a test hands
+  // to page.evaluate arrives in the page with those calls in it. Every context and page defines the helper first.
+  const newContext = browser.newContext.bind(browser)
+  browser.newContext = async (...args) => {
+    const context = await newContext(...args)
+    await context.addInitScript(NAME_SHIM)
+    return context
+  }
+  browser.newPage = async (...args) => {
+    const context = await browser.newContext(...args)
+    const page = await context.newPage()
+    // A page owned by its own context closes that context with it, as Playwright's own newPage does.
+    page.once('close', () => { void context.close() })
+    return page
+  }
+  return browser
 }
+
+/** esbuild's keepNames helper, defined before any page script runs (see launch). */
+const NAME_SHIM = 'globalThis.__name ??= (fn) => fn'
 
 /**
  * Turns a PNG (a screenshot of a code) into a .y4m video Chromium's fake camera can play: the image centred on a
