@@ -59,6 +59,21 @@ export interface Database_ {
 }
 export type { Database_ as GridpassDb }
 
+/**
+ * A read built and prepared once, for a hot path outside transactions: on SQLite one better-sqlite3 statement
+ * (drizzle otherwise builds the SQL and SQLite compiles it at every call: most of a live code's CPU was that), on
+ * PostgreSQL a named statement, planned once per connection. `query` is a drizzle select on store.db with
+ * sql.placeholder() parameters; `name` must be unique per SQL text.
+ */
+export function prepareRead<R> (store: Database_, name: string, query: unknown): (values: Record<string, unknown>) => Promise<R[]> {
+  if (store.dialect === 'sqlite') {
+    const prepared = (query as { prepare: () => { all: (v: Record<string, unknown>) => R[] } }).prepare()
+    return async (values) => prepared.all(values)
+  }
+  const prepared = (query as { prepare: (name: string) => { execute: (v: Record<string, unknown>) => Promise<R[]> } }).prepare(name)
+  return async (values) => prepared.execute(values)
+}
+
 export interface TxContext {
   /**
    * Runs hook in this transaction after fn has returned, just before COMMIT, in the order added (a hook may add

@@ -40,7 +40,7 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
 
   /** The person, if the caller reaches their grid (staff; a resident asks for themselves): else 404, out of reach audited. */
   async function personWithProfile (personId: string, staff?: { actor: Session, action: string }) {
-    const person = await people.get(personId)
+    const person = await people.brief(personId)
     const unknown = `personId: no person ${personId}`
     if (person === undefined) throw new NotFound(unknown)
     if (staff !== undefined && !(await areas.seesGrid(staff.actor, person.gridId))) await areas.refuse(staff.actor, { action: staff.action, target: personId, message: unknown })
@@ -54,7 +54,7 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
    */
   async function paper (actor: Session, personId: string, action: 'paper_code.issue' | 'paper_code.print'): Promise<IssuedCode & { displayName: string | null, gridId: string | null }> {
     const person = await personWithProfile(personId, { actor, action })
-    const { color } = await status.evaluate(personId)
+    const color = await status.colorOf(personId, config.now())
     const { jti, ...code } = await sign(personId, color, 'paper')
     const cardId = await cardIdOf(jti)
     await store.tx(async (db) => {
@@ -68,7 +68,8 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
     /** A fresh live code, and whose it is, masked (张*): the page shows it under the colour, the QR never holds it. */
     async live (personId: string): Promise<IssuedCode & { displayName: string }> {
       const person = await personWithProfile(personId)
-      const { color } = await status.evaluate(personId)
+      // The colour alone: no reasons decrypted, no second read of the person.
+      const color = await status.colorOf(personId, config.now())
       // A profile always has a name (personWithProfile), so the masked form exists.
       return { ...await sign(personId, color, 'live'), displayName: maskName(people.name(person)) ?? '*' }
     },

@@ -1,15 +1,27 @@
 // SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
-import { and, asc, count, eq, inArray } from 'drizzle-orm'
-import { uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
+import { prepareRead, uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type PersonRow = GridpassDb['t']['people']['$inferSelect']
+export type PersonBrief = Pick<PersonRow, 'id' | 'gridId' | 'nameEnc' | 'idNumberEnc'>
 
 const CHUNK = 500
 
 export function createPeopleRepository (store: GridpassDb) {
   const { t } = store
+  // The live code's read of its person (GET /v1/me/code): prepared once.
+  const byIdRead = prepareRead<PersonRow>(store, 'gp_people_by_id', store.db.select().from(t.people).where(eq(t.people.id, sql.placeholder('id'))).limit(1))
+  const p = t.people
+  const briefRead = prepareRead<PersonBrief>(store, 'gp_people_brief', store.db.select({ id: p.id, gridId: p.gridId, nameEnc: p.nameEnc, idNumberEnc: p.idNumberEnc })
+    .from(p).where(eq(p.id, sql.placeholder('id'))).limit(1))
   return {
+    /** What issuing a code needs of a person (outside transactions), prepared once. */
+    async brief (id: string): Promise<PersonBrief | undefined> {
+      return (await briefRead({ id }))[0]
+    },
     async byId (db: Db, id: string): Promise<PersonRow | undefined> {
+      // On SQLite a transaction's db is store.db (one connection); on PostgreSQL a transaction has its own.
+      if (db === store.db) return (await byIdRead({ id }))[0]
       const [row] = await db.select().from(t.people).where(eq(t.people.id, id)).limit(1)
       return row
     },

@@ -12,9 +12,9 @@ import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
 import type { AreasService } from '../areas/index.ts'
 import type { GridsService } from '../grids/index.ts'
-import { uniqueColumn, type PeopleRepository, type PersonRow } from './people.repository.ts'
+import { uniqueColumn, type PeopleRepository, type PersonBrief, type PersonRow } from './people.repository.ts'
 
-export type { PersonRow }
+export type { PersonBrief, PersonRow }
 
 /** Names decrypted per turn of the event loop (an export may name tens of thousands of contacts). */
 const NAMES_PER_TURN = 500
@@ -74,14 +74,16 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, a
   const BOUND = 'idNumber: this ID number is already bound to another account; ask your grid worker'
   const REGISTERED = 'idNumber: a person with this ID number is already registered'
   const PHONE_TAKEN = 'phone: this phone already has an account'
-  const name = (p: PersonRow): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
+  const name = (p: Pick<PersonRow, 'nameEnc'>): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
   const get = async (personId: string): Promise<PersonRow | undefined> => repo.byId(store.db, personId)
 
   return {
     /** The decrypted full name, or null before the profile is set. */
     name,
-    hasProfile: (p: PersonRow): boolean => p.nameEnc !== null && p.idNumberEnc !== null,
+    hasProfile: (p: Pick<PersonRow, 'nameEnc' | 'idNumberEnc'>): boolean => p.nameEnc !== null && p.idNumberEnc !== null,
     get,
+    /** Id, grid and the name and ID number ciphertexts only: what issuing a code reads (GET /v1/me/code). */
+    brief: async (personId: string): Promise<PersonBrief | undefined> => repo.brief(personId),
     /** The person inside the caller's transaction. */
     getIn: async (db: Db, personId: string): Promise<PersonRow | undefined> => repo.byId(db, personId),
     exists: async (personId: string): Promise<boolean> => (await get(personId)) !== undefined,

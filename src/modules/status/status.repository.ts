@@ -1,8 +1,8 @@
 // SQL of status entries, manual changes, declarations and appeals. Their free text (reasons, declared symptoms, appeal
 // messages and notes, declarations) is sealed here with the data key, like names: callers see plain text, rows hold
 // `v1.` ciphertexts.
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notLike, or, desc } from 'drizzle-orm'
-import type { Db, GridpassDb } from '../../db/index.ts'
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notLike, or, desc, sql } from 'drizzle-orm'
+import { prepareRead, type Db, type GridpassDb } from '../../db/index.ts'
 import type { Pii } from '../../lib/pii.ts'
 
 type T = GridpassDb['t']
@@ -44,6 +44,8 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
     }
   }
   const { statusEntries: se, statusChanges: sc, appeals: ap } = t
+  // A live code's colour (GET /v1/me/code): prepared once.
+  const forColorRead = prepareRead<EntryRow>(store, 'gp_status_entries_for_color', store.db.select().from(se).where(eq(se.personId, sql.placeholder('personId'))).orderBy(asc(se.since)))
   const sealEntries = async (): Promise<number> => sealColumn(
     async (limit) => store.db.select({ id: se.id, value: se.reason }).from(se).where(and(isNotNull(se.reason), notLike(se.reason, 'v1.%'))).limit(limit),
     async (db, id, was, sealed) => db.update(se).set({ reason: sealed }).where(and(eq(se.id, id), eq(se.reason, was))))
@@ -82,6 +84,7 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
     },
     /** The entries for a colour only: their reasons stay sealed (null here), nothing is decrypted. */
     async entriesForColor (db: Db, personId: string): Promise<EntryRow[]> {
+      if (db === store.db) return (await forColorRead({ personId })).map((e) => ({ ...e, reason: null, detail: null }))
       return (await db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))).map((e) => ({ ...e, reason: null, detail: null }))
     },
     async insertEntries (db: Db, rows: EntryRow[]): Promise<void> {
