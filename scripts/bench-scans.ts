@@ -1,18 +1,27 @@
-// npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 32,128] [--db file:… | postgres://…] [--cpu-prof]
+// npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
+//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data]
 //
-// Seeds a realistic database, starts the real server as a child process, and measures with autocannon:
-//   1. a baseline: a bare Fastify route (separate process) that parses the same body and does one ES256 verify;
-//   1b. a reference: the baseline plus one durable SQLite insert through gridpass's scan thread (the cost of durability);
-//   2. POST /v1/scans at the maximum rate → the ratio to the baseline (target ≥ 0.8);
-//   3. POST /v1/scans at half that rate, evenly paced (scripts/lib/paced-load.ts) → p99 latency (target ≤ 20 ms);
-//   4. POST /v1/scans/batch with 1000-item batches → scans per second (target ≥ 5000).
+// Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
+// docs/benchmarks.md, each printed beside its yardstick measured in the same run):
+//   yardsticks: the baseline, a bare Fastify route (separate process) that parses the same body and does one ES256
+//     verify; the reference, the baseline plus one group-committed durable insert into the same kind of database;
+//   1. POST /v1/scans at the maximum rate → the ratio to the reference (target ≥ 0.8);
+//   2. POST /v1/scans at half that rate, evenly paced (scripts/lib/paced-load.ts) → p99 (target ≤ 20 ms), the
+//      baseline's and the reference's p99 at the same rate beside it;
+//   3. POST /v1/scans/batch with 1000-item batches → scans per second (target ≥ 8,000);
+//   4. GET /v1/me/code at the maximum rate → the ratio to a bare Fastify route doing one ES256 sign (target ≥ 0.7),
+//      and at half its rate → p99 (target ≤ 20 ms);
+//   5. with --soak: scans at half their maximum rate and live codes beside them, minute by minute → no error, no p99
+//      drift, flat RSS, the WAL within its bound.
 // The maximum rate of each server is the best over the connection counts given: a server that answers only after an
 // fsync is bound by latency at a low count (32 connections / 5 ms = 6,400/s, whatever its CPU could do), the bare
 // baseline is not.
-// Beside the rates it prints the CPU time per answered scan: the server's main thread, its other threads (worker
-// threads, libuv's pool with the ES256 verifies and fsyncs, V8's helpers), the load generator, and the idle share.
+// Beside the rates it prints the CPU time per answered request: the server's main thread, its other threads one by
+// one (the scan thread, libuv's pool with the ES256 work and fsyncs, V8's helpers), the load generator, and the idle
+// share. --perf records every thread of the server with Linux perf during the max-rate phase.
+import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -31,9 +40,13 @@ const { values: args } = parseArgs({
     people: { type: 'string', default: '100000' },
     scans: { type: 'string', default: '1000000' },
     duration: { type: 'string', default: '15' },
-    connections: { type: 'string', default: '32,128' },
+    connections: { type: 'string', default: '128,512' },
+    /** Seconds of the soak (scans at half their max rate with live codes beside them); 0 skips it. */
+    soak: { type: 'string', default: '0' },
     db: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** Linux perf: records every thread of the server (native frames, JS through --perf-basic-prof) at the max rate. */
+    perf: { type: 'string' },
     keep: { type: 'boolean', default: false }
   }
 })
@@ -42,6 +55,11 @@ const SCANS = Number(args.scans)
 const DURATION = Number(args.duration)
 const CONNECTION_COUNTS = args.connections.split(',').map(Number)
 if (CONNECTION_COUNTS.some((c) => !Number.isInteger(c) || c < 1)) throw new Error(`--connections: a comma-separated list of counts, got ${args.connections}`)
+const SOAK_SECONDS = Number(args.soak)
+if (!Number.isInteger(SOAK_SECONDS) || SOAK_SECONDS < 0) throw new Error(`--soak: whole seconds, got ${args.soak}`)
+/** The WAL's bound under the checkpoint thread: journal_size_limit (src/db/sqlite-checkpoint-worker.mjs). */
+const WAL_BOUND_MIB = 64
+const METRICS_TOKEN = 'bench-metrics-token-0123456789'
 const ADMIN_PASSWORD = 'bench-admin-password'
 const LIVE_RESIDENTS = 20
 const PAPER_CODES = 1000
@@ -105,8 +123,8 @@ try {
   // 2. The real server, as in production (LOG_LEVEL=warn: no per-request log lines).
   const profDir = join(dir, 'prof')
   const server = await startServer({
-    env: { DATABASE_URL: databaseUrl, GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD, GRIDPASS_CODE_TTL_SECONDS: '3600', LOG_LEVEL: 'warn', GRIDPASS_DEV_OTP: 'true' },
-    nodeArgs: args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []
+    env: { DATABASE_URL: databaseUrl, GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD, GRIDPASS_CODE_TTL_SECONDS: '3600', LOG_LEVEL: 'warn', GRIDPASS_DEV_OTP: 'true', GRIDPASS_METRICS_TOKEN: METRICS_TOKEN },
+    nodeArgs: [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(args.perf !== undefined ? ['--perf-basic-prof'] : [])]
   })
   servers.push(server)
   const base = server.base
@@ -118,11 +136,13 @@ try {
   // 3. Codes signed by the server: live codes of residents who sign in (dev OTP; the OTP routes allow 30 a minute),
   //    and paper codes for seeded people (admin). Both carry one ES256 signature and are judged by the server's colour.
   const tokens: string[] = []
+  const residents: string[] = []
   for (let i = 0; i < LIVE_RESIDENTS; i++) {
     const phone = `13${String(Date.now() % 1e6).padStart(6, '0')}${String(i).padStart(3, '0')}`
     const otp = await json(base, 'POST', '/v1/auth/otp', null, { phone })
     const resident = (await json(base, 'POST', '/v1/auth/otp/verify', null, { phone, code: otp.devCode })).accessToken as string
     await json(base, 'PUT', '/v1/me/profile', resident, { name: '欧阳娜娜', idNumber: idNumberOf(PEOPLE + i) })
+    residents.push(resident)
     tokens.push((await json(base, 'GET', '/v1/me/code', resident)).token as string)
   }
   for (let i = 0; i < PAPER_CODES; i++) {
@@ -139,9 +159,13 @@ try {
   const probe = await json(base, 'POST', '/v1/scans', volunteer, JSON.parse(scanBody()))
   if (probe.recorded !== true) throw new Error(`a probe scan was not recorded: ${JSON.stringify(probe)}`)
   const headers = { authorization: `Bearer ${volunteer}`, 'content-type': 'application/json' }
-  const single = (url: string, extra: { connections: number, overallRate?: number, duration?: number }): Promise<Result> => autocannon({
+  const residentHeader = (): Record<string, string> => ({ authorization: `Bearer ${residents[Math.floor(Math.random() * residents.length)] as string}` })
+  type Kind = 'scan' | 'code'
+  const load = (url: string, kind: Kind, extra: { connections: number, overallRate?: number, duration?: number }): Promise<Result> => autocannon({
     url, connections: extra.connections, duration: extra.duration ?? DURATION, timeout: 30, ...(extra.overallRate !== undefined ? { overallRate: extra.overallRate } : {}),
-    requests: [{ method: 'POST', path: '/v1/scans', headers, setupRequest: (req) => ({ ...req, body: scanBody() }) }]
+    requests: [kind === 'scan'
+      ? { method: 'POST', path: '/v1/scans', headers, setupRequest: (req) => ({ ...req, body: scanBody() }) }
+      : { method: 'GET', path: '/v1/me/code', setupRequest: (req) => ({ ...req, headers: residentHeader() }) }]
   })
   const rate = (r: Result): number => r['2xx'] / r.duration
   // CPU per answered request: the server's main thread, its other threads, the load generator, the machine's idle share.
@@ -153,21 +177,25 @@ try {
     return result
   }
   /** The maximum rate: a warm-up, then one run per connection count; the best run, with its count. */
-  const maxRate = async (label: string, pid: number | undefined, url: string): Promise<{ r: Result, connections: number }> => {
-    await single(url, { connections: CONNECTION_COUNTS[0] as number, duration: 3 })
+  const maxRate = async (label: string, pid: number | undefined, url: string, kind: Kind = 'scan'): Promise<{ r: Result, connections: number }> => {
+    await load(url, kind, { connections: CONNECTION_COUNTS[0] as number, duration: 3 })
     let best: { r: Result, connections: number } | null = null
     for (const connections of CONNECTION_COUNTS) {
-      const r = await measured(`${label}, ${connections} connections`, pid, () => single(url, { connections }))
+      const r = await measured(`${label}, ${connections} connections`, pid, () => load(url, kind, { connections }))
       if (best === null || rate(r) > rate(best.r)) best = { r, connections }
     }
     return best as { r: Result, connections: number }
   }
 
-  // The yardsticks, each run alone on the machine (started for a measurement, stopped after it):
-  // the baseline, bare Fastify + one ES256 verify, separate process, same machine, same bodies; and a reference, not
-  // a target, the baseline plus one durable SQLite insert through gridpass's scan thread.
+  // The yardsticks, each run alone on the machine (started for a measurement, stopped after it): the baseline, bare
+  // Fastify + one ES256 verify; the reference, the baseline plus one group-committed durable insert into the same kind
+  // of database (SQLite: through gridpass's scan thread, fsync before the answer; PostgreSQL: one INSERT per
+  // event-loop turn, answered after its commit); for live codes, a bare Fastify route doing one ES256 sign.
   const BASELINE: StartOptions = { entry: 'scripts/lib/baseline-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir }, ready: /baseline listening on (http:\/\/\S+)/ }
-  const REFERENCE: StartOptions = { entry: 'scripts/lib/durable-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir }, ready: /durable reference listening on (http:\/\/\S+)/ }
+  const REFERENCE: StartOptions = pgDatabase === null
+    ? { entry: 'scripts/lib/durable-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_BENCH_DIR: dir }, ready: /durable reference listening on (http:\/\/\S+)/ }
+    : { entry: 'scripts/lib/durable-server-pg.ts', env: { GRIDPASS_KEYS_DIR: keysDir, DATABASE_URL: databaseUrl }, ready: /durable reference listening on (http:\/\/\S+)/ }
+  const SIGN_BASELINE: StartOptions = { entry: 'scripts/lib/sign-server.ts', env: { GRIDPASS_KEYS_DIR: keysDir }, ready: /sign baseline listening on (http:\/\/\S+)/ }
   const alone = async <R>(spec: StartOptions, measure: (s: ServerProcess) => Promise<R>): Promise<R> => {
     const s = await startServer(spec)
     servers.push(s)
@@ -185,13 +213,15 @@ try {
 
   // 5. gridpass at the maximum rate, then at half of it.
   const gWindow = { from: profileClock(), to: 0 }
+  const perf = args.perf === undefined ? null : spawn('perf', ['record', '-F', '999', '-g', '-p', String(server.child.pid), '-o', args.perf], { stdio: 'ignore' })
   const { r: g, connections: gConnections } = await maxRate('gridpass POST /v1/scans', server.child.pid, base)
+  if (perf !== null) { perf.kill('SIGINT'); await new Promise((r) => perf.once('exit', r)); console.log(`  perf data of the max-rate phase: ${args.perf} (perf report -i ${args.perf} --sort pid,sym)`) }
   gWindow.to = profileClock()
   const half = Math.max(1, Math.floor(rate(g) / 2))
   const high = Math.max(...CONNECTION_COUNTS)
   // The server's own view of the same requests (its latency histogram, from /metrics): time inside the process.
   const buckets = async (): Promise<Map<string, number>> => {
-    const text = await (await fetch(`${base}/metrics`)).text()
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
     const out = new Map<string, number>()
     for (const m of text.matchAll(/^gridpass_http_request_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*route="\/v1\/scans"[^}]*\} (\d+)|^gridpass_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/scans"[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
       out.set((m[1] ?? m[3]) as string, Number(m[2] ?? m[4]))
@@ -211,8 +241,6 @@ try {
   }
   const hBaseline = await alone(BASELINE, pacedAtHalf)
   const hReference = await alone(REFERENCE, pacedAtHalf)
-  // For comparison with earlier runs: autocannon's overallRate, which sends the same number in bursts.
-  const hBurst = await single(base, { connections: CONNECTION_COUNTS[0] as number, overallRate: half })
 
   // 6. Offline batch sync: 1000 items per request, two scanners syncing at once.
   const batchBody = (): string => `{"scans":[${Array.from({ length: 1000 }, scanBody).join(',')}]}`
@@ -229,29 +257,88 @@ try {
   batchWindow.to = profileClock()
   const batchRate = batch['2xx'] * 1000 / batch.duration
 
-  // 7. Report.
-  const ratio = rate(g) / rate(b)
+  // 7. Live codes: the sign baseline and GET /v1/me/code at their maximum rates, then both at half of gridpass's.
+  const { r: sb, connections: sbConnections } = await alone(SIGN_BASELINE, (s) => maxRate('sign baseline', s.child.pid, s.base, 'code'))
+  const codeWindow = { from: profileClock(), to: 0 }
+  const { r: gc, connections: gcConnections } = await maxRate('gridpass GET /v1/me/code', server.child.pid, base, 'code')
+  codeWindow.to = profileClock()
+  const codeHalf = Math.max(1, Math.floor(rate(gc) / 2))
+  const pacedCodes = (url: string, durationSeconds: number, at = codeHalf): Promise<PacedResult> =>
+    pacedLoad({ url, path: '/v1/me/code', method: 'GET', headers: {}, headersFor: residentHeader, body: () => '', rate: at, durationSeconds, maxInFlight: high })
+  const hCode = await pacedCodes(base, DURATION)
+  const hSign = await alone(SIGN_BASELINE, async (s) => { await pacedCodes(s.base, 3); return await pacedCodes(s.base, DURATION) })
+
+  // 8. The soak (--soak seconds): scans at half their maximum rate, live codes beside them at half that rate again,
+  //    minute by minute: each minute's p99, errors, the server's RSS and (SQLite) the WAL's largest size.
+  interface Minute { scans: PacedResult, codes: PacedResult, rssMiB: number, walMiB: number | null }
+  const minutes: Minute[] = []
+  if (SOAK_SECONDS > 0) {
+    const walPath = databaseUrl.startsWith('file:') ? `${databaseUrl.slice('file:'.length)}-wal` : null
+    const rssMiB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid as number}/status`, 'utf8'))?.[1] ?? 0) / 1024
+    const walMiB = (): number => (walPath !== null && existsSync(walPath) ? statSync(walPath).size / 1048576 : 0)
+    const codeRate = Math.max(1, Math.floor(half / 2))
+    console.log(`\n  soak: ${SOAK_SECONDS} s of POST /v1/scans at ${fmt(half)}/s with GET /v1/me/code at ${fmt(codeRate)}/s beside it`)
+    for (let left = SOAK_SECONDS; left > 0; left -= 60) {
+      const seconds = Math.min(60, left)
+      let wal = 0
+      const sampler = setInterval(() => { wal = Math.max(wal, walMiB()) }, 1000)
+      const [scans, codes] = await Promise.all([
+        pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: seconds, maxInFlight: high }),
+        pacedCodes(base, seconds, codeRate)
+      ])
+      clearInterval(sampler)
+      const minute = { scans, codes, rssMiB: rssMiB(), walMiB: walPath === null ? null : Math.max(wal, walMiB()) }
+      minutes.push(minute)
+      console.log(`  minute ${minutes.length}: scans p99 ${scans.latency.p99} ms (${scans.errors + scans.non2xx} failed), codes p99 ${codes.latency.p99} ms (${codes.errors + codes.non2xx} failed), RSS ${fmt(minute.rssMiB)} MiB${minute.walMiB === null ? '' : `, WAL up to ${fmt(minute.walMiB, 1)} MiB`}`)
+    }
+  }
+
+  // 9. Report.
+  const ratio = rate(g) / rate(d)
+  const codeRatio = rate(gc) / rate(sb)
   const verdict = (ok: boolean): string => ok ? 'met' : 'MISSED'
   const row = (cells: string[]): string => `| ${cells.join(' | ')} |`
-  console.log('\n' + [
+  const refLabel = pgDatabase === null ? 'one durable SQLite insert (group commit, fsync)' : 'one durable PostgreSQL insert (one INSERT per event-loop turn, answered after its commit)'
+  const rows = [
     row(['measurement', 'result', 'p50 / p99 latency', 'errors, non-2xx', 'target', '']),
     row(['---', '---:', '---:', '---:', '---', '---']),
     row([`baseline: bare Fastify + ES256 verify, best of ${CONNECTION_COUNTS.join(' / ')} connections: ${bConnections}`, `${fmt(rate(b))} req/s`, `${b.latency.p50} / ${b.latency.p99} ms`, `${b.errors + b.timeouts}, ${b.non2xx}`, '', '']),
-    row([`reference: baseline + one durable SQLite insert (group commit, fsync), best: ${dConnections} connections`, `${fmt(rate(d))} req/s (${fmt(rate(d) / rate(b), 2)} × baseline)`, `${d.latency.p50} / ${d.latency.p99} ms`, `${d.errors + d.timeouts}, ${d.non2xx}`, '', '']),
-    row([`gridpass POST /v1/scans, best: ${gConnections} connections`, `${fmt(rate(g))} scans/s`, `${g.latency.p50} / ${g.latency.p99} ms`, `${g.errors + g.timeouts}, ${g.non2xx}`, '', '']),
-    row(['ratio gridpass / baseline', fmt(ratio, 2), '', '', '≥ 0.80', verdict(ratio >= 0.8)]),
-    row([`gridpass POST /v1/scans at half the max rate (${fmt(half)}/s), evenly paced, up to ${high} in flight`, `${fmt(h.rate)} scans/s`, `${h.latency.p50} / **${h.latency.p99}** ms (max ${h.latency.max}; sent late by the load generator: p99 ${h.sendDelay.p99}, max ${h.sendDelay.max})`, `${h.errors}, ${h.non2xx}`, 'p99 ≤ 20 ms', verdict(h.latency.p99 <= 20)]),
-    row([`… the baseline at the same paced rate (yardstick)`, `${fmt(hBaseline.rate)} req/s`, `${hBaseline.latency.p50} / ${hBaseline.latency.p99} ms (max ${hBaseline.latency.max})`, `${hBaseline.errors}, ${hBaseline.non2xx}`, '', '']),
-    row([`… the reference at the same paced rate (yardstick: one durable insert)`, `${fmt(hReference.rate)} req/s`, `${hReference.latency.p50} / ${hReference.latency.p99} ms (max ${hReference.latency.max})`, `${hReference.errors}, ${hReference.non2xx}`, '', '']),
-    row([`the same number through autocannon's overallRate, ${CONNECTION_COUNTS[0]} connections (full-speed bursts each second; earlier runs' method)`, `${fmt(rate(hBurst))} scans/s`, `${hBurst.latency.p50} / ${hBurst.latency.p99} ms`, `${hBurst.errors + hBurst.timeouts}, ${hBurst.non2xx}`, '', '']),
-    row(['gridpass POST /v1/scans/batch, 1000 items, 2 connections', `${fmt(batchRate)} scans/s`, `${batch.latency.p50} / ${batch.latency.p99} ms per batch`, `${batch.errors + batch.timeouts}, ${batch.non2xx}`, '≥ 5,000 scans/s', verdict(batchRate >= 5000)])
-  ].join('\n'))
+    row([`reference: baseline + ${refLabel}, best: ${dConnections} connections`, `${fmt(rate(d))} req/s (${fmt(rate(d) / rate(b), 2)} × baseline)`, `${d.latency.p50} / ${d.latency.p99} ms`, `${d.errors + d.timeouts}, ${d.non2xx}`, '', '']),
+    row([`gridpass POST /v1/scans, best: ${gConnections} connections`, `${fmt(rate(g))} scans/s (${fmt(rate(g) / rate(b), 2)} × baseline)`, `${g.latency.p50} / ${g.latency.p99} ms`, `${g.errors + g.timeouts}, ${g.non2xx}`, '', '']),
+    row(['1. ratio gridpass / reference', fmt(ratio, 2), '', '', '≥ 0.80', verdict(ratio >= 0.8)]),
+    row([`2. gridpass POST /v1/scans at half the max rate (${fmt(half)}/s), evenly paced, up to ${high} in flight`, `${fmt(h.rate)} scans/s`, `${h.latency.p50} / **${h.latency.p99}** ms (max ${h.latency.max}; sent late by the load generator: p99 ${h.sendDelay.p99}, max ${h.sendDelay.max})`, `${h.errors}, ${h.non2xx}`, 'p99 ≤ 20 ms', verdict(h.latency.p99 <= 20 && h.errors + h.non2xx === 0)]),
+    row(['… the baseline at the same paced rate (yardstick)', `${fmt(hBaseline.rate)} req/s`, `${hBaseline.latency.p50} / ${hBaseline.latency.p99} ms (max ${hBaseline.latency.max})`, `${hBaseline.errors}, ${hBaseline.non2xx}`, '', '']),
+    row(['… the reference at the same paced rate (yardstick: one durable insert)', `${fmt(hReference.rate)} req/s`, `${hReference.latency.p50} / ${hReference.latency.p99} ms (max ${hReference.latency.max})`, `${hReference.errors}, ${hReference.non2xx}`, '', '']),
+    row(['3. gridpass POST /v1/scans/batch, 1000 items, 2 connections', `${fmt(batchRate)} scans/s`, `${batch.latency.p50} / ${batch.latency.p99} ms per batch`, `${batch.errors + batch.timeouts}, ${batch.non2xx}`, '≥ 8,000 scans/s', verdict(batchRate >= 8000)]),
+    row([`sign baseline: bare Fastify + ES256 sign, best: ${sbConnections} connections`, `${fmt(rate(sb))} req/s`, `${sb.latency.p50} / ${sb.latency.p99} ms`, `${sb.errors + sb.timeouts}, ${sb.non2xx}`, '', '']),
+    row([`gridpass GET /v1/me/code, best: ${gcConnections} connections`, `${fmt(rate(gc))} codes/s`, `${gc.latency.p50} / ${gc.latency.p99} ms`, `${gc.errors + gc.timeouts}, ${gc.non2xx}`, '', '']),
+    row(['4a. ratio gridpass codes / sign baseline', fmt(codeRatio, 2), '', '', '≥ 0.70', verdict(codeRatio >= 0.7)]),
+    row([`4b. gridpass GET /v1/me/code at half its max rate (${fmt(codeHalf)}/s), evenly paced`, `${fmt(hCode.rate)} codes/s`, `${hCode.latency.p50} / **${hCode.latency.p99}** ms (max ${hCode.latency.max}; sent late: p99 ${hCode.sendDelay.p99})`, `${hCode.errors}, ${hCode.non2xx}`, 'p99 ≤ 20 ms', verdict(hCode.latency.p99 <= 20 && hCode.errors + hCode.non2xx === 0)]),
+    row(['… the sign baseline at the same paced rate (yardstick)', `${fmt(hSign.rate)} req/s`, `${hSign.latency.p50} / ${hSign.latency.p99} ms (max ${hSign.latency.max})`, `${hSign.errors}, ${hSign.non2xx}`, '', ''])
+  ]
+  if (minutes.length >= 3) {
+    const first = minutes[0] as Minute
+    const second = minutes[1] as Minute
+    const last = minutes[minutes.length - 1] as Minute
+    const failed = minutes.reduce((n, m) => n + m.scans.errors + m.scans.non2xx + m.codes.errors + m.codes.non2xx, 0)
+    // "Beyond noise": the last minute's p99 more than half again the first's plus 2 ms (paced p99s of identical
+    // minutes spread that much on these machines).
+    const drift = (a: number, z: number): boolean => z > a * 1.5 + 2
+    const rssChange = (last.rssMiB - second.rssMiB) / second.rssMiB
+    const walMax = Math.max(...minutes.map((m) => m.walMiB ?? 0))
+    rows.push(
+      row([`5. soak, ${minutes.length} min: scans at ${fmt(half)}/s and codes beside them`, `${failed} failed`, `scans p99 ${first.scans.latency.p99} → ${last.scans.latency.p99} ms, codes ${first.codes.latency.p99} → ${last.codes.latency.p99} ms (first → last minute)`, '', 'no error, no p99 drift', verdict(failed === 0 && !drift(first.scans.latency.p99, last.scans.latency.p99) && !drift(first.codes.latency.p99, last.codes.latency.p99))]),
+      row(['… server RSS, second → last minute', `${fmt(second.rssMiB)} → ${fmt(last.rssMiB)} MiB (${rssChange >= 0 ? '+' : ''}${fmt(rssChange * 100, 1)} %)`, '', '', 'within 10 %', verdict(Math.abs(rssChange) <= 0.1)]),
+      ...(last.walMiB === null ? [] : [row(['… SQLite WAL, largest seen', `${fmt(walMax, 1)} MiB`, '', '', `≤ ${WAL_BOUND_MIB} MiB (the checkpoint thread's bound)`, verdict(walMax <= WAL_BOUND_MIB)])])
+    )
+  }
+  console.log('\n' + rows.join('\n'))
   console.log('\n' + [
-    row(['CPU per answered scan', 'server main thread', 'server other threads', 'load generator', 'machine idle']),
-    row(['---', '---:', '---:', '---:', '---:']),
+    row(['CPU per answered request', 'server main thread', 'server other threads', '… one by one, busiest first', 'load generator', 'machine idle']),
+    row(['---', '---:', '---:', '---', '---:', '---:']),
     ...cpuRows.map(([label, c]) => c === null
-      ? row([label, 'n/a (no /proc)', '', '', ''])
-      : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`]))
+      ? row([label, 'n/a (no /proc)', '', '', '', ''])
+      : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`]))
   ].join('\n'))
   console.log(`\n  ${fmt(PEOPLE)} people, ${fmt(SCANS)} earlier scans, ${DURATION} s per measurement, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
@@ -260,7 +347,7 @@ try {
   if (args['cpu-prof'] && existsSync(profDir)) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
     if (file !== undefined) {
-      for (const [label, window] of [['POST /v1/scans at the max rate', gWindow], ['POST /v1/scans/batch', batchWindow]] as const) {
+      for (const [label, window] of [['POST /v1/scans at the max rate', gWindow], ['POST /v1/scans/batch', batchWindow], ['GET /v1/me/code at the max rate', codeWindow]] as const) {
         console.log(`\n  server CPU profile, self time during ${label}:`)
         for (const r of topSelfTime(join(profDir, file), 25, window)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.fn}`)
       }

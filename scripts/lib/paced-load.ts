@@ -10,7 +10,10 @@ export interface PacedOptions {
   url: string
   path: string
   headers: Record<string, string>
+  /** POST (the default) with body(), or GET without one; `headersFor` adds per-request headers (a rotating bearer). */
+  method?: 'POST' | 'GET'
   body: () => string
+  headersFor?: () => Record<string, string>
   /** Requests per second. */
   rate: number
   durationSeconds: number
@@ -51,15 +54,17 @@ export async function pacedLoad (opts: PacedOptions): Promise<PacedResult> {
     }
     const fire = (due: number): void => {
       sendDelays.push(performance.now() - due)
-      const body = opts.body()
-      const req = http.request({ agent, hostname, port, path: opts.path, method: 'POST', headers: { ...opts.headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const get = opts.method === 'GET'
+      const body = get ? '' : opts.body()
+      const headers = { ...opts.headers, ...(opts.headersFor?.() ?? {}), ...(get ? {} : { 'content-length': String(Buffer.byteLength(body)) }) }
+      const req = http.request({ agent, hostname, port, path: opts.path, method: get ? 'GET' : 'POST', headers }, (res) => {
         if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) ok++
         else non2xx++
         res.resume()
         res.on('end', () => { finished(due) })
       })
       req.on('error', () => { errors++; finished(due) })
-      req.end(body)
+      if (get) req.end(); else req.end(body)
     }
     const tick = (): void => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1)

@@ -11,20 +11,22 @@ const ticksOf = (stat: string): number => {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS
 }
 
-export interface ProcessCpu { main: number, others: number }
+export interface ProcessCpu { main: number, others: number, threads: Map<string, number> }
 
 /** CPU milliseconds used so far by a process's main thread and by its other live threads; null off Linux. */
 export function processCpu (pid: number): ProcessCpu | null {
   try {
     let main = 0
     let others = 0
+    const threads = new Map<string, number>()
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       let ms: number
       try { ms = ticksOf(readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')) } catch { continue } // the thread ended
-      if (Number(tid) === pid) main += ms
-      else others += ms
+      if (Number(tid) === pid) { main += ms; continue }
+      others += ms
+      threads.set(tid, ms)
     }
-    return { main, others }
+    return { main, others, threads }
   } catch {
     return null
   }
@@ -40,7 +42,18 @@ export function machineTicks (): { idle: number, total: number } | null {
   }
 }
 
-export interface CpuReport { mainUs: number, othersUs: number, loadUs: number, idle: number }
+export interface CpuReport {
+  mainUs: number
+  othersUs: number
+  /**
+   * The other threads one by one, busiest first (Node 20 names them all "node"). Under scans, measured with perf: the
+   * busiest is the SQLite scan thread, then libuv's four pool threads (ES256 and fsync) at about the same figure each,
+   * then the checkpoint thread and V8's helpers (garbage collection).
+   */
+  threadsUs: number[]
+  loadUs: number
+  idle: number
+}
 
 /**
  * Measures `run` (which returns how many requests it completed): the server's CPU per request (main thread, other
@@ -62,6 +75,7 @@ export async function measureCpu<R> (pid: number, run: () => Promise<R>, count: 
       mainUs: (p1.main - p0.main) * 1000 / n,
       // Threads that ended during the run are missed; the server's threads live as long as it does.
       othersUs: Math.max(0, p1.others - p0.others) * 1000 / n,
+      threadsUs: [...p1.threads.entries()].map(([tid, ms]) => Math.max(0, ms - (p0.threads.get(tid) ?? 0)) * 1000 / n).filter((us) => us >= 1).sort((a, b) => b - a),
       loadUs: (l1.user + l1.system) / n,
       idle: (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total)
     }
