@@ -268,7 +268,7 @@ try {
   const hCode = await pacedCodes(base, DURATION)
   const hSign = await alone(SIGN_BASELINE, async (s) => { await pacedCodes(s.base, 3); return await pacedCodes(s.base, DURATION) })
 
-  // 8. The soak (--soak seconds): scans at half their maximum rate, live codes beside them at half that rate again,
+  // 8. The soak (--soak seconds): scans at half their maximum rate, live codes beside them at a quarter of that rate,
   //    minute by minute: each minute's p99, errors, the server's RSS and (SQLite) the WAL's largest size.
   interface Minute { scans: PacedResult, codes: PacedResult, rssMiB: number, walMiB: number | null }
   const minutes: Minute[] = []
@@ -276,7 +276,7 @@ try {
     const walPath = databaseUrl.startsWith('file:') ? `${databaseUrl.slice('file:'.length)}-wal` : null
     const rssMiB = (): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid as number}/status`, 'utf8'))?.[1] ?? 0) / 1024
     const walMiB = (): number => (walPath !== null && existsSync(walPath) ? statSync(walPath).size / 1048576 : 0)
-    const codeRate = Math.max(1, Math.floor(half / 2))
+    const codeRate = Math.max(1, Math.floor(half / 4))
     console.log(`\n  soak: ${SOAK_SECONDS} s of POST /v1/scans at ${fmt(half)}/s with GET /v1/me/code at ${fmt(codeRate)}/s beside it`)
     for (let left = SOAK_SECONDS; left > 0; left -= 60) {
       const seconds = Math.min(60, left)
@@ -340,6 +340,11 @@ try {
       ? row([label, 'n/a (no /proc)', '', '', '', ''])
       : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`]))
   ].join('\n'))
+  // Garbage collection over the whole run, from the server's own metrics: long pauses show in every p99.
+  const gcText = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+  const gcLines = [...gcText.matchAll(/^gridpass_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)]
+  const gcOf = (kind: string, what: string): number => Number(gcLines.find((m) => m[2] === kind && m[1] === what)?.[3] ?? 0)
+  console.log(`\n  garbage collection during the run: ${['minor', 'major', 'incremental'].map((k) => `${k} ${fmt(gcOf(k, 'count'))} pauses, ${fmt(gcOf(k, 'sum') * 1000)} ms`).join('; ')}`)
   console.log(`\n  ${fmt(PEOPLE)} people, ${fmt(SCANS)} earlier scans, ${DURATION} s per measurement, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   server.child.kill('SIGTERM')
