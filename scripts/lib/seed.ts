@@ -42,15 +42,16 @@ export async function openSink (url: string): Promise<Sink> {
   await client.connect()
   return {
     async insert (table, columns, rows) {
+      // One transaction per statement: the scans' stays trigger takes an advisory lock per person until the commit
+      // (migration 0005), and one transaction for the whole table ran out of PostgreSQL's lock table
+      // (max_locks_per_transaction × max_connections) past about 6,400 people.
       const per = Math.floor(60_000 / columns.length)
-      await client.query('BEGIN')
       for (let i = 0; i < rows.length; i += per) {
         const chunk = rows.slice(i, i + per)
         const params: Value[] = []
         const tuples = chunk.map((r) => `(${r.map((v) => { params.push(v); return `$${params.length}` }).join(', ')})`)
         await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples.join(', ')}`, params)
       }
-      await client.query('COMMIT')
     },
     async count (table) { return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n) },
     async close () { await client.end() }

@@ -1,7 +1,7 @@
 // The scan hot path's queries, prepared once: raw better-sqlite3 statements on SQLite, drizzle on PostgreSQL.
 // On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
 import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
-import type { GridpassDb } from './index.ts'
+import { prepareRead, type GridpassDb } from './index.ts'
 import type { Statement } from 'better-sqlite3'
 import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
 
@@ -152,17 +152,22 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
 
 function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
+  // The scan's reads, built and prepared once (named statements): drizzle otherwise builds each at every call.
+  const id = sql.placeholder('id')
+  const personId = sql.placeholder('personId')
+  const at = sql.placeholder('at')
+  const cols = { checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, jti: t.scans.jti }
+  const personRead = prepareRead<PersonBrief>(store, 'gp_scan_person', db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, id)).limit(1))
+  const entriesRead = prepareRead<EntryBrief>(store, 'gp_scan_entries', db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)))
+  const beforeRead = prepareRead<Sighting>(store, 'gp_scan_before', db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), lte(t.scans.scannedAt, at))).orderBy(desc(t.scans.scannedAt)).limit(NEIGHBOURS))
+  const afterRead = prepareRead<Sighting>(store, 'gp_scan_after', db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), gt(t.scans.scannedAt, at))).orderBy(asc(t.scans.scannedAt)).limit(NEIGHBOURS))
   const q: ScanQueries = {
-    person: async (id) => (await db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, id)).limit(1))[0],
+    person: async (id) => (await personRead({ id }))[0],
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
     lookup: async (personId, at) => {
-      const cols = { checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, jti: t.scans.jti }
       const [person, entries, before, after] = await Promise.all([
-        q.person(personId),
-        db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)),
-        db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), lte(t.scans.scannedAt, at))).orderBy(desc(t.scans.scannedAt)).limit(NEIGHBOURS),
-        db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), gt(t.scans.scannedAt, at))).orderBy(asc(t.scans.scannedAt)).limit(NEIGHBOURS)
+        q.person(personId), entriesRead({ personId }), beforeRead({ personId, at }), afterRead({ personId, at })
       ])
       return { person, entries, around: [...before, ...after] }
     },
