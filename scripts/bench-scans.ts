@@ -344,6 +344,8 @@ try {
   const gcText = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
   const gcLines = [...gcText.matchAll(/^gridpass_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)]
   const gcOf = (kind: string, what: string): number => Number(gcLines.find((m) => m[2] === kind && m[1] === what)?.[3] ?? 0)
+  const lag = (name: string): number => Number(new RegExp(`^gridpass_nodejs_eventloop_lag_${name}_seconds ([\\d.e+-]+)`, 'm').exec(gcText)?.[1] ?? 0) * 1000
+  console.log(`\n  event-loop delay over the run (prom-client's monitor): p99 ${fmt(lag('p99'), 1)} ms, max ${fmt(lag('max'), 1)} ms`)
   console.log(`\n  garbage collection during the run: ${['minor', 'major', 'incremental'].map((k) => `${k} ${fmt(gcOf(k, 'count'))} pauses, ${fmt(gcOf(k, 'sum') * 1000)} ms`).join('; ')}`)
   console.log(`\n  ${fmt(PEOPLE)} people, ${fmt(SCANS)} earlier scans, ${DURATION} s per measurement, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 

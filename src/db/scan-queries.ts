@@ -1,6 +1,6 @@
 // The scan hot path's queries, prepared once: raw better-sqlite3 statements on SQLite, drizzle on PostgreSQL.
 // On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
-import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm'
 import { prepareRead, type GridpassDb } from './index.ts'
 import type { Statement } from 'better-sqlite3'
 import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
@@ -150,6 +150,34 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   }
 }
 
+const PG_SCAN_TYPES: Record<(typeof SCAN_COLUMNS)[number], string> = {
+  id: 'text', person_id: 'text', checkpoint_id: 'text', actor_id: 'text', source: 'text', kind: 'text', scanned_at: 'bigint', received_at: 'bigint',
+  direction: 'text', plate: 'text', color: 'text', decision: 'text', reason: 'text', jti: 'text', offline: 'boolean', request_hash: 'text', flags: 'text'
+}
+const PG_SECURITY_TYPES: Record<(typeof SECURITY_COLUMNS)[number], string> = {
+  id: 'text', at: 'bigint', checkpoint_id: 'text', actor_id: 'text', source: 'text', reason: 'text', request_hash: 'text', token_hash: 'text', token_length: 'integer'
+}
+/** The scan writer's group on PostgreSQL: $1… one array per scans column, then one per security_events column. */
+const PG_WRITE = (() => {
+  const scanArrays = SCAN_COLUMNS.map((c, i) => `$${i + 1}::${PG_SCAN_TYPES[c]}[]`).join(', ')
+  const securityArrays = SECURITY_COLUMNS.map((c, i) => `$${SCAN_COLUMNS.length + i + 1}::${PG_SECURITY_TYPES[c]}[]`).join(', ')
+  const scanCols = SCAN_COLUMNS.join(', ')
+  const securityCols = SECURITY_COLUMNS.join(', ')
+  return `WITH s AS (SELECT * FROM unnest(${scanArrays}) AS u(${scanCols})),
+  e AS (SELECT * FROM unnest(${securityArrays}) AS u(${securityCols})),
+  scans_in AS (
+    INSERT INTO scans (${scanCols}) SELECT ${scanCols} FROM s WHERE NOT EXISTS (SELECT 1 FROM security_events x WHERE x.id = s.id)
+    ORDER BY s.person_id ON CONFLICT (id) DO NOTHING RETURNING id, checkpoint_id, scanned_at),
+  security_in AS (
+    INSERT INTO security_events (${securityCols}) SELECT ${securityCols} FROM e WHERE NOT EXISTS (SELECT 1 FROM scans x WHERE x.id = e.id)
+    ON CONFLICT (id) DO NOTHING RETURNING id),
+  hours AS (
+    INSERT INTO scan_hours (checkpoint_id, hour, count)
+    SELECT checkpoint_id, (scanned_at / ${HOUR_MS}) * ${HOUR_MS} AS hour, count(*) FROM scans_in GROUP BY 1, 2 ORDER BY 2, 1
+    ON CONFLICT (hour, checkpoint_id) DO UPDATE SET count = scan_hours.count + excluded.count)
+  SELECT id FROM scans_in UNION ALL SELECT id FROM security_in`
+})()
+
 function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
   // The scan's reads, built and prepared once (named statements): drizzle otherwise builds each at every call.
@@ -173,41 +201,25 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
     },
     close: async () => {},
     ready: async () => {},
-    write: async (scans, security) => store.tx(async (tx) => {
-      const written = new Set<string>()
-      const free = async <R extends { id: string }>(rows: R[], other: typeof t.scans | typeof t.securityEvents): Promise<R[]> => {
-        if (rows.length === 0) return rows
-        const taken = new Set((await tx.select({ id: other.id }).from(other).where(inArray(other.id, rows.map((r) => r.id)))).map((r) => r.id))
-        return rows.filter((r) => !taken.has(r.id))
-      }
-      // By person: the stays trigger (migration 0005) takes each person's advisory lock in the order of the rows, so
-      // two batches that share people take them in the same order and never deadlock.
-      const freeScans = (await free(scans, t.securityEvents)).sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
-      for (let i = 0; i < freeScans.length; i += 500) {
-        for (const r of await tx.insert(t.scans).values(freeScans.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.scans.id })) written.add(r.id)
-      }
-      // The scans actually written, per checkpoint and hour: one upsert per commit, last (its row locks are held only
-      // until the commit), in key order (two commits that share rows take their locks in the same order).
-      const hours = new Map<string, { checkpointId: string, hour: number, count: number }>()
-      for (const r of freeScans) {
-        if (!written.has(r.id)) continue
-        const hour = hourOf(r.scannedAt)
-        const k = `${hour}\u0000${r.checkpointId}`
-        const seen = hours.get(k)
-        if (seen === undefined) hours.set(k, { checkpointId: r.checkpointId, hour, count: 1 }); else seen.count++
-      }
-      const freeSecurity = await free(security, t.scans)
-      for (let i = 0; i < freeSecurity.length; i += 500) {
-        for (const r of await tx.insert(t.securityEvents).values(freeSecurity.slice(i, i + 500)).onConflictDoNothing().returning({ id: t.securityEvents.id })) written.add(r.id)
-      }
-      if (hours.size > 0) {
-        const rows = [...hours.values()].sort((a, b) => a.hour - b.hour || (a.checkpointId < b.checkpointId ? -1 : a.checkpointId > b.checkpointId ? 1 : 0))
-        await tx.insert(t.scanHours).values(rows).onConflictDoUpdate({ target: [t.scanHours.hour, t.scanHours.checkpointId], set: { count: sql`scan_hours.count + excluded.count` } })
-      }
+    // One statement, so one transaction and one round trip, prepared once (named): the rows travel as one array per
+    // column (unnest), whatever their number. Scans go in by person: the stays trigger (migration 0005) takes each
+    // person's advisory lock in the order of the rows, so two groups that share people take them in the same order and
+    // never deadlock. scan_hours is counted from the scans actually written and upserted after all of them (its
+    // aggregate waits for every insert), in key order (two commits that share rows take their locks in the same order).
+    write: async (scans, security) => {
+      const pool = store.pg as NonNullable<GridpassDb['pg']>
+      const scanColumns = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
+      const securityColumns = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
+      const values = [
+        ...scanColumns.map((c) => scans.map((r) => r[c] ?? null)),
+        ...securityColumns.map((c) => security.map((r) => r[c] ?? null))
+      ]
+      const { rows } = await pool.query<{ id: string }>({ name: 'gp_scan_write', text: PG_WRITE, values })
+      const written = new Set(rows.map((r) => r.id))
       const out: WriteOutcome = new Map()
       for (const r of [...scans, ...security]) out.set(r.id, written.has(r.id))
       return out
-    })
+    }
   }
   return q
 }
