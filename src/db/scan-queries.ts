@@ -1,6 +1,6 @@
 // The scan hot path's queries, prepared once: raw better-sqlite3 statements on SQLite, drizzle on PostgreSQL.
 // On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { prepareRead, type GridpassDb } from './index.ts'
 import type { Statement } from 'better-sqlite3'
 import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
@@ -157,6 +157,16 @@ const PG_SCAN_TYPES: Record<(typeof SCAN_COLUMNS)[number], string> = {
 const PG_SECURITY_TYPES: Record<(typeof SECURITY_COLUMNS)[number], string> = {
   id: 'text', at: 'bigint', checkpoint_id: 'text', actor_id: 'text', source: 'text', reason: 'text', request_hash: 'text', token_hash: 'text', token_length: 'integer'
 }
+/** The scan's reads on PostgreSQL in one statement: $1 the person, $2 the scan time. */
+const PG_LOOKUP = `SELECT p.id, p.name_enc AS "nameEnc", p.created_at AS "createdAt",
+  (SELECT coalesce(json_agg(json_build_array(${ENTRY_COLUMNS.map((c) => `e.${c}`).join(', ')}) ORDER BY e.since), '[]')
+     FROM status_entries e WHERE e.person_id = $1) AS entries,
+  (SELECT coalesce(json_agg(json_build_array(n.checkpoint_id, n.scanned_at, n.jti)), '[]') FROM (
+     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = $1 AND scanned_at <= $2::bigint ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS})
+     UNION ALL
+     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = $1 AND scanned_at > $2::bigint ORDER BY scanned_at LIMIT ${NEIGHBOURS})) n) AS around
+  FROM (SELECT 1) AS one LEFT JOIN people p ON p.id = $1`
+
 /** The scan writer's group on PostgreSQL: $1… one array per scans column, then one per security_events column. */
 const PG_WRITE = (() => {
   const scanArrays = SCAN_COLUMNS.map((c, i) => `$${i + 1}::${PG_SCAN_TYPES[c]}[]`).join(', ')
@@ -180,24 +190,23 @@ const PG_WRITE = (() => {
 
 function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
-  // The scan's reads, built and prepared once (named statements): drizzle otherwise builds each at every call.
-  const id = sql.placeholder('id')
-  const personId = sql.placeholder('personId')
-  const at = sql.placeholder('at')
-  const cols = { checkpointId: t.scans.checkpointId, scannedAt: t.scans.scannedAt, jti: t.scans.jti }
-  const personRead = prepareRead<PersonBrief>(store, 'gp_scan_person', db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, id)).limit(1))
-  const entriesRead = prepareRead<EntryBrief>(store, 'gp_scan_entries', db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since)))
-  const beforeRead = prepareRead<Sighting>(store, 'gp_scan_before', db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), lte(t.scans.scannedAt, at))).orderBy(desc(t.scans.scannedAt)).limit(NEIGHBOURS))
-  const afterRead = prepareRead<Sighting>(store, 'gp_scan_after', db.select(cols).from(t.scans).where(and(eq(t.scans.personId, personId), gt(t.scans.scannedAt, at))).orderBy(asc(t.scans.scannedAt)).limit(NEIGHBOURS))
+  // The person read alone (a retry's first answer), prepared once.
+  const personRead = prepareRead<PersonBrief>(store, 'gp_scan_person', db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, sql.placeholder('id'))).limit(1))
   const q: ScanQueries = {
     person: async (id) => (await personRead({ id }))[0],
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
+    // One round trip and one row: the person, their entries and their sightings around `at` as JSON arrays.
     lookup: async (personId, at) => {
-      const [person, entries, before, after] = await Promise.all([
-        q.person(personId), entriesRead({ personId }), beforeRead({ personId, at }), afterRead({ personId, at })
-      ])
-      return { person, entries, around: [...before, ...after] }
+      const pool = store.pg as NonNullable<GridpassDb['pg']>
+      const { rows } = await pool.query<{ id: string | null, nameEnc: string | null, createdAt: string | null, entries: Row[], around: Row[] }>({ name: 'gp_scan_lookup', text: PG_LOOKUP, values: [personId, at] })
+      const r = rows[0]
+      if (r === undefined) return { person: undefined, entries: [], around: [] }
+      return {
+        person: r.id === null ? undefined : { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
+        entries: r.entries.map(entryOf),
+        around: r.around.map((a) => ({ checkpointId: a[0] as string, scannedAt: Number(a[1]), jti: a[2] as string | null }))
+      }
     },
     close: async () => {},
     ready: async () => {},
