@@ -1,10 +1,10 @@
 // The scan benchmark's reference on PostgreSQL: the baseline (bare Fastify, one ES256 verify) plus one durable insert,
 // the rows of one event-loop turn in one INSERT (one transaction, one WAL flush with synchronous_commit on), each
 // request answered after that commit; up to 4 such commits in flight, as gridpass's scan writer allows.
-import { verify } from 'node:crypto'
 import Fastify from 'fastify'
 import pg from 'pg'
 import { loadKeyring } from '../../src/lib/keyring.ts'
+import { verifyRoute } from './verify-route.ts'
 
 const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
 const keyring = loadKeyring(keysDir, Date.now(), 30)
@@ -27,15 +27,9 @@ const flush = (): void => {
 }
 
 const app = Fastify({ logger: false })
-app.post('/v1/scans', (request, reply) => {
-  const { id, token } = request.body as { id: string, token: string }
-  const [h = '', p = '', s = ''] = token.split('.')
-  const key = keyring.verifiers.get((JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)
-  if (key === undefined) { void reply.code(400).send({ ok: false }); return }
-  verify('sha256', Buffer.from(`${h}.${p}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'), (err, ok) => {
-    if (queue.length === 0) setImmediate(flush)
-    queue.push({ id, tokenLength: token.length, at: Date.now(), done: (written) => { void reply.code(written ? 200 : 500).send({ ok: err === null && ok }) } })
-  })
+verifyRoute(app, keyring, ({ id, token }, ok, reply) => {
+  if (queue.length === 0) setImmediate(flush)
+  queue.push({ id, tokenLength: token.length, at: Date.now(), done: (written) => { void reply.code(written ? 200 : 500).send({ ok }) } })
 })
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })

@@ -2,12 +2,12 @@
 // write — the row inserted into a SQLite file through gridpass's own scan thread (src/db/sqlite-thread.ts: group
 // commit, fsync before the answer). The gap between this and the baseline is the price of durability alone on
 // this machine; the gap between this and gridpass is everything else gridpass does.
-import { verify } from 'node:crypto'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { loadKeyring } from '../../src/lib/keyring.ts'
 import { createSqliteThread } from '../../src/db/sqlite-thread.ts'
+import { verifyRoute } from './verify-route.ts'
 
 const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
 const path = join(process.env.GRIDPASS_BENCH_DIR ?? '.', 'durable-reference.db')
@@ -29,15 +29,9 @@ const flush = (): void => {
 }
 
 const app = Fastify({ logger: false })
-app.post('/v1/scans', (request, reply) => {
-  const { id, token } = request.body as { id: string, token: string }
-  const [h = '', p = '', s = ''] = token.split('.')
-  const key = keyring.verifiers.get((JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)
-  if (key === undefined) { void reply.code(400).send({ ok: false }); return }
-  verify('sha256', Buffer.from(`${h}.${p}`), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'), (err, ok) => {
-    if (queue.length === 0) setImmediate(flush)
-    queue.push({ row: { id, tokenLength: token.length, at: Date.now() }, done: (written) => { void reply.code(written ? 200 : 500).send({ ok: err === null && ok }) } })
-  })
+verifyRoute(app, keyring, ({ id, token }, ok, reply) => {
+  if (queue.length === 0) setImmediate(flush)
+  queue.push({ row: { id, tokenLength: token.length, at: Date.now() }, done: (written) => { void reply.code(written ? 200 : 500).send({ ok }) } })
 })
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
