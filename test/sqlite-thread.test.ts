@@ -108,11 +108,11 @@ t.test('the service does not start on a schema the scan thread cannot prepare it
   const first = await buildApp(config)
   await first.ready()
   await first.close()
-  // Damage that the migrations do not repair: they are recorded as applied. scan_hours: a table only the scan thread
-  // prepares statements on at the start (the main connection prepares its own on people and status_entries).
+  // Damage that the migrations do not repair: they are recorded as applied. security_events: a table only the scan thread
+  // prepares statements on at the start (the main connection prepares some of its own reads there too).
   const db = new Database(join(dir, 'gridpass.db'))
-  db.exec('DROP TABLE scan_hours')
+  db.exec('DROP TABLE security_events')
   db.close()
   await t.rejects(async () => { const app = await buildApp(config); try { await app.ready() } finally { await app.close() } },
-    { message: /the SQLite scan thread could not start: no such table: scan_hours/ }, 'the start fails, naming the missing table')
+    { message: /the SQLite scan thread could not start: no such table: security_events/ }, 'the start fails, naming the missing table')
 })
