@@ -48,6 +48,9 @@ export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS
  */
 export const SCAN_HOURS_FROM_SCANS = `SELECT checkpoint_id, (scanned_at / ${HOUR_MS}) * ${HOUR_MS} AS hour, count(*) AS count FROM scans GROUP BY 1, 2`
 const camel = (c: string): string => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())
+/** The rows' keys in column order, for both dialects' writes. */
+const SCAN_KEYS = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
+const SECURITY_KEYS = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
 export function createScanQueries (store: GridpassDb): ScanQueries {
@@ -70,8 +73,6 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     hours: 'INSERT INTO scan_hours (checkpoint_id, hour, count) VALUES (?, ?, ?) ON CONFLICT (hour, checkpoint_id) DO UPDATE SET count = count + excluded.count'
   }
   type Name = keyof typeof statements
-  const scanKeys = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
-  const securityKeys = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
   const params = <R extends { id: string }>(keys: Array<keyof R>, r: R): unknown[] => {
     const out = new Array<unknown>(keys.length + 1)
     for (let i = 0; i < keys.length; i++) { const v = r[keys[i] as keyof R]; out[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null }
@@ -79,8 +80,8 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     return out
   }
   const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [
-    ...scans.map((r): WriteOp => ['scan', params(scanKeys, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]),
-    ...security.map((r): WriteOp => ['security', params(securityKeys, r)])
+    ...scans.map((r): WriteOp => ['scan', params(SCAN_KEYS, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]),
+    ...security.map((r): WriteOp => ['security', params(SECURITY_KEYS, r)])
   ]
 
   // A file: the scan thread reads and writes. In memory there is no second connection: the main one does both.
@@ -217,11 +218,9 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
     // aggregate waits for every insert), in key order (two commits that share rows take their locks in the same order).
     write: async (scans, security) => {
       const pool = store.pg as NonNullable<GridpassDb['pg']>
-      const scanColumns = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
-      const securityColumns = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
       const values = [
-        ...scanColumns.map((c) => scans.map((r) => r[c] ?? null)),
-        ...securityColumns.map((c) => security.map((r) => r[c] ?? null))
+        ...SCAN_KEYS.map((c) => scans.map((r) => r[c] ?? null)),
+        ...SECURITY_KEYS.map((c) => security.map((r) => r[c] ?? null))
       ]
       const { rows } = await pool.query<{ id: string }>({ name: 'gp_scan_write', text: PG_WRITE, values })
       const written = new Set(rows.map((r) => r.id))
