@@ -49,6 +49,15 @@ export interface Database_ {
   close: () => Promise<void>
   /** How long a statement waits for another connection's lock (DbOptions.lockTimeoutMs). */
   lockTimeoutMs: number
+  /**
+   * Tells the in-memory caches of hot paths (scan-queries.ts) that a person's rows in `table` change in the transaction
+   * `db` belongs to (personId null: anyone's). Listeners hear of it once that transaction has committed, never on a
+   * rollback; outside a transaction (PostgreSQL's autocommit), at once. Every write that changes or removes rows of a cached
+   * table calls it (inserting a new person need not: what is not there is never cached).
+   */
+  changed: (db: Db, table: CachedTable, personId: string | null) => void
+  /** Adds a listener of `changed`; returns its removal. */
+  onChanged: (listener: ChangeListener) => () => void
   /** SQLite only: the raw connection, for the prepared statements of hot paths (scan-queries.ts, tracing-queries.ts). */
   sqlite?: Database.Database
   /**
@@ -74,6 +83,10 @@ export function prepareRead<R> (store: Database_, name: string, query: unknown):
   return async (values) => prepared.execute(values)
 }
 
+/** The tables whose rows hot paths keep in memory (scan-queries.ts): their writers call store.changed. */
+export type CachedTable = 'people' | 'status_entries'
+export type ChangeListener = (table: CachedTable, personId: string | null) => void
+
 export interface TxContext {
   /**
    * Runs hook in this transaction after fn has returned, just before COMMIT, in the order added (a hook may add
@@ -81,13 +94,36 @@ export interface TxContext {
    * chain's head) goes here, so that the lock is held only for that step and the commit, not for the whole action.
    */
   beforeCommit: (hook: (db: Db) => Promise<void>) => void
+  /** Runs hook once the transaction has committed (never after a rollback), in the order added; it must not throw. */
+  afterCommit: (hook: () => void) => void
 }
 
 type Hook = (db: Db) => Promise<void>
-/** A transaction's context and its hooks, run by runHooks before COMMIT. */
-function newTxContext (): { context: TxContext, hooks: Hook[] } {
+/** A transaction's context, its hooks run by runHooks before COMMIT, and the ones runCommitted runs after it. */
+function newTxContext (): { context: TxContext, hooks: Hook[], committed: Array<() => void> } {
   const hooks: Hook[] = []
-  return { context: { beforeCommit: (hook) => { hooks.push(hook) } }, hooks }
+  const committed: Array<() => void> = []
+  return { context: { beforeCommit: (hook) => { hooks.push(hook) }, afterCommit: (hook) => { committed.push(hook) } }, hooks, committed }
+}
+function runCommitted (committed: Array<() => void>): void {
+  for (const hook of committed) hook()
+}
+
+/** store.changed and store.onChanged over a dialect's txContext. */
+function changeFeed (txContext: (db: Db) => TxContext | undefined): Pick<Database_, 'changed' | 'onChanged'> {
+  const listeners = new Set<ChangeListener>()
+  const tell = (table: CachedTable, personId: string | null): void => { for (const l of listeners) l(table, personId) }
+  return {
+    changed: (db, table, personId) => {
+      const context = txContext(db)
+      if (context === undefined) tell(table, personId)
+      else context.afterCommit(() => { tell(table, personId) })
+    },
+    onChanged: (listener) => {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    }
+  }
 }
 async function runHooks (hooks: Hook[], db: Db): Promise<void> {
   // By index: a hook may add another.
@@ -177,7 +213,7 @@ function openSqlite (path: string, options: DbOptions): Database_ {
   // queue behind each other, and writes never run outside one.
   let queue: Promise<unknown> = Promise.resolve()
   // Transactions run one at a time here: the open one's context, if any.
-  let current: { context: TxContext, hooks: Hook[] } | null = null
+  let current: ReturnType<typeof newTxContext> | null = null
   const tx = <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
     const run = async (): Promise<T> => {
       client.exec('BEGIN IMMEDIATE')
@@ -187,6 +223,8 @@ function openSqlite (path: string, options: DbOptions): Database_ {
         const result = await fn(db)
         await runHooks(open.hooks, db)
         client.exec('COMMIT')
+        current = null
+        runCommitted(open.committed)
         return result
       } catch (err) {
         if (client.inTransaction) client.exec('ROLLBACK')
@@ -210,6 +248,8 @@ function openSqlite (path: string, options: DbOptions): Database_ {
       if (current === null) throw new Error('not inside store.tx')
       return current.context
     },
+    // One connection: a write outside store.tx is not allowed on SQLite, so there is always the open transaction.
+    ...changeFeed(() => current?.context),
     lock: async () => {},
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => d.all(query) as R[],
     ping: async () => { db.all(sql`SELECT 1`) },
@@ -296,23 +336,30 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
     t: pgSchema as unknown as Tables,
     dialect: 'pg',
     lockTimeoutMs,
-    tx: async (fn) => pgDb.transaction(async (trx) => {
-      const d = trx as unknown as Db
-      const open = newTxContext()
-      contexts.set(trx, open.context)
-      try {
-        const result = await fn(d)
-        await runHooks(open.hooks, d)
-        return result
-      } finally {
-        contexts.delete(trx)
-      }
-    }),
+    tx: async (fn) => {
+      let committed: Array<() => void> = []
+      const result = await pgDb.transaction(async (trx) => {
+        const d = trx as unknown as Db
+        const open = newTxContext()
+        committed = open.committed
+        contexts.set(trx, open.context)
+        try {
+          const value = await fn(d)
+          await runHooks(open.hooks, d)
+          return value
+        } finally {
+          contexts.delete(trx)
+        }
+      })
+      runCommitted(committed)
+      return result
+    },
     txContext: (d) => {
       const context = contexts.get(d)
       if (context === undefined) throw new Error('not inside store.tx')
       return context
     },
+    ...changeFeed((d) => contexts.get(d)),
     lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`) },
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
       const result = await (d as unknown as typeof pgDb).execute(query)

@@ -17,12 +17,21 @@ export interface Sighting { checkpointId: string, scannedAt: number, jti: string
 export type WriteOutcome = Map<string, boolean | Error>
 /** How many of a person's sightings on each side of a moment the fraud check looks at. */
 export const NEIGHBOURS = 3
+/** How far from a scan the fraud check looks for the same person elsewhere: lookup's sightings lie within it. */
+export const SIGHTING_WINDOW_MS = 6 * 3_600_000
+/** People whose scan inputs a SQLite service keeps in memory; beyond it the longest cached goes first. */
+export const CACHED_PEOPLE_MAX = 50_000
+/** A kept person's latest sightings: the fraud check of a scan now needs the NEIGHBOURS before it. */
+const KEPT_SIGHTINGS = 2 * NEIGHBOURS + 2
 
 export interface ScanQueries {
   person: (id: string) => Promise<PersonBrief | undefined>
   scanById: (id: string) => Promise<StoredScan | undefined>
   securityById: (id: string) => Promise<StoredSecurity | undefined>
-  /** What judging a scan needs, in one round trip: the person, their status entries, their sightings around `at`. */
+  /**
+   * What judging a scan needs, in one round trip: the person, their status entries, and their sightings within
+   * SIGHTING_WINDOW_MS of `at` (the NEIGHBOURS nearest on each side). On SQLite answered from memory when it can be.
+   */
   lookup: (personId: string, at: number) => Promise<{ person: PersonBrief | undefined, entries: EntryBrief[], around: Sighting[] }>
   /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
   write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
@@ -35,6 +44,7 @@ const SCAN_COLUMNS = ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 
 const SECURITY_COLUMNS = ['id', 'at', 'checkpoint_id', 'actor_id', 'source', 'reason', 'request_hash', 'token_hash', 'token_length'] as const
 const ENTRY_COLUMNS = ['id', 'rule', 'color', 'since', 'until', 'ended_at', 'ended_by', 'actor', 'reason'] as const
 type Row = unknown[]
+const sightingOf = (r: Row): Sighting => ({ checkpointId: r[0] as string, scannedAt: r[1] as number, jti: r[2] as string | null })
 const entryOf = (r: Row): EntryBrief => ({
   id: r[0] as string, rule: r[1] as string, color: r[2] as string, since: r[3] as number, until: r[4] as number | null,
   endedAt: r[5] as number | null, endedBy: r[6] as string | null, actor: r[7] as string, reason: r[8] as string | null
@@ -63,8 +73,8 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     entries: `SELECT ${ENTRY_COLUMNS.join(', ')} FROM status_entries WHERE person_id = ? ORDER BY since`,
     scanById: `SELECT ${select(SCAN_COLUMNS)} FROM scans WHERE id = ?`,
     securityById: `SELECT ${select(SECURITY_COLUMNS)} FROM security_events WHERE id = ?`,
-    before: `SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
-    after: `SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
+    before: `SELECT checkpoint_id, scanned_at, jti, id FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
+    after: `SELECT checkpoint_id, scanned_at, jti, id FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
     // One statement per row: written only when the id is free in both tables (a scan id is answered once). Positional
     // parameters (the id once more at the end): arrays cross to the scan thread much cheaper than objects.
     scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
@@ -123,17 +133,36 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     ready = async () => { await thread.ready }
   }
   const one = async <R>(name: Name, p: unknown[]): Promise<R> => (await reads([[name, p, 'get']]))[0] as R
+  // One process owns a SQLite file, and every write of people and status entries goes through its store.tx: what a
+  // scan is judged by can be kept in memory and dropped when it changes. Scans reach the cache through write below.
+  const cache = createScanCache()
+  const stopListening = store.onChanged((_table, personId) => { cache.forget(personId) })
 
   return {
     person: async (id) => one<PersonBrief | undefined>('person', [id]),
     lookup: async (personId, at) => {
-      const [person, entries, before, after] = await reads([['person', [personId], 'values'], ['entries', [personId], 'values'], ['before', [personId, at], 'values'], ['after', [personId, at], 'values']]) as [Row[], Row[], Row[], Row[]]
+      const hit = cache.answer(personId, at)
+      if (hit !== undefined) return hit
+      const seen = cache.generation()
+      const [person, entries, before, after] = await reads([
+        ['person', [personId], 'values'], ['entries', [personId], 'values'], ['before', [personId, at], 'values'], ['after', [personId, at], 'values']
+      ]) as [Row[], Row[], Row[], Row[]]
       const p = person[0]
-      return {
+      const answer = {
         person: p === undefined ? undefined : { id: p[0] as string, nameEnc: p[1] as string | null, createdAt: p[2] as number },
         entries: entries.map(entryOf),
-        around: [...before, ...after].map((r) => ({ checkpointId: r[0] as string, scannedAt: r[1] as number, jti: r[2] as string | null }))
+        around: [...before, ...after].map(sightingOf).filter((r) => Math.abs(r.scannedAt - at) <= SIGHTING_WINDOW_MS)
       }
+      // Kept only when nothing this read may have missed happened meanwhile (no change told since it was asked for, no
+      // transaction open on an in-memory database's one connection, whose reads see uncommitted rows), and when its
+      // sightings are all the person's from some moment on: the nearest before `at` and every one after it.
+      if (answer.person !== undefined && after.length < NEIGHBOURS && !(client.memory && client.inTransaction)) {
+        // Fewer than NEIGHBOURS before: all there are. Otherwise every sighting after the oldest of them (ties with it dropped).
+        const oldest = before.length < NEIGHBOURS ? -Infinity : (before[before.length - 1] as Row)[1] as number
+        const kept = [...before.reverse(), ...after].filter((r) => (r[1] as number) > oldest).map((r) => ({ ...sightingOf(r), id: r[3] as string }))
+        cache.keep(seen, answer.person, answer.entries, oldest, kept)
+      }
+      return answer
     },
     scanById: async (id) => {
       const row = await one<Record<string, unknown> | undefined>('scanById', [id])
@@ -144,10 +173,90 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       const results = await writeOps(ops(scans, security))
       const out: WriteOutcome = new Map()
       ;[...scans, ...security].forEach((r, i) => { const x = results[i] as number | Error; out.set(r.id, x instanceof Error ? x : x === 1) })
+      for (const r of scans) if (out.get(r.id) === true) cache.sighted(r)
       return out
     },
-    close,
+    close: async () => { stopListening(); cache.clear(); await close() },
     ready
+  }
+}
+
+interface KeptSighting extends Sighting { id: string }
+interface Kept {
+  person: PersonBrief
+  entries: EntryBrief[]
+  /** Every sighting of the person after this moment is in `sightings` (by scannedAt, then id). */
+  from: number
+  sightings: KeptSighting[]
+}
+
+/**
+ * A SQLite service's memory of what scans are judged by: per person their brief, status entries and recent sightings.
+ * Consistency: a change told by store.changed (after its commit) drops the person and moves the generation on, and a
+ * read asked for before it is not kept; a scan written is added once its commit is reported. The scan thread answers
+ * reads and writes in the order it ran them, so a read that ran before a write is kept before the write adds its
+ * scan, and one that ran after it already holds that scan (added once: by id).
+ */
+export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
+  const kept = new Map<string, Kept>()
+  let generation = 0
+  const brief = (s: KeptSighting): Sighting => ({ checkpointId: s.checkpointId, scannedAt: s.scannedAt, jti: s.jti })
+  return {
+    generation: (): number => generation,
+    /**
+     * lookup's answer from memory: when the person is kept and their kept sightings hold the NEIGHBOURS nearest
+     * before `at` (or all of the window before it) and every one after it.
+     */
+    answer (personId: string, at: number): { person: PersonBrief, entries: EntryBrief[], around: Sighting[] } | undefined {
+      const k = kept.get(personId)
+      if (k === undefined || at <= k.from) return undefined
+      const list = k.sightings
+      let i = list.length
+      while (i > 0 && (list[i - 1] as KeptSighting).scannedAt > at) i--
+      if (i < NEIGHBOURS && k.from >= at - SIGHTING_WINDOW_MS) return undefined
+      const around: Sighting[] = []
+      for (let j = i - 1; j >= 0 && j >= i - NEIGHBOURS; j--) {
+        const s = list[j] as KeptSighting
+        if (at - s.scannedAt <= SIGHTING_WINDOW_MS) around.push(brief(s))
+      }
+      for (let j = i; j < list.length && j < i + NEIGHBOURS; j++) {
+        const s = list[j] as KeptSighting
+        if (s.scannedAt - at <= SIGHTING_WINDOW_MS) around.push(brief(s))
+      }
+      return { person: k.person, entries: k.entries, around }
+    },
+    /**
+     * Keeps what a read found, unless a change was told since `seen` (the generation when it was asked for).
+     * `sightings` (by scannedAt, then id) must be every sighting of the person after `from`.
+     */
+    keep (seen: number, person: PersonBrief, entries: EntryBrief[], from: number, sightings: KeptSighting[]): void {
+      if (seen !== generation) return
+      if (!kept.has(person.id) && kept.size >= maxPeople) kept.delete(kept.keys().next().value as string)
+      kept.set(person.id, { person, entries, from, sightings })
+    },
+    /** A scan committed: added to its person's sightings when they are kept and reach back to it. */
+    sighted (row: { id: string, personId: string, checkpointId: string, scannedAt: number, jti?: string | null }): void {
+      const k = kept.get(row.personId)
+      if (k === undefined || row.scannedAt <= k.from) return
+      const list = k.sightings
+      let i = list.length
+      while (i > 0 && ((list[i - 1] as KeptSighting).scannedAt > row.scannedAt || ((list[i - 1] as KeptSighting).scannedAt === row.scannedAt && (list[i - 1] as KeptSighting).id > row.id))) i--
+      if (i > 0 && (list[i - 1] as KeptSighting).id === row.id) return
+      list.splice(i, 0, { id: row.id, checkpointId: row.checkpointId, scannedAt: row.scannedAt, jti: row.jti ?? null })
+      if (list.length > KEPT_SIGHTINGS) {
+        // The oldest go; the list then holds every sighting after the last one dropped (and none at its moment).
+        const dropped = list.splice(0, list.length - KEPT_SIGHTINGS)
+        k.from = (dropped[dropped.length - 1] as KeptSighting).scannedAt
+        while (list.length > 0 && (list[0] as KeptSighting).scannedAt <= k.from) list.shift()
+      }
+    },
+    /** A person's rows changed (null: anyone's). */
+    forget (personId: string | null): void {
+      generation++
+      if (personId === null) kept.clear(); else kept.delete(personId)
+    },
+    clear (): void { generation++; kept.clear() },
+    get size (): number { return kept.size }
   }
 }
 
@@ -207,6 +316,7 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
         person: r.id === null ? undefined : { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
         entries: r.entries.map(entryOf),
         around: r.around.map((a) => ({ checkpointId: a[0] as string, scannedAt: Number(a[1]), jti: a[2] as string | null }))
+          .filter((a) => Math.abs(a.scannedAt - at) <= SIGHTING_WINDOW_MS)
       }
     },
     close: async () => {},

@@ -61,6 +61,7 @@ export function createImportsRepository (store: GridpassDb) {
     },
     async updatePerson (db: Db, id: string, values: Partial<PersonRow>): Promise<void> {
       await db.update(t.people).set(values).where(eq(t.people.id, id))
+      store.changed(db, 'people', id)
     }
   }
 }

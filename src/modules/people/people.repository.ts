@@ -38,6 +38,7 @@ export function createPeopleRepository (store: GridpassDb) {
     },
     async update (db: Db, id: string, values: Partial<PersonRow>): Promise<void> {
       await db.update(t.people).set(values).where(eq(t.people.id, id))
+      store.changed(db, 'people', id)
     },
     /** Which of these people exist. */
     async existing (db: Db, ids: string[]): Promise<Set<string>> {

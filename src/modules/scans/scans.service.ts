@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { Config } from '../../config.ts'
-import type { EntryBrief, PersonBrief, ScanQueries, StoredScan, Sighting as StoredSighting } from '../../db/scan-queries.ts'
+import { SIGHTING_WINDOW_MS, type EntryBrief, type PersonBrief, type ScanQueries, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Keyring } from '../../lib/keyring.ts'
@@ -23,8 +23,8 @@ import { impossible, type FraudFlag, type Sighting } from './fraud.ts'
 export type { ScanRow, StoredScan }
 
 export const OFFLINE_WINDOW_MS = 7 * 86_400_000
-/** How far around a scan to look for the same person or code elsewhere. */
-const FRAUD_WINDOW_MS = 6 * 3_600_000
+/** How far around a scan to look for the same person or code elsewhere (the scan's lookup brings those sightings). */
+const FRAUD_WINDOW_MS = SIGHTING_WINDOW_MS
 /** Masked names kept in memory, by the stored ciphertext (a changed name is a new ciphertext, so never stale). */
 const MASKED_NAMES_MAX = 100_000
 

@@ -48,7 +48,10 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
   const forColorRead = prepareRead<EntryRow>(store, 'gp_status_entries_for_color', store.db.select().from(se).where(eq(se.personId, sql.placeholder('personId'))).orderBy(asc(se.since)))
   const sealEntries = async (): Promise<number> => sealColumn(
     async (limit) => store.db.select({ id: se.id, value: se.reason }).from(se).where(and(isNotNull(se.reason), notLike(se.reason, 'v1.%'))).limit(limit),
-    async (db, id, was, sealed) => db.update(se).set({ reason: sealed }).where(and(eq(se.id, id), eq(se.reason, was))))
+    async (db, id, was, sealed) => {
+      store.changed(db, 'status_entries', null)
+      return db.update(se).set({ reason: sealed }).where(and(eq(se.id, id), eq(se.reason, was)))
+    })
   const sealChanges = async (): Promise<number> => sealColumn(
     async (limit) => store.db.select({ id: sc.id, value: sc.reason }).from(sc).where(notLike(sc.reason, 'v1.%')).limit(limit),
     async (db, id, was, sealed) => db.update(sc).set({ reason: sealed }).where(and(eq(sc.id, id), eq(sc.reason, was))))
@@ -88,10 +91,13 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
       return (await db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))).map((e) => ({ ...e, reason: null, detail: null }))
     },
     async insertEntries (db: Db, rows: EntryRow[]): Promise<void> {
-      if (rows.length > 0) await db.insert(t.statusEntries).values(rows.map((r) => ({ ...r, reason: seal(r.reason), detail: seal(r.detail) })))
+      if (rows.length === 0) return
+      await db.insert(t.statusEntries).values(rows.map((r) => ({ ...r, reason: seal(r.reason), detail: seal(r.detail) })))
+      for (const personId of new Set(rows.map((r) => r.personId))) store.changed(db, 'status_entries', personId)
     },
     /** Ends every entry still active at `now` (a manual change replaces them). */
     async endActive (db: Db, personId: string, now: number, endedBy: string): Promise<void> {
+      store.changed(db, 'status_entries', personId)
       await db.update(t.statusEntries).set({ endedAt: now, endedBy })
         .where(and(
           eq(t.statusEntries.personId, personId),
@@ -113,6 +119,7 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
     /** Ends, at `now`, the entries still running that one source (a case, a contact mark) started. */
     async endEntriesOf (db: Db, where: { personId: string, rule: string, sourceId?: string, entryId?: string }, now: number, endedBy: string): Promise<void> {
       const e = t.statusEntries
+      store.changed(db, 'status_entries', where.personId)
       await db.update(e).set({ endedAt: now, endedBy })
         .where(and(
           eq(e.personId, where.personId),
@@ -136,7 +143,9 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
           or(isNull(e.until), gt(e.until, now)),
           or(isNull(e.endedAt), gt(e.endedAt, now))
         )).returning({ personId: e.personId })
-      return [...new Set(rows.map((r) => r.personId))]
+      const people = [...new Set(rows.map((r) => r.personId))]
+      for (const personId of people) store.changed(db, 'status_entries', personId)
+      return people
     },
     /** The declaration sealed as one JSON value; the plain columns stay null. */
     async insertDeclaration (db: Db, row: { id: string, personId: string, at: number, data: DeclarationData }): Promise<void> {
