@@ -87,6 +87,37 @@ export function prepareRead<R> (store: Database_, name: string, query: unknown):
 export type CachedTable = 'people' | 'status_entries'
 export type ChangeListener = (table: CachedTable, personId: string | null) => void
 
+/**
+ * A per-person read of a hot path outside transactions (a live code's person and colour entries), answered from
+ * memory on SQLite: one process owns the file and every write of `table` tells store.changed, which drops the person
+ * after its commit. A read made while a transaction is open on the one connection (it would see that transaction's
+ * rows) or overtaken by a change is returned, not kept; nothing is kept for a person not found. The values are shared:
+ * callers must not change them. On PostgreSQL, where several copies share the database, every call reads.
+ */
+export function personMemo<R> (store: Database_, table: CachedTable, read: (personId: string) => Promise<R | undefined>, max = 50_000): (personId: string) => Promise<R | undefined> {
+  const client = store.sqlite
+  if (client === undefined) return read
+  const kept = new Map<string, R>()
+  let generation = 0
+  store.onChanged((changed, personId) => {
+    if (changed !== table) return
+    generation++
+    if (personId === null) kept.clear(); else kept.delete(personId)
+  })
+  return async (personId) => {
+    const hit = kept.get(personId)
+    if (hit !== undefined) return hit
+    const seen = generation
+    const open = client.inTransaction
+    const value = await read(personId)
+    if (value !== undefined && !open && seen === generation) {
+      if (kept.size >= max) kept.delete(kept.keys().next().value as string)
+      kept.set(personId, value)
+    }
+    return value
+  }
+}
+
 export interface TxContext {
   /**
    * Runs hook in this transaction after fn has returned, just before COMMIT, in the order added (a hook may add

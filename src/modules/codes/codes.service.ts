@@ -9,7 +9,6 @@ import { cardIdOf } from '../../lib/code-format.ts'
 import { randomId } from '../../lib/ids.ts'
 import { signCompact } from '../../lib/jws.ts'
 import { PAPER_CODE_SECONDS, type Keyring } from '../../lib/keyring.ts'
-import { maskName } from '../../lib/mask.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
 import type { AreasService } from '../areas/index.ts'
@@ -61,7 +60,7 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
       await repo.insertCard(db, { cardId, personId, issuedAt: code.issuedAt, expiresAt: code.expiresAt })
       await audit.append(db, { actor: actorName(actor), role: actor.role, action, target: personId })
     })
-    return { ...code, displayName: maskName(people.name(person) as string), gridId: person.gridId }
+    return { ...code, displayName: people.maskedName(person.nameEnc), gridId: person.gridId }
   }
 
   return {
@@ -71,7 +70,7 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
       // The colour alone: no reasons decrypted, no second read of the person.
       const color = await status.colorOf(personId, config.now())
       // A profile always has a name (personWithProfile), so the masked form exists.
-      return { ...await sign(personId, color, 'live'), displayName: maskName(people.name(person)) ?? '*' }
+      return { ...await sign(personId, color, 'live'), displayName: people.maskedName(person.nameEnc) ?? '*' }
     },
 
     paper,

@@ -1,6 +1,6 @@
 // SQL for people: rows hold ciphertexts and blind indexes, never plain personal data.
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm'
-import { prepareRead, uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
+import { personMemo, prepareRead, uniqueViolation, type Db, type GridpassDb } from '../../db/index.ts'
 
 export type PersonRow = GridpassDb['t']['people']['$inferSelect']
 export type PersonBrief = Pick<PersonRow, 'id' | 'gridId' | 'nameEnc' | 'idNumberEnc'>
@@ -14,11 +14,10 @@ export function createPeopleRepository (store: GridpassDb) {
   const p = t.people
   const briefRead = prepareRead<PersonBrief>(store, 'gp_people_brief', store.db.select({ id: p.id, gridId: p.gridId, nameEnc: p.nameEnc, idNumberEnc: p.idNumberEnc })
     .from(p).where(eq(p.id, sql.placeholder('id'))).limit(1))
+  const brief = personMemo<PersonBrief>(store, 'people', async (id) => (await briefRead({ id }))[0])
   return {
-    /** What issuing a code needs of a person (outside transactions), prepared once. */
-    async brief (id: string): Promise<PersonBrief | undefined> {
-      return (await briefRead({ id }))[0]
-    },
+    /** What issuing a code needs of a person (outside transactions), prepared once; on SQLite kept in memory. */
+    brief,
     async byId (db: Db, id: string): Promise<PersonRow | undefined> {
       // On SQLite a transaction's db is store.db (one connection); on PostgreSQL a transaction has its own.
       if (db === store.db) return (await byIdRead({ id }))[0]

@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts'
 import type { Db, GridpassDb } from '../../db/index.ts'
 import { Conflict, InvalidIdNumber, NotFound, ProfileRequired, Validation } from '../../errors.ts'
 import { validateIdNumber } from '../../lib/id-number.ts'
+import { maskName } from '../../lib/mask.ts'
 import { checkName } from '../../lib/person-name.ts'
 import { randomId } from '../../lib/ids.ts'
 import { normalizePhone } from '../../lib/phone.ts'
@@ -16,6 +17,8 @@ import { uniqueColumn, type PeopleRepository, type PersonBrief, type PersonRow }
 
 export type { PersonBrief, PersonRow }
 
+/** Masked names kept in memory, by ciphertext. */
+const MASKED_NAMES_MAX = 100_000
 /** Names decrypted per turn of the event loop (an export may name tens of thousands of contacts). */
 const NAMES_PER_TURN = 500
 
@@ -75,11 +78,26 @@ export function createPeopleService ({ repo, store, pii, audit, config, grids, a
   const REGISTERED = 'idNumber: a person with this ID number is already registered'
   const PHONE_TAKEN = 'phone: this phone already has an account'
   const name = (p: Pick<PersonRow, 'nameEnc'>): string | null => (p.nameEnc === null ? null : pii.decrypt(p.nameEnc))
+  // Masked names by their ciphertext (a changed name is a new ciphertext, so never stale): a gate or a code shows the
+  // same person's '张*' thousands of times a day, and the decrypt was a few per cent of each. The full name is never kept.
+  const maskedNames = new Map<string, string | null>()
+  const maskedName = (nameEnc: string | null): string | null => {
+    if (nameEnc === null) return null
+    let masked = maskedNames.get(nameEnc)
+    if (masked === undefined) {
+      masked = maskName(pii.decrypt(nameEnc))
+      if (maskedNames.size >= MASKED_NAMES_MAX) maskedNames.clear()
+      maskedNames.set(nameEnc, masked)
+    }
+    return masked
+  }
   const get = async (personId: string): Promise<PersonRow | undefined> => repo.byId(store.db, personId)
 
   return {
     /** The decrypted full name, or null before the profile is set. */
     name,
+    /** The name as a gate or a code shows it (张*, 欧阳**), from its ciphertext; null before the profile is set. */
+    maskedName,
     hasProfile: (p: Pick<PersonRow, 'nameEnc' | 'idNumberEnc'>): boolean => p.nameEnc !== null && p.idNumberEnc !== null,
     get,
     /** Id, grid and the name and ID number ciphertexts only: what issuing a code reads (GET /v1/me/code). */

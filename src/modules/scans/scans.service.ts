@@ -7,7 +7,6 @@ import { SIGHTING_WINDOW_MS, type EntryBrief, type PersonBrief, type ScanQueries
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Keyring } from '../../lib/keyring.ts'
-import { maskName } from '../../lib/mask.ts'
 import { labelledSeries } from '../../lib/metric-series.ts'
 import type { Pii } from '../../lib/pii.ts'
 import type { Users } from '../../plugins/users.ts'
@@ -25,8 +24,6 @@ export type { ScanRow, StoredScan }
 export const OFFLINE_WINDOW_MS = 7 * 86_400_000
 /** How far around a scan to look for the same person or code elsewhere (the scan's lookup brings those sightings). */
 const FRAUD_WINDOW_MS = SIGHTING_WINDOW_MS
-/** Masked names kept in memory, by the stored ciphertext (a changed name is a new ciphertext, so never stale). */
-const MASKED_NAMES_MAX = 100_000
 
 export type Reason = DenyReason | 'unknown_person' | 'color_yellow' | 'color_red' | 'clock_out_of_range'
 
@@ -95,19 +92,8 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   const scanSeries = labelledSeries(scanCount)
   const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [metrics] })
 
-  // The masked name shown at the gate. Decrypting it was ~3 % of the event loop's time per scan; the masked form
-  // ('张*') is what every scanner of this person sees anyway, and the full name never enters this cache.
-  const maskedNames = new Map<string, string | null>()
-  function maskedName (nameEnc: string | null): string | null {
-    if (nameEnc === null) return null
-    let masked = maskedNames.get(nameEnc)
-    if (masked === undefined) {
-      masked = maskName(pii.decrypt(nameEnc))
-      if (maskedNames.size >= MASKED_NAMES_MAX) maskedNames.clear()
-      maskedNames.set(nameEnc, masked)
-    }
-    return masked
-  }
+  // The masked name shown at the gate ('张*'), from memory by its ciphertext: the full name never enters the scan path.
+  const maskedName = people.maskedName
 
   async function mayScanAt (actor: Session, checkpointId: string): Promise<boolean> {
     if (actor.role === 'admin') return true

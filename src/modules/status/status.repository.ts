@@ -2,7 +2,7 @@
 // messages and notes, declarations) is sealed here with the data key, like names: callers see plain text, rows hold
 // `v1.` ciphertexts.
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, notLike, or, desc, sql } from 'drizzle-orm'
-import { prepareRead, type Db, type GridpassDb } from '../../db/index.ts'
+import { personMemo, prepareRead, type Db, type GridpassDb } from '../../db/index.ts'
 import type { Pii } from '../../lib/pii.ts'
 
 type T = GridpassDb['t']
@@ -46,6 +46,8 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
   const { statusEntries: se, statusChanges: sc, appeals: ap } = t
   // A live code's colour (GET /v1/me/code): prepared once.
   const forColorRead = prepareRead<EntryRow>(store, 'gp_status_entries_for_color', store.db.select().from(se).where(eq(se.personId, sql.placeholder('personId'))).orderBy(asc(se.since)))
+  // On SQLite kept in memory per person until a status write of theirs commits.
+  const forColor = personMemo<EntryRow[]>(store, 'status_entries', async (personId) => (await forColorRead({ personId })).map((e) => ({ ...e, reason: null, detail: null })))
   const sealEntries = async (): Promise<number> => sealColumn(
     async (limit) => store.db.select({ id: se.id, value: se.reason }).from(se).where(and(isNotNull(se.reason), notLike(se.reason, 'v1.%'))).limit(limit),
     async (db, id, was, sealed) => {
@@ -87,7 +89,7 @@ export function createStatusRepository (store: GridpassDb, pii: Pii) {
     },
     /** The entries for a colour only: their reasons stay sealed (null here), nothing is decrypted. */
     async entriesForColor (db: Db, personId: string): Promise<EntryRow[]> {
-      if (db === store.db) return (await forColorRead({ personId })).map((e) => ({ ...e, reason: null, detail: null }))
+      if (db === store.db) return (await forColor(personId)) as EntryRow[]
       return (await db.select().from(t.statusEntries).where(eq(t.statusEntries.personId, personId)).orderBy(asc(t.statusEntries.since))).map((e) => ({ ...e, reason: null, detail: null }))
     },
     async insertEntries (db: Db, rows: EntryRow[]): Promise<void> {
