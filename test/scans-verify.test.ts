@@ -197,7 +197,11 @@ eachDb('the valid code of a person who no longer exists → unknown_person', asy
   const ok = await scan(ctx, s, s.code)
   t.match(ok.json(), { decision: 'allow', recorded: true })
   const { db, t: tables } = ctx.app.store
-  await ctx.app.store.tx(async (tx) => { await tx.delete(tables.people).where(eq(tables.people.id, s.person.personId)) })
+  // No route removes a person; a write that did would tell the store, like every write of people (store.changed).
+  await ctx.app.store.tx(async (tx) => {
+    await tx.delete(tables.people).where(eq(tables.people.id, s.person.personId))
+    ctx.app.store.changed(tx, 'people', s.person.personId)
+  })
   t.equal((await db.select().from(tables.scans).where(eq(tables.scans.personId, s.person.personId))).length, 0, 'the trail went with the person')
   await expectDeny(t, ctx, s, s.code, 'unknown_person')
   t.equal(await trailRows(ctx), 0)

@@ -4,6 +4,7 @@
 // on the connection that does the writing. WAL lets the main connection read meanwhile; both connections wait for
 // each other's write lock (busy_timeout).
 import { Worker } from 'node:worker_threads'
+import { workerExecArgv } from '../lib/worker-args.ts'
 
 /**
  * tally [statement, key]: when the op writes a row, one more for that key; at the end of the same transaction each key's
@@ -64,7 +65,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
   const start = (): Worker => {
     const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
       workerData: { path, statements, busyWaitMs: options.busyWaitMs },
-      ...(options.execArgv !== undefined ? { execArgv: [...process.execArgv, ...options.execArgv] } : {})
+      execArgv: [...workerExecArgv(), ...(options.execArgv ?? [])]
     })
     w.on('message', (msg: Reply) => {
       if (msg.ready === true) { settle(); return }

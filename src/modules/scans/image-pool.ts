@@ -1,6 +1,7 @@
 // One decoding thread per app, started on first use: photos are decoded one at a time, each for at most a bounded time;
 // a decode past it is stopped by terminating the thread, which is replaced for the next photo.
 import { readFileSync } from 'node:fs'
+import { workerExecArgv } from '../../lib/worker-args.ts'
 import { Worker } from 'node:worker_threads'
 import createError from '@fastify/error'
 import { PayloadTooLarge, Validation } from '../../errors.ts'
@@ -106,7 +107,7 @@ export function createDecodePool ({ limitMs, maxWaiting = MAX_WAITING }: { limit
     dispatch()
   }
   const start = (): void => {
-    const w = new Worker(WORKER_URL)
+    const w = new Worker(WORKER_URL, { execArgv: workerExecArgv() })
     worker = w
     ready = false
     w.on('message', (msg: Reply) => {
