@@ -144,6 +144,9 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       const hit = cache.answer(personId, at)
       if (hit !== undefined) return hit
       const seen = cache.generation()
+      // In memory the reads run on the one connection at this call: inside another request's open transaction they
+      // see its rows, which a rollback (telling no change) would leave in memory.
+      const open = client.memory && client.inTransaction
       const [person, entries, before, after] = await reads([
         ['person', [personId], 'values'], ['entries', [personId], 'values'], ['before', [personId, at], 'values'], ['after', [personId, at], 'values']
       ]) as [Row[], Row[], Row[], Row[]]
@@ -156,7 +159,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       // Kept only when nothing this read may have missed happened meanwhile (no change told since it was asked for, no
       // transaction open on an in-memory database's one connection, whose reads see uncommitted rows), and when its
       // sightings are all the person's from some moment on: the nearest before `at` and every one after it.
-      if (answer.person !== undefined && after.length < NEIGHBOURS && !(client.memory && client.inTransaction)) {
+      if (answer.person !== undefined && after.length < NEIGHBOURS && !open) {
         // Fewer than NEIGHBOURS before: all there are. Otherwise every sighting after the oldest of them (ties with it dropped).
         const oldest = before.length < NEIGHBOURS ? -Infinity : (before[before.length - 1] as Row)[1] as number
         const kept = [...before.reverse(), ...after].filter((r) => (r[1] as number) > oldest).map((r) => ({ ...sightingOf(r), id: r[3] as string }))
