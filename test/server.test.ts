@@ -49,3 +49,36 @@ void t.test('npm start on an empty directory: keys, migrations, admin, pages, gr
   child.kill('SIGTERM')
   t.equal(await exited, 0, 'SIGTERM ends the process cleanly')
 })
+
+void t.test('started with V8 flags (node --max-old-space-size=… --max-semi-space-size=…): the database threads start without them and the service answers', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-server-flags-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  // Node refuses V8 flags in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV): passed on, the start would fail.
+  const child = spawn(process.execPath, ['--max-old-space-size=512', '--max-semi-space-size=32', '--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: '0', DATABASE_URL: `file:${join(dir, 'gridpass.db')}`, GRIDPASS_KEYS_DIR: join(dir, 'keys'), GRIDPASS_ADMIN_PASSWORD: 'flags-admin-password', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+  child.stderr.on('data', (d: Buffer) => { out += d.toString() })
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code) }))
+  const deadline = Date.now() + 60_000
+  let gone = false
+  void exited.then(() => { gone = true })
+  while (!/API doc: (http:\/\/\S+)\/docs/.test(out) && !gone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  const base = /API doc: (http:\/\/\S+)\/docs/.exec(out)?.[1]
+  t.ok(base, 'the service starts')
+  t.notMatch(out, /ERR_WORKER_INVALID_EXEC_ARGV|checkpoint thread failed/, 'no thread refused its flags')
+  const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'flags-admin-password' }) })
+  t.equal(login.status, 200, 'the admin logs in')
+  const { accessToken } = await login.json() as { accessToken: string }
+  // A checkpoint and a scan: the scan thread (a worker) answers.
+  const cp = await fetch(`${base}/v1/checkpoints`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: '清江大桥', kind: 'traffic', lat: 30.39, lon: 111.45 }) })
+  t.equal(cp.status, 201, 'a checkpoint is created')
+  const { id: checkpointId } = await cp.json() as { id: string }
+  const scan = await fetch(`${base}/v1/scans`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: '0b7e9b5e-3c1f-4e57-9a38-6d2f0d1b7a11', token: 'not.a.code', checkpointId }) })
+  t.equal(scan.status, 200)
+  t.match(await scan.json(), { decision: 'deny', recorded: false }, 'a scan is judged and its refusal recorded by the scan thread')
+  child.kill('SIGTERM')
+  t.equal(await exited, 0, 'SIGTERM ends the process cleanly')
+})

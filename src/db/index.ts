@@ -1,8 +1,7 @@
 // createDb(url) → { db, t, dialect, tx, close }: the only place that knows which SQL dialect runs.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { workerExecArgv } from '../lib/worker-args.ts'
+import { startWorker } from '../lib/worker-args.ts'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { sql, type InferSelectModel } from 'drizzle-orm'
@@ -315,7 +314,7 @@ function chmodIfThere (path: string, mode: number): void {
 
 /** Every 200 ms, a PASSIVE checkpoint on a connection of its own, in a worker thread. */
 function startCheckpointer (path: string): { close: () => Promise<void> } {
-  const worker = new Worker(new URL('./sqlite-checkpoint-worker.mjs', import.meta.url), { workerData: { path, intervalMs: 200 }, execArgv: workerExecArgv() })
+  const worker = startWorker(new URL('./sqlite-checkpoint-worker.mjs', import.meta.url), { workerData: { path, intervalMs: 200 } })
   worker.on('message', (msg: { warning?: string }) => { if (msg.warning !== undefined) process.emitWarning(`SQLite checkpoint: ${msg.warning}`) })
   worker.on('error', (err) => { process.emitWarning(`SQLite checkpoint thread failed: ${err.message}`) })
   worker.unref()

@@ -3,8 +3,8 @@
 // the scan path's reads: a connection's page cache is reset whenever another connection commits, so reads belong
 // on the connection that does the writing. WAL lets the main connection read meanwhile; both connections wait for
 // each other's write lock (busy_timeout).
-import { Worker } from 'node:worker_threads'
-import { workerExecArgv } from '../lib/worker-args.ts'
+import type { Worker } from 'node:worker_threads'
+import { startWorker } from '../lib/worker-args.ts'
 
 /**
  * tally [statement, key]: when the op writes a row, one more for that key; at the end of the same transaction each key's
@@ -63,10 +63,9 @@ export function createSqliteThread (path: string, statements: Record<string, str
     jobs.clear()
   }
   const start = (): Worker => {
-    const w = new Worker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
-      workerData: { path, statements, busyWaitMs: options.busyWaitMs },
-      execArgv: [...workerExecArgv(), ...(options.execArgv ?? [])]
-    })
+    const w = startWorker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
+      workerData: { path, statements, busyWaitMs: options.busyWaitMs }
+    }, options.execArgv)
     w.on('message', (msg: Reply) => {
       if (msg.ready === true) { settle(); return }
       const job = jobs.get(msg.id)

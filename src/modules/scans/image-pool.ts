@@ -1,8 +1,8 @@
 // One decoding thread per app, started on first use: photos are decoded one at a time, each for at most a bounded time;
 // a decode past it is stopped by terminating the thread, which is replaced for the next photo.
 import { readFileSync } from 'node:fs'
-import { workerExecArgv } from '../../lib/worker-args.ts'
-import { Worker } from 'node:worker_threads'
+import { startWorker } from '../../lib/worker-args.ts'
+import type { Worker } from 'node:worker_threads'
 import createError from '@fastify/error'
 import { PayloadTooLarge, Validation } from '../../errors.ts'
 import type { ImageType } from './image-decode.ts'
@@ -107,7 +107,7 @@ export function createDecodePool ({ limitMs, maxWaiting = MAX_WAITING }: { limit
     dispatch()
   }
   const start = (): void => {
-    const w = new Worker(WORKER_URL, { execArgv: workerExecArgv() })
+    const w = startWorker(WORKER_URL)
     worker = w
     ready = false
     w.on('message', (msg: Reply) => {
