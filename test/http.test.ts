@@ -157,19 +157,32 @@ t.test('a closed database → 5xx without details; /healthz still 200, /readyz 5
   noDetails(t, ready)
 })
 
-eachDb('security headers (helmet\'s defaults) on API answers, errors and pages; CORS closed except on the key set', async (t, ctx) => {
+eachDb('security headers: a short set on API answers and their errors, helmet\'s on pages; CORS closed except on the key set', async (t, ctx) => {
   const r = await ctx.resident()
-  for (const [url, headers] of [['/v1/me/status', bearerOf(r.token)], ['/v1/nothing-here', {}], ['/h5/', {}]] as const) {
-    const res = await ctx.inject({ method: 'GET', url, headers: { ...headers, origin: 'https://elsewhere.example.org' } })
+  const origin = { origin: 'https://elsewhere.example.org' }
+  for (const [url, headers] of [['/v1/me/status', bearerOf(r.token)], ['/v1/nothing-here', {}], ['/healthz', {}]] as const) {
+    const res = await ctx.inject({ method: 'GET', url, headers: { ...headers, ...origin } })
+    t.equal(res.headers['x-content-type-options'], 'nosniff', `${url}: nosniff`)
+    t.equal(res.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", `${url}: loads nothing, framed by no one`)
+    t.equal(res.headers['x-frame-options'], 'DENY', `${url}: no framing (older browsers)`)
+    t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${url}: HSTS`)
+    t.equal(res.headers['cross-origin-resource-policy'], 'same-origin', `${url}: not read by another site's page`)
+    t.equal(res.headers['referrer-policy'], 'no-referrer', `${url}: no referrer`)
+    t.equal(res.headers['x-dns-prefetch-control'], undefined, `${url}: none of a page's headers`)
+    t.equal(res.headers['access-control-allow-origin'], undefined, `${url}: no CORS for other origins`)
+  }
+  for (const url of ['/h5/', '/nothing-here']) {
+    const res = await ctx.inject({ method: 'GET', url, headers: origin })
     t.equal(res.headers['x-content-type-options'], 'nosniff', `${url}: nosniff`)
     t.equal(res.headers['x-frame-options'], 'SAMEORIGIN', `${url}: no framing by others`)
-    t.match(String(res.headers['content-security-policy']), /default-src 'self'/, `${url}: a CSP`)
+    t.match(String(res.headers['content-security-policy']), /default-src 'self'.*script-src 'self' 'wasm-unsafe-eval'/, `${url}: the pages' CSP`)
     t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${url}: HSTS`)
     t.equal(res.headers['access-control-allow-origin'], undefined, `${url}: no CORS for other origins`)
   }
-  const jwks = await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: { origin: 'https://elsewhere.example.org' } })
+  const jwks = await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: origin })
   t.equal(jwks.headers['access-control-allow-origin'], '*', 'the public key set is open to every origin')
   t.equal(jwks.headers['x-content-type-options'], 'nosniff')
+  t.equal(jwks.headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", 'with the API\'s headers')
 })
 
 t.test('one access-log line per request, when it is answered: method, path without query values, status, time', async (t) => {

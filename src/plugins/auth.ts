@@ -1,6 +1,7 @@
 // Sessions (HS256 with keys/session.key: signed by @fastify/jwt, verified by one cached fast-jwt verifier), checked
 // against the staff account's state on every request, per-route role checks (deny by default), and staff accounts with
 // their scope (app.users).
+import type { FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import fastifyJwt from '@fastify/jwt'
 import { createVerifier } from 'fast-jwt'
@@ -35,28 +36,33 @@ export default fp(async (app) => {
     ignoreNotBefore: true,
     cache: 10_000
   })
-  const refuse = (): never => { throw new Unauthenticated('a valid Authorization: Bearer token is required') }
-  const ended = (): never => { throw new Unauthenticated('your account was disabled or your session was ended; log in again') }
   const users = createUsers(app.store)
-  app.decorate('authenticate', async (request) => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1] ?? refuse()
+  const UNAUTHENTICATED = 'a valid Authorization: Bearer token is required'
+  const ENDED = 'your account was disabled or your session was ended; log in again'
+  /** Signs the request in when the staff account still backs the session; the error otherwise. */
+  const admit = (request: FastifyRequest, session: Session, state: Awaited<ReturnType<Users['state']>>): Error | undefined => {
+    if (state === null || state.disabled || state.role !== session.role || state.tokenVersion !== (session.ver ?? 0)) return new Unauthenticated(ENDED)
+    request.user = session
+    return undefined
+  }
+  app.decorate('authenticate', (request, _reply, done) => {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
+    if (token === undefined) { done(new Unauthenticated(UNAUTHENTICATED)); return }
     let session: Session & { exp?: unknown }
-    try { session = verify(token) as typeof session } catch { return refuse() }
+    try { session = verify(token) as typeof session } catch { done(new Unauthenticated(UNAUTHENTICATED)); return }
     // Valid up to and including its exp second, as fast-jwt counts it.
-    if (typeof session.exp !== 'number' || app.config.now() > session.exp * 1000) refuse()
+    if (typeof session.exp !== 'number' || app.config.now() > session.exp * 1000) { done(new Unauthenticated(UNAUTHENTICATED)); return }
+    // Residents' sessions are not staff accounts: their signature and expiry are the whole check.
+    if (session.role === 'resident') { request.user = session; done(); return }
     // A staff session counts only while its account exists, is enabled, has the token's role and has not raised its
     // token version since (logout, disable, role or password change): read from memory, at most ACCOUNT_TTL_MS old,
-    // so a withdrawn account is refused by every copy within 5 s. Residents' sessions are not staff accounts: their
-    // signature and expiry are the whole check.
-    if (session.role !== 'resident') {
-      const read = users.state(session.sub)
-      const state = read instanceof Promise ? await read : read
-      if (state === null || state.disabled || state.role !== session.role || state.tokenVersion !== (session.ver ?? 0)) ended()
-    }
-    request.user = session
+    // so a withdrawn account is refused by every copy within 5 s.
+    const read = users.state(session.sub)
+    if (!(read instanceof Promise)) { done(admit(request, session, read)); return }
+    read.then((state) => { done(admit(request, session, state)) }, (err: unknown) => { done(err as Error) })
   })
-  app.decorate('requireRole', (...roles: Role[]) => async (request) => {
-    if (!roles.includes(request.user.role)) throw new Forbidden(`this endpoint is for: ${roles.join(', ')}`)
+  app.decorate('requireRole', (...roles: Role[]) => (request, _reply, done) => {
+    done(roles.includes(request.user.role) ? undefined : new Forbidden(`this endpoint is for: ${roles.join(', ')}`))
   })
   app.decorate('signSession', (session: Session, seconds: number) => {
     const iat = Math.floor(app.config.now() / 1000)

@@ -95,10 +95,22 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   // The masked name shown at the gate ('张*'), from memory by its ciphertext: the full name never enters the scan path.
   const maskedName = people.maskedName
 
-  async function mayScanAt (actor: Session, checkpointId: string): Promise<boolean> {
+  /** From the account's cached state (a plain value on the hot path; a promise only when it must be read). */
+  function mayScanAt (actor: Session, checkpointId: string): boolean | Promise<boolean> {
     if (actor.role === 'admin') return true
     if (actor.role !== 'volunteer') return false
-    return (await users.scope(actor.sub)).checkpointIds.has(checkpointId)
+    const state = users.state(actor.sub)
+    if (state instanceof Promise) return state.then((s) => s?.scope.checkpointIds.has(checkpointId) ?? false)
+    return state?.scope.checkpointIds.has(checkpointId) ?? false
+  }
+
+  /** The checkpoint a scan is taken at, and that this user may scan there: no await when both are in memory. */
+  async function checkScanner (actor: Session, checkpointId: string): Promise<Checkpoint> {
+    const cp = checkpoints.cached(checkpointId) ?? await checkpoints.get(checkpointId)
+    if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
+    const may = mayScanAt(actor, checkpointId)
+    if (!(may instanceof Promise ? await may : may)) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${checkpointId}`)
+    return cp
   }
 
   /** The first answer under this id, when it was for the same request (by ID card: `byId`); another request's → 409. */
@@ -167,9 +179,7 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   async function judge (actor: Session, input: ScanInput, source: Source, stop?: AbortSignal): Promise<ScanAnswer> {
     const receivedAt = config.now()
     const requestHash = requestHashOf(input.token, input.checkpointId)
-    const cp = await checkpoints.get(input.checkpointId)
-    if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${input.checkpointId}`)
-    if (!(await mayScanAt(actor, input.checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${input.checkpointId}`)
+    const cp = await checkScanner(actor, input.checkpointId)
     // No look-up of the id first: the scan is judged, and the write tells whether the id was free. Only a
     // retry pays for reading the first answer (and the 409 check), not every new scan.
 
@@ -277,14 +287,6 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     return recordKnown(actor, cp, input, { person, entries, around }, { source: 'id', kind: 'id', jti: null, at: receivedAt, scannedAt: receivedAt, receivedAt, offline: false, requestHash })
   }
 
-  /** judge's checkpoint and assignment checks alone: the image path refuses with them before its costly decode. */
-  async function checkScanner (actor: Session, checkpointId: string): Promise<Checkpoint> {
-    const cp = await checkpoints.get(checkpointId)
-    if (cp === undefined) throw new NotFound(`checkpointId: no checkpoint ${checkpointId}`)
-    if (!(await mayScanAt(actor, checkpointId))) throw new Forbidden(`checkpointId: you are not assigned to checkpoint ${checkpointId}`)
-    return cp
-  }
-
   return {
     /** Starts the scan thread (SQLite): a schema it cannot prepare its statements on stops the start. */
     ready: queries.ready,
@@ -293,6 +295,7 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     judge,
     judgeBatch: async (actor: Session, items: unknown[]) => judgeBatch(judge, actor, items),
     judgeId,
+    /** judge's checkpoint and assignment checks alone: the image path refuses with them before its costly decode. */
     checkScanner: async (actor: Session, checkpointId: string): Promise<void> => { await checkScanner(actor, checkpointId) },
     /** Records a row in the trail (a resident's check-in); resolves after the commit, false when its id was taken. */
     record: async (row: ScanRow): Promise<boolean> => writer.write({ kind: 'scan', row }),
