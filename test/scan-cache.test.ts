@@ -175,3 +175,30 @@ eachDb('a live code is issued from the person and colour as they are now: a name
   t.equal((await ctx.inject({ method: 'POST', url: `/v1/people/${r.personId}/status`, headers: bearerOf(officer), payload: { color: 'yellow', reason: 'antigen positive' } })).statusCode, 200)
   t.match((await code()).json(), { color: 'yellow' }, 'the officer\'s yellow')
 })
+
+eachDb('the change feed: told after the commit, once per person and transaction (anyone\'s covers each person\'s), never after a rollback', async (t, ctx) => {
+  const store = ctx.app.store
+  const told: string[] = []
+  const stop = store.onChanged((table, personId) => { told.push(`${table}:${personId ?? '*'}`) })
+  t.teardown(stop)
+  await store.tx(async (db) => {
+    store.changed(db, 'people', 'p1')
+    store.changed(db, 'people', 'p1')
+    store.changed(db, 'status_entries', 'p1')
+    store.changed(db, 'people', 'p2')
+    t.same(told, [], 'nothing before the commit')
+  })
+  t.same(told, ['people:p1', 'status_entries:p1', 'people:p2'], 'each table and person once, after the commit')
+  told.length = 0
+  await store.tx(async (db) => {
+    for (let i = 0; i < 100; i++) store.changed(db, 'status_entries', null)
+    store.changed(db, 'status_entries', 'p3')
+    store.changed(db, 'people', 'p3')
+  })
+  t.same(told, ['status_entries:*', 'people:p3'], 'a hundred changes of anyone\'s entries (the at-rest sealing) told once; a person\'s after them covered')
+  told.length = 0
+  await t.rejects(store.tx(async (db) => { store.changed(db, 'people', 'p4'); throw new Error('rolled back') }))
+  t.same(told, [], 'a rolled-back transaction tells nothing')
+  store.changed(store.db, 'people', 'p5')
+  t.same(told, ['people:p5'], 'outside a transaction: at once')
+})

@@ -144,11 +144,18 @@ function runCommitted (committed: Array<() => void>): void {
 function changeFeed (txContext: (db: Db) => TxContext | undefined): Pick<Database_, 'changed' | 'onChanged'> {
   const listeners = new Set<ChangeListener>()
   const tell = (table: CachedTable, personId: string | null): void => { for (const l of listeners) l(table, personId) }
+  const toldIn = new WeakMap<TxContext, Set<string>>()
   return {
     changed: (db, table, personId) => {
       const context = txContext(db)
-      if (context === undefined) tell(table, personId)
-      else context.afterCommit(() => { tell(table, personId) })
+      if (context === undefined) { tell(table, personId); return }
+      // Told once per transaction for each person (or for anyone: null, which covers every person of the table).
+      let seen = toldIn.get(context)
+      if (seen === undefined) { seen = new Set(); toldIn.set(context, seen) }
+      const key = `${table}\u0000${personId ?? ''}`
+      if (seen.has(key) || seen.has(`${table}\u0000`)) return
+      seen.add(key)
+      context.afterCommit(() => { tell(table, personId) })
     },
     onChanged: (listener) => {
       listeners.add(listener)

@@ -204,6 +204,10 @@ export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
   const kept = new Map<string, Kept>()
   let generation = 0
   const brief = (s: KeptSighting): Sighting => ({ checkpointId: s.checkpointId, scannedAt: s.scannedAt, jti: s.jti })
+  const forget = (personId: string | null): void => {
+    generation++
+    if (personId === null) kept.clear(); else kept.delete(personId)
+  }
   return {
     generation: (): number => generation,
     /**
@@ -254,11 +258,8 @@ export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
       }
     },
     /** A person's rows changed (null: anyone's). */
-    forget (personId: string | null): void {
-      generation++
-      if (personId === null) kept.clear(); else kept.delete(personId)
-    },
-    clear (): void { generation++; kept.clear() },
+    forget,
+    clear (): void { forget(null) },
     get size (): number { return kept.size }
   }
 }

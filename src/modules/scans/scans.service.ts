@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { Config } from '../../config.ts'
-import { SIGHTING_WINDOW_MS, type EntryBrief, type PersonBrief, type ScanQueries, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
+import { type EntryBrief, type PersonBrief, type ScanQueries, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Keyring } from '../../lib/keyring.ts'
@@ -22,8 +22,6 @@ import { impossible, type FraudFlag, type Sighting } from './fraud.ts'
 export type { ScanRow, StoredScan }
 
 export const OFFLINE_WINDOW_MS = 7 * 86_400_000
-/** How far around a scan to look for the same person or code elsewhere (the scan's lookup brings those sightings). */
-const FRAUD_WINDOW_MS = SIGHTING_WINDOW_MS
 
 export type Reason = DenyReason | 'unknown_person' | 'color_yellow' | 'color_red' | 'clock_out_of_range'
 
@@ -138,7 +136,8 @@ export function createScansService ({ queries, repo, checkpoints, status, people
 
   /**
    * The person seen elsewhere around this time, farther than travel allows; the same code when that sighting carried
-   * this jti (a code belongs to one person). Only the nearest sightings before and after count: if a farther one
+   * this jti (a code belongs to one person). `around` is the lookup's: the sightings within SIGHTING_WINDOW_MS of the
+   * scan, the nearest before and after it. Only those count: if a farther one
    * were impossible, some pair of neighbours between them would be, and was flagged when it was recorded.
    */
   async function fraudFlags (around: StoredSighting[], jti: string | null, here: Sighting): Promise<FraudFlag[]> {
@@ -146,7 +145,6 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     let code = false
     let person = false
     for (const r of around) {
-      if (Math.abs(r.scannedAt - here.at) > FRAUD_WINDOW_MS) continue
       // Checkpoints are nearly always cached: only a miss costs an await.
       const cp = checkpoints.cached(r.checkpointId) ?? await checkpoints.get(r.checkpointId)
       if (!impossible(here, { checkpointId: r.checkpointId, at: r.scannedAt, lat: cp?.lat ?? null, lon: cp?.lon ?? null })) continue
