@@ -5,33 +5,21 @@
 // appends while it copies), and SQLite only restarts the WAL from its beginning when a write starts on a fully copied
 // log: measured, the WAL grew to 170,000 frames (700 MB) in a benchmark and commits slowed with it. So when the WAL
 // passes RESTART_FRAMES, a RESTART checkpoint copies the few frames the last PASSIVE one left, holding writers back
-// for a moment, and the next write starts the WAL over; journal_size_limit trims the file.
+// for a moment, and the next write starts the WAL over; journal_size_limit trims the file (src/db/checkpoint-round.mjs).
 // Plain JavaScript: no TypeScript loader in this thread.
 // Protocol: workerData { path, intervalMs }; in: 'close' → stops, closes the connection and exits.
 import { parentPort, workerData } from 'node:worker_threads'
 import Database from 'better-sqlite3'
+import { checkpointRound, ROUND_BUSY_MS } from './checkpoint-round.mjs'
 
 const db = new Database(workerData.path)
-db.pragma('busy_timeout = 5000')
+db.pragma(`busy_timeout = ${ROUND_BUSY_MS}`)
 db.pragma('wal_autocheckpoint = 0')
 db.pragma('journal_size_limit = 67108864')
 
-// A RESTART holds writers back while it copies what is left and syncs the database file. Right after a PASSIVE round
-// that is the frames written during that round, and their random pages made it take 7–67 ms, about once a second
-// under a full scan load: the slowest 1 % of scans. So the RESTART comes after two more PASSIVE rounds, each copying
-// only what was written during the one before it, and it never waits: with busy_timeout 0 it gives up at once when a
-// transaction is writing or reading the log, and the next round tries again. Measured: 0.1 ms median, 18 ms at worst.
-const RESTART_FRAMES = 8192 // 32 MiB of 4 KiB pages
-
 const timer = setInterval(() => {
   try {
-    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)')
-    if (log > RESTART_FRAMES) {
-      db.pragma('wal_checkpoint(PASSIVE)')
-      db.pragma('wal_checkpoint(PASSIVE)')
-      db.pragma('busy_timeout = 0')
-      try { db.pragma('wal_checkpoint(RESTART)') } finally { db.pragma('busy_timeout = 5000') }
-    }
+    checkpointRound(db)
   } catch (err) {
     // SQLITE_BUSY and the like: the next round tries again.
     parentPort.postMessage({ warning: err instanceof Error ? err.message : String(err) })
