@@ -5,21 +5,24 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 
-void t.test('npm start on an empty directory: keys, migrations, admin, pages, graceful stop', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'gridpass-server-'))
-  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: `file:${join(dir, 'data', 'gridpass.db')}`, GRIDPASS_KEYS_DIR: join(dir, 'keys'), GRIDPASS_ADMIN_PASSWORD: undefined, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+/** `node [nodeArgs] --import tsx src/server.ts` with `env`; resolves once it prints where the API is (or exits). */
+async function startService (nodeArgs: string[], env: Record<string, string | undefined>): Promise<{ base: string | undefined, output: () => string, child: ReturnType<typeof spawn>, exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts'], { env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.on('data', (d: Buffer) => { out += d.toString() })
   child.stderr.on('data', (d: Buffer) => { out += d.toString() })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code) }))
-
+  let gone = false
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { gone = true; resolve(code) }))
   const deadline = Date.now() + 60_000
-  while (!/API doc: (http:\/\/\S+)\/docs/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-  const base = /API doc: (http:\/\/\S+)\/docs/.exec(out)?.[1]
+  while (!/API doc: (http:\/\/\S+)\/docs/.test(out) && !gone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  return { base: /API doc: (http:\/\/\S+)\/docs/.exec(out)?.[1], output: () => out, child, exited }
+}
+
+void t.test('npm start on an empty directory: keys, migrations, admin, pages, graceful stop', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'gridpass-server-'))
+  t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
+  const { base, output, child, exited } = await startService([], { DATABASE_URL: `file:${join(dir, 'data', 'gridpass.db')}`, GRIDPASS_KEYS_DIR: join(dir, 'keys'), GRIDPASS_ADMIN_PASSWORD: undefined })
+  const out = output()
   t.ok(base, 'prints where the API documentation is')
   t.match(out, /pages: +http:\/\/127\.0\.0\.1:\d+\/h5\//, 'prints where the pages are')
   const passwordFile = /created user "admin"; its password is in (\S+) \(mode 0600\)/.exec(out)?.[1]
@@ -54,19 +57,8 @@ void t.test('started with V8 flags (node --max-old-space-size=… --max-semi-spa
   const dir = mkdtempSync(join(tmpdir(), 'gridpass-server-flags-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
   // Node refuses V8 flags in a worker's execArgv (ERR_WORKER_INVALID_EXEC_ARGV): passed on, the start would fail.
-  const child = spawn(process.execPath, ['--max-old-space-size=512', '--max-semi-space-size=32', '--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', DATABASE_URL: `file:${join(dir, 'gridpass.db')}`, GRIDPASS_KEYS_DIR: join(dir, 'keys'), GRIDPASS_ADMIN_PASSWORD: 'flags-admin-password', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  let out = ''
-  child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-  child.stderr.on('data', (d: Buffer) => { out += d.toString() })
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => { resolve(code) }))
-  const deadline = Date.now() + 60_000
-  let gone = false
-  void exited.then(() => { gone = true })
-  while (!/API doc: (http:\/\/\S+)\/docs/.test(out) && !gone && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-  const base = /API doc: (http:\/\/\S+)\/docs/.exec(out)?.[1]
+  const { base, output, child, exited } = await startService(['--max-old-space-size=512', '--max-semi-space-size=32'], { DATABASE_URL: `file:${join(dir, 'gridpass.db')}`, GRIDPASS_KEYS_DIR: join(dir, 'keys'), GRIDPASS_ADMIN_PASSWORD: 'flags-admin-password' })
+  const out = output()
   t.ok(base, 'the service starts')
   t.notMatch(out, /ERR_WORKER_INVALID_EXEC_ARGV|checkpoint thread failed/, 'no thread refused its flags')
   const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'flags-admin-password' }) })
