@@ -82,9 +82,13 @@ export function createUsers (store: GridpassDb) {
     countAdmins: repo.countAdmins,
     countEnabledAdmins: repo.countEnabledAdmins,
     state,
-    /** The user's checkpoints, grids and areas; an unknown user has none. Cached (ACCOUNT_TTL_MS). */
-    async scope (userId: string): Promise<Scope> {
-      return (await state(userId))?.scope ?? NO_SCOPE
+    /**
+     * The user's checkpoints, grids and areas; an unknown user has none. Cached (ACCOUNT_TTL_MS): a plain value when in
+     * memory, like `state`.
+     */
+    scope (userId: string): Scope | Promise<Scope> {
+      const read = state(userId)
+      return read instanceof Promise ? read.then((s) => s?.scope ?? NO_SCOPE) : read?.scope ?? NO_SCOPE
     },
     /** Drops this copy's cached state of an account, after a change committed: it counts here at once. */
     forget (userId: string): void {

@@ -93,13 +93,12 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   // The masked name shown at the gate ('张*'), from memory by its ciphertext: the full name never enters the scan path.
   const maskedName = people.maskedName
 
-  /** From the account's cached state (a plain value on the hot path; a promise only when it must be read). */
+  /** From the account's cached scope (a plain value on the hot path; a promise only when it must be read). */
   function mayScanAt (actor: Session, checkpointId: string): boolean | Promise<boolean> {
     if (actor.role === 'admin') return true
     if (actor.role !== 'volunteer') return false
-    const state = users.state(actor.sub)
-    if (state instanceof Promise) return state.then((s) => s?.scope.checkpointIds.has(checkpointId) ?? false)
-    return state?.scope.checkpointIds.has(checkpointId) ?? false
+    const scope = users.scope(actor.sub)
+    return scope instanceof Promise ? scope.then((s) => s.checkpointIds.has(checkpointId)) : scope.checkpointIds.has(checkpointId)
   }
 
   /** The checkpoint a scan is taken at, and that this user may scan there: no await when both are in memory. */
