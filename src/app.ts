@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino'
 import type { Config } from './config.ts'
 import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
 import { securityHeaders } from './lib/security-headers.ts'
+import { requestLoggerFactory } from './lib/request-logger.ts'
 import { transientDbError, type DbOptions } from './db/index.ts'
 import { ErrorBody, FASTIFY_CODES, NotFound, PUBLIC_5XX_CODES, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
@@ -101,7 +102,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: true,
-    logController: new AccessLog()
+    logController: new AccessLog(),
+    // Each request's logger is made when it first logs (src/lib/request-logger.ts), not for every request.
+    childLoggerFactory: requestLoggerFactory
   })
   app.decorate('config', config)
 

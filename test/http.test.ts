@@ -1,6 +1,9 @@
 // HTTP-level behaviour every client relies on: the error shape, content types, body limits, ops endpoints, 5xx hygiene.
 import { sql } from 'drizzle-orm'
+import Fastify from 'fastify'
+import { pino } from 'pino'
 import t from 'tap'
+import { requestLoggerFactory } from '../src/lib/request-logger.ts'
 import { eachDb, bearerOf, makeCtx, METRICS_AUTH, nextPhone, type Ctx, type Test as Tap } from './helper.ts'
 
 type Res = Awaited<ReturnType<Ctx['inject']>>
@@ -200,5 +203,34 @@ t.test('one access-log line per request, when it is answered: method, path witho
     ['request completed', 30, 'POST', '/v1/auth/otp', 400]
   ], 'three requests, three lines (no separate "incoming request" line), the query values hidden')
   for (const e of entries) t.ok(typeof e.responseTime === 'number' && e.responseTime >= 0, 'with the time it took')
+  const ids = lines.map((l) => (JSON.parse(l) as { reqId?: unknown }).reqId)
+  t.ok(ids.every((id) => typeof id === 'string' && id !== ''), 'each line carries its request id')
+  t.equal(new Set(ids).size, 3, 'one id per request')
   t.notOk(lines.join('').includes(phone), 'no phone number in the log')
+})
+
+t.test("a request's logger is made when it first writes: the same lines as pino's child, none made for silent levels", async (t) => {
+  const lines: string[] = []
+  const parent = pino({ level: 'warn', redact: ['secret'] }, { write (line: string) { lines.push(line) } })
+  let made = 0
+  const child = parent.child.bind(parent)
+  parent.child = ((...args: Parameters<typeof parent.child>) => { made++; return child(...args) }) as typeof parent.child
+  const log = requestLoggerFactory(parent, { reqId: 'req-1' }, {})
+  log.info({ a: 1 }, 'not written at warn')
+  log.debug('nor this')
+  t.equal(made, 0, 'levels below warn make no child')
+  log.warn({ secret: 'x', n: 2 }, 'written %s', 'once')
+  log.error(new Error('boom'))
+  t.equal(made, 1, 'the first enabled call makes the child; later calls reuse it')
+  const [first, second] = lines.map((l) => JSON.parse(l) as Record<string, unknown>)
+  t.match(first, { level: 40, reqId: 'req-1', n: 2, secret: '[Redacted]', msg: 'written once' }, 'bindings, redaction and format as pino writes them')
+  t.match(second, { level: 50, reqId: 'req-1', err: { message: 'boom' } }, 'an error logged with its request id')
+  t.equal(log.level, 'warn', 'the level is the parent\'s')
+  const quiet = requestLoggerFactory(parent, { reqId: 'req-2' }, { level: 'error' })
+  quiet.warn('below this route\'s own level')
+  t.equal(lines.length, 2, "a route's own logLevel is kept")
+  quiet.error('at it')
+  t.equal(lines.length, 3)
+  const off = Fastify({ logger: false }).log
+  t.equal(requestLoggerFactory(off, { reqId: 'r' }, {}), off, 'with logging off, the no-op logger itself')
 })
