@@ -1,18 +1,25 @@
 // POST /v1/scans reads the person a token names while its signature is being checked (src/modules/scans/scans.service.ts).
-// Here every signature check is held back 300 ms (the real node:crypto check, run late), so that each read has
+// Here every signature check is held back 300 ms (the real check on the service's ES256 thread, run late), so that each read has
 // finished, and failed, before its verdict: the order that a read which is not handled at once turns into an
 // unhandled rejection, which ends the process.
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import t from 'tap'
-import * as jws from '../src/lib/jws.ts'
+import * as es256Thread from '../src/lib/es256-thread.ts'
 import { attackerKey, decode, es256, forge } from './support/tokens.ts'
 import type * as Helper from './helper.ts'
 
 const VERIFY_DELAY_MS = 300
 const { eachDb, bearerOf } = await t.mockImport<typeof Helper>('./helper.ts', {
-  '../src/lib/jws.ts': { ...jws, verifyEs256: async (...args: Parameters<typeof jws.verifyEs256>) => { await sleep(VERIFY_DELAY_MS); return await jws.verifyEs256(...args) } }
+  // The service's ES256 thread, each of its checks answered late.
+  '../src/lib/es256-thread.ts': {
+    ...es256Thread,
+    createEs256Thread: () => {
+      const real = es256Thread.createEs256Thread()
+      return { ...real, verify: async (...args: Parameters<typeof real.verify>) => { await sleep(VERIFY_DELAY_MS); return await real.verify(...args) } }
+    }
+  }
 })
 
 eachDb('a read that fails before its signature check ends is a 500 for that scan only, a forged token is still bad_signature, and the process stays up', async (t, ctx) => {

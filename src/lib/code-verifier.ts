@@ -2,7 +2,7 @@
 // ES256, then the claims. The same pre-check serves place codes.
 import { isUtf8 } from 'node:buffer'
 import type { KeyObject } from 'node:crypto'
-import { verifyEs256 } from './jws.ts'
+import { poolEs256, type Es256 } from './es256-thread.ts'
 import {
   checkAfterSignature, checkHeader, claimsOf, precheck as precheckWith,
   type Codec, type CodeClaims, type DenyReason, type SplitToken
@@ -29,6 +29,8 @@ export interface VerifyOptions {
   skewSeconds: number
   /** Milliseconds: now for online scans, the scan time for offline ones. */
   at: number
+  /** Where the signature is checked (default: libuv's pool; the scan path passes the service's ES256 thread). */
+  es256?: Es256
 }
 
 type Refused = Extract<Verified, { ok: false }>
@@ -51,7 +53,7 @@ export function openCode (token: string, opts: VerifyOptions): OpenedCode {
   const key = opts.keys.get(header.kid)
   if (key === undefined) return refused('unknown_key')
   const { kid, typ } = header
-  const verified = verifyEs256(Buffer.from(split.signingInput), split.signature, key.publicKey).then((ok): Verified => {
+  const verified = (opts.es256 ?? poolEs256).verify(split.signingInput, split.signature, key.publicKey, kid).then((ok): Verified => {
     if (!ok) return { ok: false, reason: 'bad_signature' }
     const refusal = checkAfterSignature(typ, claims, opts)
     return refusal === null ? { ok: true, claims, kid } : { ok: false, reason: refusal }

@@ -1,14 +1,14 @@
-// Compact JWS with ES256 on node:crypto: cached KeyObjects, callback form (off the event loop).
-import { sign, verify, type KeyObject } from 'node:crypto'
+// Compact JWS with ES256 on node:crypto: cached KeyObjects, off the event loop (libuv's pool, or the ES256 thread).
+import { verify, type KeyObject } from 'node:crypto'
+import { poolEs256, type Es256 } from './es256-thread.ts'
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url')
 
-export async function signCompact (header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
+/** `es256`: where the signature is made (default: libuv's pool; the live-code path passes the service's ES256 thread). */
+export async function signCompact (header: { kid: string } & Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject, es256: Es256 = poolEs256): Promise<string> {
   const input = `${b64(header)}.${b64(payload)}`
-  const signature = await new Promise<Buffer>((resolve, reject) => {
-    sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, (err, sig) => { if (err) reject(err); else resolve(sig) })
-  })
-  return `${input}.${signature.toString('base64url')}`
+  const signature = await es256.sign(input, key, header.kid)
+  return `${input}.${Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64url')}`
 }
 
 /** Verifies an r||s (IEEE P1363) ES256 signature over `input`. Never throws for a bad signature. */

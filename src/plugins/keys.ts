@@ -7,10 +7,15 @@ import {
   KEY_RELOAD_SECONDS, SECRETS, ensureKeys, loadKeyring, secretFingerprints, tightenKeyModes, type SecretName, type SigningKey
 } from '../lib/keyring.ts'
 import { createPii } from '../lib/pii.ts'
+import { createEs256Thread, type Es256 } from '../lib/es256-thread.ts'
 import { createKeysRepository } from './keys.repository.ts'
 
 declare module 'fastify' {
-  interface FastifyInstance { reloadKeys: () => void }
+  interface FastifyInstance {
+    reloadKeys: () => void
+    /** ES256 for the hot paths (scans verify, live codes sign): a thread of its own, in batches (src/lib/es256-thread.ts). */
+    es256: Es256
+  }
 }
 
 /** How often every copy re-reads the keys directory, so a rotation reaches all copies without a restart. */
@@ -99,6 +104,8 @@ export default fp(async (app) => {
   const keyring = loadKeyring(keysDir, now, clockSkewSeconds)
   app.decorate('keyring', keyring)
   app.decorate('pii', createPii(keyring.dataKey))
+  const es256 = createEs256Thread()
+  app.decorate('es256', es256)
 
   // Services hold a reference to the keyring: it is refreshed in place, and its `active` follows the clock, so
   // every copy switches to a new key at its activation time. The data, session and audit keys are read once.
@@ -130,5 +137,6 @@ export default fp(async (app) => {
   app.decorate('reloadKeys', reload)
   const timer = setInterval(reload, KEY_RELOAD_MS)
   timer.unref()
-  app.addHook('onClose', async () => { clearInterval(timer) })
+  // After the modules' own onClose hooks (Fastify runs them in reverse order): nothing signs or verifies by then.
+  app.addHook('onClose', async () => { clearInterval(timer); await es256.close() })
 }, { name: 'gp-keys', dependencies: ['gp-db'] })

@@ -8,6 +8,7 @@ import { CODE_TYP, COLOR_CLAIM } from '../../lib/code-verifier.ts'
 import { cardIdOf } from '../../lib/code-format.ts'
 import { randomId } from '../../lib/ids.ts'
 import { signCompact } from '../../lib/jws.ts'
+import type { Es256 } from '../../lib/es256-thread.ts'
 import { PAPER_CODE_SECONDS, type Keyring } from '../../lib/keyring.ts'
 import type { AuditLog } from '../../plugins/audit.ts'
 import { actorName, type Session } from '../../types.ts'
@@ -19,9 +20,9 @@ import { paperCardSvg } from './paper-card.ts'
 
 export interface IssuedCode { token: string, color: ColorName, issuedAt: number, expiresAt: number }
 
-interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, areas: AreasService, audit: AuditLog, keyring: Keyring, config: Config }
+interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, areas: AreasService, audit: AuditLog, keyring: Keyring, es256?: Es256, config: Config }
 
-export function createCodesService ({ repo, store, people, status, areas, audit, keyring, config }: Deps) {
+export function createCodesService ({ repo, store, people, status, areas, audit, keyring, es256, config }: Deps) {
 
   async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode & { jti: string }> {
     const iat = Math.floor(config.now() / 1000)
@@ -32,7 +33,8 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
     const token = await signCompact(
       { alg: 'ES256', kid: key.kid, typ: CODE_TYP },
       { iss: config.issuer, sub: personId, col: COLOR_CLAIM[color], knd: kind, iat, exp, jti },
-      key.privateKey
+      key.privateKey,
+      es256
     )
     return { token, color, issuedAt: iat * 1000, expiresAt: exp * 1000, jti }
   }

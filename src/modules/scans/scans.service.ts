@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts'
 import { type EntryBrief, type PersonBrief, type ScanQueries, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
 import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
+import type { Es256 } from '../../lib/es256-thread.ts'
 import type { Keyring } from '../../lib/keyring.ts'
 import { labelledSeries } from '../../lib/metric-series.ts'
 import type { Pii } from '../../lib/pii.ts'
@@ -73,13 +74,15 @@ interface Deps {
   people: PeopleService
   users: Users
   keyring: Keyring
+  /** Where codes' signatures are checked: the service's ES256 thread. */
+  es256?: Es256
   pii: Pii
   config: Config
   log: FastifyBaseLogger
   metrics: Registry
 }
 
-export function createScansService ({ queries, repo, checkpoints, status, people, users, keyring, pii, config, log, metrics }: Deps) {
+export function createScansService ({ queries, repo, checkpoints, status, people, users, keyring, es256, pii, config, log, metrics }: Deps) {
   // An offline scan older than the retention horizon is refused, not recorded: its first copy may already have been
   // purged, and recording a re-sent copy would put it in the trail twice over its life. Equal to the 7-day window
   // unless GRIDPASS_RETENTION_DAYS is shorter.
@@ -199,7 +202,7 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     }
 
     if (offline && (scannedAt < receivedAt - offlineWindowMs || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
-    const code = openCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at })
+    const code = openCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at, es256 })
     if (code.unverified === null) return deny((await code.verified).reason)
     // One round trip for the person, their status entries and their sightings around the scan time, asked for while
     // the signature is being checked (both wait on other threads); its answer is used only if the signature holds.

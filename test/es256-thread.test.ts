@@ -1,0 +1,84 @@
+// The ES256 thread (src/lib/es256-thread.ts): batches of checks and signatures answered exactly as node:crypto
+// answers them one by one, whatever happens to the thread.
+import { execFile } from 'node:child_process'
+import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
+import { promisify } from 'node:util'
+import t from 'tap'
+import { createEs256Thread, poolEs256 } from '../src/lib/es256-thread.ts'
+import { signCompact } from '../src/lib/jws.ts'
+
+const pair = (): { publicKey: KeyObject, privateKey: KeyObject } => generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const p1363 = (input: string, key: KeyObject): Buffer => sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' })
+const checks = (input: string, signature: Uint8Array, key: KeyObject): boolean => verify('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }, signature)
+
+t.test('hundreds of checks and signatures in one turn: each answered as node:crypto answers it', async (t) => {
+  const thread = createEs256Thread()
+  t.teardown(thread.close)
+  const a = pair()
+  const b = pair()
+  const inputs = Array.from({ length: 300 }, (_, i) => `eyJhbGciOiJFUzI1NiJ9.${Buffer.from(`payload ${i}`).toString('base64url')}`)
+  const jobs = inputs.map(async (input, i) => {
+    const signature = p1363(input, i % 3 === 0 ? b.privateKey : a.privateKey)
+    if (i % 5 === 0) signature[10] = (signature[10] as number) ^ 1
+    return { i, ok: await thread.verify(i % 7 === 0 ? `${input}x` : input, signature, a.publicKey, 'kid-a'), signature, input }
+  })
+  const made = inputs.map(async (input) => ({ input, signature: await thread.sign(input, a.privateKey, 'kid-a') }))
+  let wrong = 0
+  for (const { i, ok, signature, input } of await Promise.all(jobs)) if (ok !== checks(i % 7 === 0 ? `${input}x` : input, signature, a.publicKey)) wrong++
+  t.equal(wrong, 0, 'every verdict is node:crypto\'s (good, tampered, another key\'s, another input)')
+  const signed = await Promise.all(made)
+  t.ok(signed.every(({ input, signature }) => signature.length === 64 && checks(input, signature, a.publicKey)), 'every signature verifies with the public key')
+  t.equal(await thread.verify(inputs[0] as string, new Uint8Array(63), a.publicKey, 'kid-a'), false, 'a signature of the wrong length: false')
+})
+
+t.test('keys are told apart by their material, not by the kid or the object', async (t) => {
+  const thread = createEs256Thread()
+  t.teardown(thread.close)
+  const a = pair()
+  const b = pair()
+  const input = 'eyJ.eyJ'
+  const byA = p1363(input, a.privateKey)
+  t.equal(await thread.verify(input, byA, a.publicKey, 'k'), true)
+  t.equal(await thread.verify(input, byA, b.publicKey, 'k'), false, 'another key under the same kid is checked as itself')
+  const reloaded = a.publicKey.export({ format: 'jwk' })
+  const { createPublicKey } = await import('node:crypto')
+  t.equal(await thread.verify(input, byA, createPublicKey({ key: reloaded, format: 'jwk' }), 'k'), true, 'the same key re-read (a new KeyObject) still verifies')
+  const [x, y] = await Promise.all([thread.verify(input, byA, a.publicKey, 'k'), thread.verify(input, byA, b.publicKey, 'k')])
+  t.same([x, y], [true, false], 'both keys of one kid in one batch')
+})
+
+t.test('a thread that ends leaves nothing unanswered: its batches are done on the pool, then a new thread starts', async (t) => {
+  // A worker that dies at its first message.
+  const dying = new URL(`data:text/javascript,${encodeURIComponent("import { parentPort } from 'node:worker_threads'; parentPort.on('message', () => process.exit(3))")}`)
+  const thread = createEs256Thread({ workerUrl: dying })
+  t.teardown(thread.close)
+  const { publicKey, privateKey } = pair()
+  const answers = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
+    const input = `in.${i}`
+    return i % 2 === 0 ? thread.verify(input, p1363(input, privateKey), publicKey, 'k') : (async () => checks(input, await thread.sign(input, privateKey, 'k'), publicKey))()
+  }))
+  t.ok(answers.every((ok) => ok), 'all 20 answered correctly')
+  const healthy = createEs256Thread()
+  await healthy.verify('x.y', p1363('x.y', privateKey), publicKey, 'k')
+  await healthy.close()
+  t.equal(await healthy.verify('x.y', p1363('x.y', privateKey), publicKey, 'k'), true, 'after close, the next check starts a new thread')
+  await healthy.close()
+})
+
+t.test('signCompact through the thread and through the pool: tokens that verify with the public key', async (t) => {
+  const thread = createEs256Thread()
+  t.teardown(thread.close)
+  const { publicKey, privateKey } = pair()
+  for (const es256 of [thread, poolEs256]) {
+    const token = await signCompact({ alg: 'ES256', kid: 'k', typ: 'x' }, { sub: 'p' }, privateKey, es256)
+    const [h, p, s] = token.split('.') as [string, string, string]
+    t.ok(checks(`${h}.${p}`, Buffer.from(s, 'base64url'), publicKey))
+  }
+})
+
+t.test('an unclosed thread does not keep the process alive', async (t) => {
+  const script = "import { generateKeyPairSync } from 'node:crypto'; import { createEs256Thread } from './src/lib/es256-thread.ts'; " +
+    "const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' }); const s = await createEs256Thread().sign('a.b', privateKey, 'k'); console.log(s.length)"
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 })
+  t.equal(stdout.trim(), '64', 'signed, then exited by itself')
+})
