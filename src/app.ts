@@ -159,8 +159,13 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   // helmet's security headers are the same for every response: computed once at start, set with one call.
   app.addHook('onRequest', securityHeaders())
-  // CORS is closed everywhere (a static option, no per-request work) but on the public key set, which opens it
-  // in its own route config for other cities' verifiers.
+  // CORS is closed everywhere but on the public key set, which opens it in its own route config for other cities'
+  // verifiers. Routes that say nothing are marked closed (config.cors false) as they are added: the plugin then skips
+  // them at once, instead of merging its options into a new object for every request to find CORS off.
+  app.addHook('onRoute', (route) => {
+    const config = route.config as (typeof route.config & { cors?: unknown }) | undefined
+    if (config?.cors === undefined) route.config = { ...config, cors: false } as typeof route.config
+  })
   await app.register(cors, { origin: false })
   await app.register(sensible)
   await app.register(swagger, {

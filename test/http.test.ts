@@ -182,6 +182,9 @@ eachDb('security headers: a short set on API answers and their errors, helmet\'s
     t.equal(res.headers['strict-transport-security'], 'max-age=31536000; includeSubDomains', `${url}: HSTS`)
     t.equal(res.headers['access-control-allow-origin'], undefined, `${url}: no CORS for other origins`)
   }
+  const preflight = await ctx.inject({ method: 'OPTIONS', url: '/v1/scans', headers: { ...origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } })
+  t.equal(preflight.headers['access-control-allow-origin'], undefined, 'no preflight approved for the API')
+  t.equal(preflight.headers['access-control-allow-methods'], undefined)
   const jwks = await ctx.inject({ method: 'GET', url: '/.well-known/jwks.json', headers: origin })
   t.equal(jwks.headers['access-control-allow-origin'], '*', 'the public key set is open to every origin')
   t.equal(jwks.headers['x-content-type-options'], 'nosniff')
