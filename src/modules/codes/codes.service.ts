@@ -22,6 +22,8 @@ export interface IssuedCode { token: string, color: ColorName, issuedAt: number,
 
 interface Deps { repo: CodesRepository, store: GridpassDb, people: PeopleService, status: StatusService, areas: AreasService, audit: AuditLog, keyring: Keyring, es256?: Es256, config: Config }
 
+const PROFILE_REQUIRED = 'profile: set your name and ID number first (PUT /v1/me/profile)'
+
 export function createCodesService ({ repo, store, people, status, areas, audit, keyring, es256, config }: Deps) {
 
   async function sign (personId: string, color: ColorName, kind: 'live' | 'paper'): Promise<IssuedCode & { jti: string }> {
@@ -45,8 +47,23 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
     const unknown = `personId: no person ${personId}`
     if (person === undefined) throw new NotFound(unknown)
     if (staff !== undefined && !(await areas.seesGrid(staff.actor, person.gridId))) await areas.refuse(staff.actor, { action: staff.action, target: personId, message: unknown })
-    if (!people.hasProfile(person)) throw new ProfileRequired('profile: set your name and ID number first (PUT /v1/me/profile)')
+    if (!people.hasProfile(person)) throw new ProfileRequired(PROFILE_REQUIRED)
     return person
+  }
+
+  /**
+   * What a live code needs: the person (with a profile) and the colour alone (no reasons decrypted). SQLite: both from
+   * memory. PostgreSQL: both in one round trip.
+   */
+  async function liveInputs (personId: string): Promise<{ nameEnc: string | null, color: ColorName }> {
+    if (repo.liveInputs === undefined) {
+      const person = await personWithProfile(personId)
+      return { nameEnc: person.nameEnc, color: await status.colorOf(personId, config.now()) }
+    }
+    const found = await repo.liveInputs(personId)
+    if (found === undefined) throw new NotFound(`personId: no person ${personId}`)
+    if (!people.hasProfile(found.person)) throw new ProfileRequired(PROFILE_REQUIRED)
+    return { nameEnc: found.person.nameEnc, color: status.colorAt(found.entries, config.now()) }
   }
 
   /**
@@ -68,11 +85,9 @@ export function createCodesService ({ repo, store, people, status, areas, audit,
   return {
     /** A fresh live code, and whose it is, masked (张*): the page shows it under the colour, the QR never holds it. */
     async live (personId: string): Promise<IssuedCode & { displayName: string }> {
-      const person = await personWithProfile(personId)
-      // The colour alone: no reasons decrypted, no second read of the person.
-      const color = await status.colorOf(personId, config.now())
-      // A profile always has a name (personWithProfile), so the masked form exists.
-      return { ...await sign(personId, color, 'live'), displayName: people.maskedName(person.nameEnc) ?? '*' }
+      const { nameEnc, color } = await liveInputs(personId)
+      // A profile always has a name (checked above), so the masked form exists.
+      return { ...await sign(personId, color, 'live'), displayName: people.maskedName(nameEnc) ?? '*' }
     },
 
     paper,
