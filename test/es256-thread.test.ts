@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process'
 import { generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import t from 'tap'
-import { createEs256Thread, poolEs256 } from '../src/lib/es256-thread.ts'
+import { MESSAGE_JOBS, createEs256Thread, poolEs256 } from '../src/lib/es256-thread.ts'
 import { signCompact } from '../src/lib/jws.ts'
 
 const pair = (): { publicKey: KeyObject, privateKey: KeyObject } => generateKeyPairSync('ec', { namedCurve: 'P-256' })
@@ -29,6 +29,24 @@ t.test('hundreds of checks and signatures in one turn: each answered as node:cry
   const signed = await Promise.all(made)
   t.ok(signed.every(({ input, signature }) => signature.length === 64 && checks(input, signature, a.publicKey)), 'every signature verifies with the public key')
   t.equal(await thread.verify(inputs[0] as string, new Uint8Array(63), a.publicKey, 'kid-a'), false, 'a signature of the wrong length: false')
+})
+
+t.test('a big turn travels in several messages: its first checks are answered while the last are still being made', async (t) => {
+  const thread = createEs256Thread()
+  t.teardown(thread.close)
+  const { publicKey, privateKey } = pair()
+  const count = 192 // six messages of MESSAGE_JOBS
+  let lastAnswered = false
+  let lastWhenFirstWasUsed: boolean | null = null
+  await Promise.all(Array.from({ length: count }, async (_, i) => {
+    const input = `in.${i}`
+    if (!(await thread.verify(input, p1363(input, privateKey), publicKey, 'k'))) t.fail(`check ${i} refused a good signature`)
+    if (i === count - 1) lastAnswered = true
+    // What the event loop can do with the first answer happens before the last check is answered.
+    if (i === 0) await new Promise<void>((resolve) => { setImmediate(() => { lastWhenFirstWasUsed = lastAnswered; resolve() }) })
+  }))
+  t.ok(count >= MESSAGE_JOBS * 2, 'more checks than one message holds')
+  t.equal(lastWhenFirstWasUsed, false, 'the first answer was back (and used) before the last check was made')
 })
 
 t.test('keys are told apart by their material, not by the kid or the object', async (t) => {
