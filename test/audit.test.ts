@@ -46,7 +46,9 @@ eachDb('staff actions are written to the audit log, newest first', async (t, ctx
   const r = await ctx.resident()
   const look = await ctx.inject({ method: 'GET', url: `/v1/people?idNumber=${r.idNumber}&purpose=case-2026-001`, headers: bearerOf(tracer) })
   t.equal(look.statusCode, 200, look.body)
-  const reg = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(gw), payload: { name: '李四', idNumber: idNumberFor(777), gridId } })
+  // Another person's number: never the resident's (ctx.resident draws its numbers from a random serial).
+  const other = idNumberFor(777) === r.idNumber ? idNumberFor(778) : idNumberFor(777)
+  const reg = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(gw), payload: { name: '李四', idNumber: other, gridId } })
   t.equal(reg.statusCode, 201, reg.body)
 
   const entries = await allEntries(ctx)
