@@ -14,14 +14,17 @@ export interface Es256 {
   sign: (input: string, key: KeyObject, kid: string) => Promise<Uint8Array>
 }
 
+/** Verifies an r||s (IEEE P1363) ES256 signature over `input` on libuv's pool. Never throws for a bad signature. */
+export async function verifyEs256 (input: Uint8Array, signature: Uint8Array, key: KeyObject): Promise<boolean> {
+  if (signature.length !== 64) return false
+  return new Promise<boolean>((resolve) => {
+    verify('sha256', input, { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { resolve(err === null && ok) })
+  })
+}
+
 /** One signature at a time on libuv's pool (node:crypto's callback form). */
 export const poolEs256: Es256 = {
-  async verify (input, signature, key) {
-    if (signature.length !== 64) return false
-    return new Promise<boolean>((resolve) => {
-      verify('sha256', Buffer.from(input, 'latin1'), { key, dsaEncoding: 'ieee-p1363' }, signature, (err, ok) => { resolve(err === null && ok) })
-    })
-  },
+  verify: async (input, signature, key) => verifyEs256(Buffer.from(input, 'latin1'), signature, key),
   async sign (input, key) {
     return new Promise<Uint8Array>((resolve, reject) => {
       sign('sha256', Buffer.from(input, 'latin1'), { key, dsaEncoding: 'ieee-p1363' }, (err, sig) => { if (err !== null) reject(err); else resolve(sig) })

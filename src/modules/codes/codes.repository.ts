@@ -1,9 +1,7 @@
 // SQL of paper cards (the paper_cards table): one row per paper code issued, read by the status list, purged once expired.
 import { and, gt, inArray, lte } from 'drizzle-orm'
 import type { Db, GridpassDb } from '../../db/index.ts'
-import { createLiveCodeRead, type LiveInputs } from '../../db/code-queries.ts'
-
-export type { LiveInputs }
+import { createLiveCodeRead } from '../../db/code-queries.ts'
 
 export type PaperCardRow = GridpassDb['t']['paperCards']['$inferSelect']
 /** People per statement: well under SQLite's and PostgreSQL's parameter limits. */
