@@ -14,6 +14,9 @@
 //    PS*, ES512, alg none, embedded jwk, base64 edge cases) goes through verifyCode itself with
 //    the es256 key as a known kid: none is accepted; as none of their payloads is a JSON object,
 //    the key-less canonical pre-check refuses every one as malformed before any crypto.
+// 3. The same ECDSA vectors and ES256 JWS cases through the service's ES256 thread (src/lib/es256-thread.ts), where
+//    scans' signatures are checked: all asked for in one turn, so they travel in batches of MESSAGE_JOBS; every
+//    verdict must be the file's (and, for `acceptable`, the same as verifyEs256's).
 // The header rules (alg none, HS256 keyed with the public key, embedded jwk, jku, unknown kid) are
 // exercised with gridpass-shaped payloads over HTTP in test/scans-verify.test.ts.
 import { existsSync, readFileSync } from 'node:fs'
@@ -22,6 +25,7 @@ import { fileURLToPath } from 'node:url'
 import { createPublicKey, type KeyObject } from 'node:crypto'
 import t from 'tap'
 import { verifyEs256 } from '../src/lib/jws.ts'
+import { MESSAGE_JOBS, createEs256Thread } from '../src/lib/es256-thread.ts'
 import { canonicalJson, canonicalSegment, verifyCode, type DenyReason } from '../src/lib/code-verifier.ts'
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -155,4 +159,55 @@ void t.test('Wycheproof JWS vectors: the ES256 P-256 cases agree, and verifyCode
   t.ok(compact > 300, 'the compact vectors ran')
   // Their payloads ("foo", "Test", text, empty) are not JSON objects: the key-less pre-check refuses them before any crypto.
   t.same(reasons, { malformed: compact }, 'all refused by the canonical pre-check as malformed')
+})
+
+void t.test('the same vectors through the ES256 thread that checks scans: every verdict the file\'s', async (t) => {
+  const thread = createEs256Thread()
+  t.teardown(thread.close)
+  const file = load<EcdsaFile>('ecdsa_secp256r1_sha256_p1363_test.json')
+  // Every vector asked for in one turn of the event loop: they go to the thread in messages of MESSAGE_JOBS.
+  const asked = file.testGroups.flatMap((group, g) => {
+    const key = importKey(group)
+    return group.tests.map((test) => {
+      const msg = Buffer.from(test.msg, 'hex')
+      const sig = Buffer.from(test.sig, 'hex')
+      // The thread takes the signing input as text, one byte per character (a JWS signing input is ASCII): latin1
+      // carries any message byte for byte.
+      return { test, thread: thread.verify(msg.toString('latin1'), sig, key, `group-${g}`), pool: verifyEs256(msg, sig, key) }
+    })
+  })
+  t.ok(asked.length > MESSAGE_JOBS * 8, `${asked.length} checks: more than 8 messages' worth`)
+  const wrong: string[] = []
+  let acceptable = 0
+  for (const { test, thread: viaThread, pool } of asked) {
+    const ok = await viaThread
+    if (test.result === 'acceptable') {
+      acceptable++
+      if (ok !== await pool) wrong.push(`tcId ${test.tcId} (${test.comment}): the thread said ${ok}, verifyEs256 ${!ok}`)
+    } else if (ok !== (test.result === 'valid')) {
+      wrong.push(`tcId ${test.tcId} (${test.comment}, ${test.flags.join(',')}): expected ${test.result}, the thread said ${ok}`)
+    }
+  }
+  t.same(wrong, [], `none of the ${asked.length} vectors disagrees (${acceptable} acceptable ones as verifyEs256 decides)`)
+  t.equal(asked.length, file.numberOfTests, 'every vector the file declares was run')
+
+  const jws = load<JwsFile>('json_web_signature_test.json')
+  const cases = jws.testGroups.filter((g) => g.public?.alg === 'ES256' && g.public.crv === 'P-256' && g.public.use === 'sig').flatMap((group) => {
+    const { kty, crv, x, y, kid } = group.public as Record<string, string>
+    const key = createPublicKey({ key: { kty, crv, x, y } as never, format: 'jwk' })
+    return group.tests.filter((test) => test.jws !== undefined && test.result !== 'acceptable').map((test) => {
+      const [h, p, s] = (test.jws as string).split('.')
+      return { test, key, kid: kid as string, ok: thread.verify(`${h}.${p ?? ''}`, Buffer.from(s ?? '', 'base64url'), key, kid as string) }
+    })
+  })
+  const verdicts = await Promise.all(cases.map(async (c) => ({ ...c, ok: await c.ok })))
+  // The file's invalid cases include headers and encodings the pre-check refuses before any signature is checked
+  // (es256JwsVerdict above); the thread is only ever asked about signatures, so the valid ones must verify and
+  // any signature it accepts must belong to a valid case or to one refused for its header or encoding alone.
+  const valid = verdicts.filter((v) => v.test.result === 'valid')
+  t.ok(valid.length >= 2 && valid.every((v) => v.ok), `the ${valid.length} valid ES256 JWS cases verify on the thread`)
+  for (const v of verdicts.filter((v) => v.test.result === 'invalid' && v.ok)) {
+    t.equal(await es256JwsVerdict(v.test.jws as string, v.kid, v.key), false, `tcId ${v.test.tcId} (${v.test.comment}): its signature holds, and the pre-check refuses it`)
+  }
+  t.comment(`ES256 JWS cases on the thread: ${verdicts.length}, of which invalid only by header or encoding: ${verdicts.filter((v) => v.test.result === 'invalid' && v.ok).length}`)
 })
