@@ -44,8 +44,11 @@ export async function launch (opts: LaunchOptions = {}): Promise<Browser> {
   browser.newPage = async (...args) => {
     const context = await browser.newContext(...args)
     const page = await context.newPage()
-    // A page owned by its own context closes that context with it, as Playwright's own newPage does.
-    page.once('close', () => { void context.close() })
+    // A page owned by its own context closes that context with it, as Playwright's own newPage does. When the page
+    // closed because its browser is closing, the context goes with the browser and closing it again is refused
+    // ('Target page, context or browser has been closed'): that refusal is expected, not an unhandled rejection
+    // that would fail whichever test happens to be running.
+    page.once('close', () => { context.close().catch(() => {}) })
     return page
   }
   return browser
