@@ -16,9 +16,9 @@
 // The maximum rate of each server is the best over the connection counts given: a server that answers only after an
 // fsync is bound by latency at a low count (32 connections / 5 ms = 6,400/s, whatever its CPU could do), the bare
 // baseline is not.
-// Beside the rates it prints the CPU time per answered request: the server's main thread, its other threads one by
-// one (the scan thread, libuv's pool with the ES256 work and fsyncs, V8's helpers), the load generator, and the idle
-// share. --perf records every thread of the server with Linux perf during the max-rate phase.
+// Beside the rates it prints the CPU time per answered request, at the maximum rates and at the paced half rate (for
+// gridpass and both yardsticks): the server's main thread, its other threads one by one (the ES256 thread, the scan
+// thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread of the server with Linux perf during the max-rate phase.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -176,6 +176,15 @@ try {
     cpuRows.push([label, cpu])
     return result
   }
+  // The same at a paced rate: a request costs more CPU there than at the maximum (fewer requests share each turn of
+  // the event loop, each message between threads, each commit group), and the machine's idle share at the paced rate
+  // is the headroom its p99 depends on.
+  const pacedMeasured = async (label: string, pid: number | undefined, run: () => Promise<PacedResult>): Promise<PacedResult> => {
+    if (pid === undefined) return run()
+    const { result, cpu } = await measureCpu(pid, run, (r) => r.ok)
+    cpuRows.push([label, cpu])
+    return result
+  }
   /** The maximum rate: a warm-up, then one run per connection count; the best run, with its count. */
   const maxRate = async (label: string, pid: number | undefined, url: string, kind: Kind = 'scan'): Promise<{ r: Result, connections: number }> => {
     await load(url, kind, { connections: CONNECTION_COUNTS[0] as number, duration: 3 })
@@ -233,18 +242,20 @@ try {
   // WAL's checkpoint catching up).
   await pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
   const before = await buckets()
-  const h = await pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high })
+  const h = await pacedMeasured(`gridpass POST /v1/scans, paced ${fmt(half)}/s`, server.child.pid,
+    () => pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high }))
   const after = await buckets()
   const inside = (le: string): number => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0))
   console.log(`  the paced half rate, as the server saw it: ${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`)
   // Yardsticks for the p99: the baseline and the reference at the same paced rate, each alone on the machine as gridpass
   // was (gridpass waits idle meanwhile). The reference's p99 is what one durable insert costs in latency here.
-  const pacedAtHalf = async (s: ServerProcess): Promise<PacedResult> => {
+  const pacedAtHalf = (label: string) => async (s: ServerProcess): Promise<PacedResult> => {
     await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
-    return await pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high })
+    return await pacedMeasured(`${label}, paced ${fmt(half)}/s`, s.child.pid,
+      () => pacedLoad({ url: s.base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high }))
   }
-  const hBaseline = await alone(BASELINE, pacedAtHalf)
-  const hReference = await alone(REFERENCE, pacedAtHalf)
+  const hBaseline = await alone(BASELINE, pacedAtHalf('baseline'))
+  const hReference = await alone(REFERENCE, pacedAtHalf('reference'))
 
   // 6. Offline batch sync: 1000 items per request, two scanners syncing at once.
   const batchBody = (): string => `{"scans":[${Array.from({ length: 1000 }, scanBody).join(',')}]}`
