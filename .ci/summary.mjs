@@ -30,11 +30,16 @@ for (const [index, line] of lines.entries()) {
     open.length = depth
     const name = [...open.filter((part) => part !== undefined), notOk[1]].join(' › ')
     // Its diagnostics (tap's YAML block: error, found, wanted, at), the first lines of them.
+    // Only the lines that say what went wrong and where (not tap's source excerpt or the process's arguments).
     const details = []
     if (lines[index + 1]?.trim() === '---') {
-      for (const detail of lines.slice(index + 2, index + 40)) {
-        if (detail.trim() === '...') break
-        details.push(detail.trim())
+      let stackNext = false
+      for (const detail of lines.slice(index + 2, index + 60)) {
+        const trimmed = detail.trim()
+        if (trimmed === '...') break
+        if (stackNext) { details.push(`stack: ${trimmed}`); stackNext = false; continue }
+        if (/^stack: \|/.test(trimmed)) { stackNext = true; continue }
+        if (/^(message|error|found|wanted|compare|pattern|tapCaught|fileName|lineNumber|exitCode|signal|timeout|test):/.test(trimmed)) details.push(trimmed)
       }
     }
     failures.push({ name, details: details.slice(0, 8) })
