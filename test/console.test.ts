@@ -368,6 +368,13 @@ for (const dialect of dialects()) void t.test(`the staff console in Chromium [${
     await page.getByLabel('操作人').fill(tracer.username)
     await page.getByRole('button', { name: '筛选', exact: true }).click()
     const table = page.getByRole('region', { name: '审计日志' })
+    // The filtered page replaces the unfiltered one, which has tracing entries of its own: wait until every row shown
+    // is the tracer's before reading the table (on a busy machine the first rows seen were still the unfiltered ones).
+    const actorCells = table.locator('tbody tr td:nth-child(3)')
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await page.waitForTimeout(100)) {
+      const shown = await actorCells.allInnerTexts()
+      if (shown.length > 0 && shown.every((a) => a === tracer.username)) break
+    }
     await table.getByText('查看行程').first().waitFor()
     t.ok(await table.getByText(PURPOSE).first().isVisible(), 'with the purpose')
     t.ok(await table.getByText('按身份证号查询').first().isVisible())
