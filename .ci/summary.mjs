@@ -29,8 +29,7 @@ for (const [index, line] of lines.entries()) {
   if (notOk) {
     open.length = depth
     const name = [...open.filter((part) => part !== undefined), notOk[1]].join(' › ')
-    // Its diagnostics (tap's YAML block: error, found, wanted, at), the first lines of them.
-    // Only the lines that say what went wrong and where (not tap's source excerpt or the process's arguments).
+    // From its diagnostics (tap's YAML block) only what went wrong and where, not the source excerpt or the process's arguments.
     const details = []
     if (lines[index + 1]?.trim() === '---') {
       let stackNext = false

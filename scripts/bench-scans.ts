@@ -18,7 +18,8 @@
 // baseline is not.
 // Beside the rates it prints the CPU time per answered request, at the maximum rates and at the paced half rate (for
 // gridpass and both yardsticks): the server's main thread, its other threads one by one (the ES256 thread, the scan
-// thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread of the server with Linux perf during the max-rate phase.
+// thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
+// of the server with Linux perf during the max-rate phase.
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -170,21 +171,18 @@ try {
   const rate = (r: Result): number => r['2xx'] / r.duration
   // CPU per answered request: the server's main thread, its other threads, the load generator, the machine's idle share.
   const cpuRows: Array<[string, CpuReport | null]> = []
-  const measured = async (label: string, pid: number | undefined, run: () => Promise<Result>, perRequest = 1): Promise<Result> => {
+  // At a paced rate too: a request costs more CPU there than at the maximum (fewer requests share each turn of the
+  // event loop, each message between threads, each commit group), and the machine's idle share is the p99's headroom.
+  const measuredBy = async <R>(label: string, pid: number | undefined, run: () => Promise<R>, count: (r: R) => number): Promise<R> => {
     if (pid === undefined) return run()
-    const { result, cpu } = await measureCpu(pid, run, (r) => r['2xx'] * perRequest)
+    const { result, cpu } = await measureCpu(pid, run, count)
     cpuRows.push([label, cpu])
     return result
   }
-  // The same at a paced rate: a request costs more CPU there than at the maximum (fewer requests share each turn of
-  // the event loop, each message between threads, each commit group), and the machine's idle share at the paced rate
-  // is the headroom its p99 depends on.
-  const pacedMeasured = async (label: string, pid: number | undefined, run: () => Promise<PacedResult>): Promise<PacedResult> => {
-    if (pid === undefined) return run()
-    const { result, cpu } = await measureCpu(pid, run, (r) => r.ok)
-    cpuRows.push([label, cpu])
-    return result
-  }
+  const measured = (label: string, pid: number | undefined, run: () => Promise<Result>, perRequest = 1): Promise<Result> =>
+    measuredBy(label, pid, run, (r) => r['2xx'] * perRequest)
+  const pacedMeasured = (label: string, pid: number | undefined, run: () => Promise<PacedResult>): Promise<PacedResult> =>
+    measuredBy(label, pid, run, (r) => r.ok)
   /** The maximum rate: a warm-up, then one run per connection count; the best run, with its count. */
   const maxRate = async (label: string, pid: number | undefined, url: string, kind: Kind = 'scan'): Promise<{ r: Result, connections: number }> => {
     await load(url, kind, { connections: CONNECTION_COUNTS[0] as number, duration: 3 })

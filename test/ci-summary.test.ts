@@ -1,5 +1,5 @@
 // The CI summary (.ci/summary.mjs): CI keeps only the end of a run's output, so the script prints the failed tests
-// by name, with the tests they sit in and the first lines of their diagnostics, before the one totals line CI reads.
+// by name, with the tests they sit in and what went wrong where, before the one totals line CI reads.
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
