@@ -1,7 +1,8 @@
-// POST /v1/scans reads the person a token names while its signature is being checked (src/modules/scans/scans.service.ts).
-// Here every signature check is held back 300 ms (the real check on the service's ES256 thread, run late), so that each read has
-// finished, and failed, before its verdict: the order that a read which is not handled at once turns into an
-// unhandled rejection, which ends the process.
+// On PostgreSQL, POST /v1/scans reads the person a token names while its signature is being checked on the ES256 thread
+// (src/modules/scans/scans.service.ts). Here every such check is held back 300 ms (the real check, run late), so that
+// each read has finished, and failed, before its verdict: the order that a read which is not handled at once turns
+// into an unhandled rejection, which ends the process. On a SQLite file the read comes first and the scan thread
+// checks the signature with the write: a read that fails is that scan's 500, whatever its signature.
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
@@ -22,7 +23,7 @@ const { eachDb, bearerOf } = await t.mockImport<typeof Helper>('./helper.ts', {
   }
 })
 
-eachDb('a read that fails before its signature check ends is a 500 for that scan only, a forged token is still bad_signature, and the process stays up', async (t, ctx) => {
+eachDb('a read that fails is a 500 for that scan only (a forged token read alongside its check is still bad_signature), and the process stays up', async (t, ctx) => {
   const cp = await ctx.checkpoint()
   const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
   const person = await ctx.resident({ profile: { name: '张三' } })
@@ -42,8 +43,9 @@ eachDb('a read that fails before its signature check ends is a 500 for that scan
   const drop = store.dialect === 'sqlite' ? sql`DROP TABLE status_entries` : sql`DROP TABLE status_entries CASCADE`
   await (store.dialect === 'sqlite' ? store.db.run(drop) : store.rows(store.db, drop))
   const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => post(i % 2 === 0 ? code : forged)))
+  const readFirst = store.dialect === 'sqlite'
   for (const [i, res] of answers.entries()) {
-    if (i % 2 === 0) t.match({ status: res.statusCode, body: res.json() }, { status: 500, body: { code: 'GP_INTERNAL' } }, 'the valid code: the read failed, a 500')
+    if (i % 2 === 0 || readFirst) t.match({ status: res.statusCode, body: res.json() }, { status: 500, body: { code: 'GP_INTERNAL' } }, `the ${i % 2 === 0 ? 'valid' : 'forged'} code: the read failed, a 500`)
     else t.match({ status: res.statusCode, body: res.json() }, { status: 200, body: { decision: 'deny', reason: 'bad_signature', personId: null, displayName: null } }, 'the forged code: refused by its signature, its read thrown away')
   }
   t.equal(await trailRows(), 1, 'nothing recorded but the first scan')

@@ -1,12 +1,13 @@
-// The SQLite scan thread (src/db/sqlite-thread.ts): reads in one snapshot, arrays on request, and a write that waits
-// for another connection's lock without holding up the reads behind it.
+// The SQLite scan thread (src/db/sqlite-thread.ts): reads in one snapshot, arrays on request, a write that waits
+// for another connection's lock without holding up the reads behind it, and writes chosen by an ES256 signature.
+import { generateKeyPairSync, sign } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { createSqliteThread, type SqliteThread, type SqliteThreadOptions } from '../src/db/sqlite-thread.ts'
+import { createSqliteThread, type SqliteThread, type SqliteThreadOptions, type WriteOp } from '../src/db/sqlite-thread.ts'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -115,4 +116,53 @@ t.test('the service does not start on a schema the scan thread cannot prepare it
   db.close()
   await t.rejects(async () => { const app = await buildApp(config); try { await app.ready() } finally { await app.close() } },
     { message: /the SQLite scan thread could not start: no such table: security_events/ }, 'the start fails, naming the missing table')
+})
+
+t.test('a signed write: the thread checks each ES256 signature and writes the ops it decides, the turn\'s writes in one message; a new thread is sent the key again', async (t) => {
+  const { thread } = scene(t)
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const other = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const signed = (input: string, key = privateKey): Uint8Array => sign('sha256', Buffer.from(input, 'latin1'), { key, dsaEncoding: 'ieee-p1363' })
+  const item = (input: string, signature: Uint8Array, id: string) =>
+    ({ input, signature, key: publicKey, kid: 'k1', ifValid: [['insert', [`${id}-valid`, 1]]] as WriteOp[], ifNot: [['insert', [`${id}-not`, 2]]] as WriteOp[] })
+
+  const [good, forged, tampered, short] = await Promise.all([
+    thread.writeIfSigned(item('a.b', signed('a.b'), 'good')),
+    thread.writeIfSigned(item('a.b', signed('a.b', other.privateKey), 'forged')),
+    thread.writeIfSigned(item('a.c', signed('a.b'), 'tampered')),
+    thread.writeIfSigned(item('a.b', signed('a.b').subarray(0, 63), 'short'))
+  ])
+  t.same(good, { valid: true, results: [1] }, 'a signature by the key: its ifValid op written')
+  t.same(forged, { valid: false, results: [1] }, 'another key\'s signature: ifNot')
+  t.same(tampered, { valid: false, results: [1] }, 'a signature over other input: ifNot')
+  t.same(short, { valid: false, results: [1] }, 'a signature of another length: ifNot, not sent for a check')
+  const ids = ((await thread.read([['list', [], 'values']]))[0] as Array<[string, number]>).map((r) => r[0]).sort()
+  t.same(ids, ['forged-not', 'good-valid', 'short-not', 'tampered-not'], 'exactly the chosen rows')
+
+  // A row whose op fails (its id taken) fails alone; the key is held by the thread from the first message.
+  const again = await thread.writeIfSigned(item('a.b', signed('a.b'), 'good'))
+  t.equal(again.valid, true)
+  t.match(String(again.results[0]), /UNIQUE constraint failed/, 'the taken id is that item\'s error')
+  t.same(await thread.writeIfSigned(item('x.y', signed('x.y'), 'later')), { valid: true, results: [1] }, 'the next group commits')
+
+  // The thread ends (as a crashed one would be replaced): the next call starts another, which holds no key yet.
+  await thread.close()
+  t.same(await thread.writeIfSigned(item('n.m', signed('n.m'), 'restarted')), { valid: true, results: [1] }, 'a new thread checks with the key sent to it')
+  t.same(await thread.writeIfSigned(item('n.m', signed('n.m', other.privateKey), 'restarted')), { valid: false, results: [1] }, 'and still refuses another key\'s signature')
+})
+
+t.test('a close in the same turn as a signed write and a read: both are answered before the thread ends', async (t) => {
+  const { thread } = scene(t)
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const signature = sign('sha256', Buffer.from('a.b', 'latin1'), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+  const write = thread.writeIfSigned({ input: 'a.b', signature, key: publicKey, kid: 'k1', ifValid: [['insert', ['last', 1]]], ifNot: [] })
+  const read = thread.read([['count', [], 'get']])
+  let settled = 0
+  void write.then(() => { settled++ })
+  void read.then(() => { settled++ })
+  await thread.close()
+  t.equal(settled, 2, 'both settled by the time the thread has ended (not sent to a new one after it)')
+  t.same(await write, { valid: true, results: [1] }, 'the write was committed')
+  t.same(await read, [{ n: 0 }], 'the read, sent first, was answered')
+  t.same(await thread.read([['list', [], 'all']]), [[{ id: 'last', at: 1 }]], 'a new thread finds the row')
 })

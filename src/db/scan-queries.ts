@@ -2,6 +2,7 @@
 // On a SQLite file they run on a second connection in a worker thread (sqlite-thread.ts).
 import { eq, sql } from 'drizzle-orm'
 import { prepareRead, type GridpassDb } from './index.ts'
+import type { KeyObject } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
 
@@ -13,6 +14,10 @@ export type StoredSecurity = T['securityEvents']['$inferSelect']
 export interface PersonBrief { id: string, nameEnc: string | null, createdAt: number }
 export interface EntryBrief { rule: string, color: string, since: number, until: number | null, endedAt: number | null, endedBy: string | null, actor: string, reason: string | null, id: string }
 export interface Sighting { checkpointId: string, scannedAt: number, jti: string | null }
+/** One row for the scan writer: a scan in the trail, or a refused scan in the security log. */
+export type ScanWrite = { kind: 'scan', row: ScanRow } | { kind: 'security', row: SecurityRow }
+/** An ES256 signature (r||s) over an ASCII input, by the key of id `kid`. */
+export interface SignatureCheck { input: string, signature: Uint8Array, key: KeyObject, kid: string }
 /** Per id: true when written, false when the id was already taken (in either table), an Error when that row failed. */
 export type WriteOutcome = Map<string, boolean | Error>
 /** How many of a person's sightings on each side of a moment the fraud check looks at. */
@@ -35,6 +40,12 @@ export interface ScanQueries {
   lookup: (personId: string, at: number) => Promise<{ person: PersonBrief | undefined, entries: EntryBrief[], around: Sighting[] }>
   /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
   write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
+  /**
+   * Only on a SQLite file: the signature is checked in the scan thread, which then writes `ifValid` when it holds and
+   * `ifNot` when not, in its next group commit; resolves after the commit. `inserted`: false when the row's id was
+   * already taken (in either table). Rejects with the row's own error.
+   */
+  writeIfSigned?: (check: SignatureCheck, ifValid: ScanWrite, ifNot: ScanWrite) => Promise<{ valid: boolean, inserted: boolean }>
   close: () => Promise<void>
   /** Resolves when the queries can run: on a SQLite file, once the scan thread has prepared them. */
   ready: () => Promise<void>
@@ -89,16 +100,17 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     out[keys.length] = r.id
     return out
   }
-  const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [
-    ...scans.map((r): WriteOp => ['scan', params(SCAN_KEYS, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]),
-    ...security.map((r): WriteOp => ['security', params(SECURITY_KEYS, r)])
-  ]
+  const scanOp = (r: ScanRow): WriteOp => ['scan', params(SCAN_KEYS, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]
+  const securityOp = (r: SecurityRow): WriteOp => ['security', params(SECURITY_KEYS, r)]
+  const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [...scans.map(scanOp), ...security.map(securityOp)]
+  const opOf = (w: ScanWrite): WriteOp => (w.kind === 'scan' ? scanOp(w.row) : securityOp(w.row))
 
   // A file: the scan thread reads and writes. In memory there is no second connection: the main one does both.
   let reads: (list: ReadOp[]) => Promise<unknown[]>
   let writeOps: (list: WriteOp[]) => Promise<Array<number | Error>>
   let close: ScanQueries['close'] = async () => {}
   let ready: ScanQueries['ready'] = async () => {}
+  let signed: ReturnType<typeof createSqliteThread>['writeIfSigned'] | undefined
   if (client.memory) {
     const prepared = new Map(Object.entries(statements).map(([name, text]) => [name, client.prepare(text)]))
     const stmt = (name: string): Statement => prepared.get(name) as Statement
@@ -129,6 +141,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs })
     reads = thread.read
     writeOps = thread.write
+    signed = thread.writeIfSigned
     close = thread.close
     ready = async () => { await thread.ready }
   }
@@ -138,7 +151,20 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   const cache = createScanCache()
   const stopListening = store.onChanged((_table, personId) => { cache.forget(personId) })
 
+  const writeIfSigned = signed === undefined
+    ? undefined
+    : async (check: SignatureCheck, ifValid: ScanWrite, ifNot: ScanWrite): Promise<{ valid: boolean, inserted: boolean }> => {
+      const { valid, results } = await signed({ ...check, ifValid: [opOf(ifValid)], ifNot: [opOf(ifNot)] })
+      const result = results[0]
+      if (result instanceof Error) throw result
+      const inserted = result === 1
+      const written = valid ? ifValid : ifNot
+      if (inserted && written.kind === 'scan') cache.sighted(written.row)
+      return { valid, inserted }
+    }
+
   return {
+    ...(writeIfSigned !== undefined ? { writeIfSigned } : {}),
     person: async (id) => one<PersonBrief | undefined>('person', [id]),
     lookup: async (personId, at) => {
       const hit = cache.answer(personId, at)

@@ -1,6 +1,6 @@
 // The SQLite scan thread: its own connection to the main one's file. It runs the scan path's reads and writes, so its
 // page cache stays warm (a connection's cache is reset whenever another connection commits) and its commits never
-// block the event loop.
+// block the event loop; for a single scan it also checks the code's signature and writes the row that decides.
 // Durability: this connection commits with synchronous=NORMAL (the WAL is written, not synced) and then fsyncs the
 // WAL itself, asynchronously, before it answers: one fsync covers every commit made before it started (group commit),
 // and reads are answered meanwhile. An answered write has been synced, exactly as with synchronous=FULL.
@@ -12,7 +12,13 @@
 //     the reads of one message share one read transaction (one snapshot, one round of file locks)
 //   { id, ops: [[name, params, tally?], …] } → committed (with the other messages of its group) and synced
 //     → { id, results: [changes | { error }, …] }
+//   { id, keys: [[name, KeyObject], …] (each public key once per thread), signed: [[input, keyName, ifValid, ifNot], …],
+//     signatures: Uint8Array (64 bytes r||s per item) } → each item's ES256 signature over its ASCII input checked here,
+//     then its ifValid ops or its ifNot ops written as above → { id, valid: Uint8Array (1 / 0 per item), results: [the
+//     chosen ops' results, item after item] }
 //   'close' → closes the connection and exits.
+import { Buffer } from 'node:buffer'
+import { verify } from 'node:crypto'
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { setTimeout } from 'node:timers'
@@ -145,13 +151,37 @@ const commitAndSync = () => {
   waitingSince = 0
   queued = []
   let at = 0
-  const answers = messages.map((m) => { const a = { id: m.id, results: results.slice(at, at + m.ops.length) }; at += m.ops.length; return a })
+  const answers = messages.map((m) => {
+    const a = { id: m.id, results: results.slice(at, at + m.ops.length), ...(m.valid !== undefined ? { valid: m.valid } : {}) }
+    at += m.ops.length
+    return a
+  })
   syncing = true
   fsync(wal(), (err) => {
     syncing = false
     for (const a of answers) parentPort.postMessage(err === null ? a : { id: a.id, ...errorOf(err) })
     if (queued.length > 0) commitAndSync(); else finish()
   })
+}
+
+// Signed writes: the signature decides which of an item's two op lists is written. A code's check and its write are
+// then one hop from the event loop, not two (the check's answer going back to it before the write leaves).
+const keys = new Map()
+const holds = (input, keyName, signature) => {
+  const key = keys.get(keyName)
+  if (key === undefined) throw new Error(`the scan thread holds no key ${keyName}`)
+  return verify('sha256', Buffer.from(input, 'latin1'), { key, dsaEncoding: 'ieee-p1363' }, signature)
+}
+const signedOps = (msg) => {
+  for (const [name, key] of msg.keys) keys.set(name, key)
+  const valid = new Uint8Array(msg.signed.length)
+  const ops = []
+  for (let i = 0; i < msg.signed.length; i++) {
+    const [input, keyName, ifValid, ifNot] = msg.signed[i]
+    valid[i] = holds(input, keyName, msg.signatures.subarray(i * 64, i * 64 + 64)) ? 1 : 0
+    for (const op of valid[i] === 1 ? ifValid : ifNot) ops.push(op)
+  }
+  return { id: msg.id, ops, valid }
 }
 
 // Opened, and every statement prepared: the service may start.
@@ -172,6 +202,15 @@ parentPort.on('message', (msg) => {
     }
     return
   }
-  queued.push(msg)
+  if (msg.signed !== undefined) {
+    try {
+      queued.push(signedOps(msg))
+    } catch (err) {
+      parentPort.postMessage({ id: msg.id, ...errorOf(err) })
+      return
+    }
+  } else {
+    queued.push(msg)
+  }
   if (!syncing && !waiting) commitAndSync()
 })

@@ -1,9 +1,11 @@
 // A second SQLite connection in a worker thread for the scan path: its commits and their fsync run off the event
 // loop, so requests keep being answered while the disk syncs, and commit groups grow with the load. It also runs
 // the scan path's reads: a connection's page cache is reset whenever another connection commits, so reads belong
-// on the connection that does the writing. WAL lets the main connection read meanwhile; both connections wait for
-// each other's write lock (busy_timeout).
+// on the connection that does the writing. A single scan's signature is checked there too, right before its write.
+// WAL lets the main connection read meanwhile; both connections wait for each other's write lock (busy_timeout).
+import type { KeyObject } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
+import { createKeyNames } from '../lib/key-names.ts'
 import { startWorker } from '../lib/worker-args.ts'
 
 /**
@@ -16,11 +18,22 @@ export type ReadOp = [statement: string, params: unknown[] | Record<string, unkn
 /** Per op: the number of rows it changed, or the error that op alone hit. */
 export type WriteResult = number | Error
 
+/**
+ * A write that depends on an ES256 signature (r||s over ASCII `input`): the thread checks it and writes `ifValid` when it
+ * holds, `ifNot` when not, in the same group commit. One hop instead of two: the check does not come back to the event
+ * loop before its write leaves.
+ */
+export interface SignedWrite { input: string, signature: Uint8Array, key: KeyObject, kid: string, ifValid: WriteOp[], ifNot: WriteOp[] }
+/** `valid`: whether the signature held (and so which ops ran); `results`: theirs. */
+export interface SignedResult { valid: boolean, results: WriteResult[] }
+
 export interface SqliteThread {
   /** Runs the reads in order, in one read transaction per message (one snapshot); resolves with their rows. */
   read: (reads: ReadOp[]) => Promise<unknown[]>
   /** Runs the ops in one transaction; resolves after COMMIT. */
   write: (ops: WriteOp[]) => Promise<WriteResult[]>
+  /** Checks the signature in the thread, then writes what it decides (as `write` does); those of one turn travel together. */
+  writeIfSigned: (item: SignedWrite) => Promise<SignedResult>
   close: () => Promise<void>
   /**
    * Resolves once the thread has opened the file and prepared every statement; rejects when it could not (a missing
@@ -30,9 +43,9 @@ export interface SqliteThread {
   ready: Promise<void>
 }
 
-interface Job { resolve: (results: unknown[]) => void, reject: (err: Error) => void }
 type WireError = { error: { message: string, code?: string } }
-type Reply = { id: number, results?: unknown[], ready?: true } & Partial<WireError>
+type Reply = { id: number, results?: unknown[], valid?: Uint8Array, ready?: true } & Partial<WireError>
+interface Job { resolve: (reply: Reply) => void, reject: (err: Error) => void }
 
 const asError = (e: WireError['error']): Error => Object.assign(new Error(e.message), { code: e.code })
 const isWireError = (r: unknown): r is WireError => typeof r === 'object' && r !== null && 'error' in r
@@ -62,7 +75,11 @@ export function createSqliteThread (path: string, statements: Record<string, str
     for (const job of jobs.values()) job.reject(err)
     jobs.clear()
   }
+  // The keys the current thread holds, by name (sent with the first write that needs each).
+  const keyName = createKeyNames()
+  let sentKeys = new Set<string>()
   const start = (): Worker => {
+    sentKeys = new Set()
     const w = startWorker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
       workerData: { path, statements, busyWaitMs: options.busyWaitMs }
     }, options.execArgv)
@@ -72,7 +89,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
       if (job === undefined) return
       jobs.delete(msg.id)
       if (msg.error !== undefined) job.reject(asError(msg.error))
-      else job.resolve(msg.results ?? [])
+      else job.resolve(msg)
     })
     // A crashed thread fails what it held (none of it was acknowledged); the next call starts a new one.
     // (An error is followed by an exit; by then the next call may have started a new thread, whose jobs are not this one's.)
@@ -86,35 +103,78 @@ export function createSqliteThread (path: string, statements: Record<string, str
     return w
   }
   worker = start()
-  const send = (body: { reads: ReadOp[] } | { ops: WriteOp[] }): Promise<unknown[]> => {
+  type Body = { reads: ReadOp[] } | { ops: WriteOp[] } | { keys: Array<[string, KeyObject]>, signed: Array<[string, string, WriteOp[], WriteOp[]]>, signatures: Uint8Array }
+  const send = (body: Body | (() => Body)): Promise<Reply> => {
     worker ??= start()
     const w = worker
     const id = ++next
+    const message = typeof body === 'function' ? body() : body
     return new Promise((resolve, reject) => {
       jobs.set(id, { resolve, reject })
-      w.postMessage({ id, ...body })
+      if ('signatures' in message) w.postMessage({ id, ...message }, [message.signatures.buffer as ArrayBuffer])
+      else w.postMessage({ id, ...message })
     })
   }
 
   // Reads asked for in one turn of the event loop travel together: one message each way instead of one per scan.
   let pending: Array<{ reads: ReadOp[], resolve: (rows: unknown[]) => void, reject: (err: Error) => void }> = []
   const flushReads = (): void => {
+    if (pending.length === 0) return // sent already, by close
     const batch = pending
     pending = []
-    send({ reads: batch.flatMap((p) => p.reads) }).then((rows) => {
+    send({ reads: batch.flatMap((p) => p.reads) }).then(({ results: rows = [] }) => {
       let at = 0
       for (const p of batch) { p.resolve(rows.slice(at, at + p.reads.length)); at += p.reads.length }
     }, (err: Error) => { for (const p of batch) p.reject(err) })
   }
 
+  // Signed writes of one turn travel together too, with the keys the thread does not hold yet.
+  let signed: Array<{ item: SignedWrite, resolve: (r: SignedResult) => void, reject: (err: Error) => void }> = []
+  const flushSigned = (): void => {
+    if (signed.length === 0) return // sent already, by close
+    const batch = signed
+    signed = []
+    const signatures = new Uint8Array(batch.length * 64)
+    const wire = batch.map(({ item }, i): [string, string, WriteOp[], WriteOp[]] => {
+      // A signature of another length is not ES256's: the thread's choice is then made for it.
+      const wellFormed = item.signature.length === 64
+      if (wellFormed) signatures.set(item.signature, i * 64)
+      return [item.input, keyName(item.key, item.kid), wellFormed ? item.ifValid : item.ifNot, item.ifNot]
+    })
+    // Asked for once the thread to send to is known: a new thread holds no key yet.
+    send(() => {
+      const keys: Array<[string, KeyObject]> = []
+      batch.forEach(({ item }, i) => {
+        const name = (wire[i] as [string, string, WriteOp[], WriteOp[]])[1]
+        if (!sentKeys.has(name)) { sentKeys.add(name); keys.push([name, item.key]) }
+      })
+      return { keys, signed: wire, signatures }
+    }).then(({ results = [], valid }) => {
+      let at = 0
+      batch.forEach(({ item, resolve }, i) => {
+        const held = valid?.[i] === 1 && item.signature.length === 64
+        const n = (valid?.[i] === 1 ? (wire[i] as [string, string, WriteOp[], WriteOp[]])[2] : item.ifNot).length
+        resolve({ valid: held, results: results.slice(at, at + n).map((r) => (isWireError(r) ? asError(r.error) : r as number)) })
+        at += n
+      })
+    }, (err: Error) => { for (const p of batch) p.reject(err) })
+  }
+
   return {
+    writeIfSigned: async (item) => new Promise((resolve, reject) => {
+      if (signed.length === 0) setImmediate(flushSigned)
+      signed.push({ item, resolve, reject })
+    }),
     read: async (reads) => new Promise((resolve, reject) => {
       if (pending.length === 0) setImmediate(flushReads)
       pending.push({ reads, resolve, reject })
     }),
-    write: async (ops) => (await send({ ops })).map((r) => (isWireError(r) ? asError(r.error) : r as number)),
+    write: async (ops) => ((await send({ ops })).results ?? []).map((r) => (isWireError(r) ? asError(r.error) : r as number)),
     ready,
     async close () {
+      // What this turn asked for leaves before the close: the thread answers it, then ends.
+      flushReads()
+      flushSigned()
       const w = worker
       worker = null
       if (w === null) return

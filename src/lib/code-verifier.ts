@@ -42,21 +42,38 @@ type Refused = Extract<Verified, { ok: false }>
  */
 export type OpenedCode = { unverified: null, verified: Promise<Refused> } | { unverified: CodeClaims, verified: Promise<Verified> }
 
-export function openCode (token: string, opts: VerifyOptions): OpenedCode {
-  const refused = (reason: DenyReason): OpenedCode => ({ unverified: null, verified: Promise.resolve({ ok: false, reason }) })
+/**
+ * A code after every check that needs no signature, with what the signature check needs: `after` is what its claims
+ * fail (expired, another issuer…) once the signature holds, null when nothing. A bad signature outranks `after`.
+ */
+export type PreparedCode = { reason: DenyReason } | {
+  claims: CodeClaims
+  kid: string
+  signingInput: string
+  signature: Uint8Array
+  publicKey: KeyObject
+  after: DenyReason | null
+}
+
+export function prepareCode (token: string, opts: Omit<VerifyOptions, 'es256'>): PreparedCode {
   const split = precheck(token)
-  if (split === null) return refused('malformed')
+  if (split === null) return { reason: 'malformed' }
   const header = checkHeader(split.header)
-  if ('reason' in header) return refused(header.reason)
+  if ('reason' in header) return { reason: header.reason }
   const claims = claimsOf(split.payload)
-  if (claims === null) return refused('malformed')
+  if (claims === null) return { reason: 'malformed' }
   const key = opts.keys.get(header.kid)
-  if (key === undefined) return refused('unknown_key')
-  const { kid, typ } = header
-  const verified = (opts.es256 ?? poolEs256).verify(split.signingInput, split.signature, key.publicKey, kid).then((ok): Verified => {
+  if (key === undefined) return { reason: 'unknown_key' }
+  return { claims, kid: header.kid, signingInput: split.signingInput, signature: split.signature, publicKey: key.publicKey, after: checkAfterSignature(header.typ, claims, opts) }
+}
+
+export function openCode (token: string, opts: VerifyOptions): OpenedCode {
+  const code = prepareCode(token, opts)
+  if ('reason' in code) return { unverified: null, verified: Promise.resolve({ ok: false, reason: code.reason }) }
+  const { claims, kid, after } = code
+  const verified = (opts.es256 ?? poolEs256).verify(code.signingInput, code.signature, code.publicKey, kid).then((ok): Verified => {
     if (!ok) return { ok: false, reason: 'bad_signature' }
-    const refusal = checkAfterSignature(typ, claims, opts)
-    return refusal === null ? { ok: true, claims, kid } : { ok: false, reason: refusal }
+    return after === null ? { ok: true, claims, kid } : { ok: false, reason: after }
   })
   return { unverified: claims, verified }
 }

@@ -4,6 +4,7 @@
 // of the event loop per scan, and four pool threads competing with it for two cores.
 import { sign, verify, type KeyObject } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
+import { createKeyNames } from './key-names.ts'
 import { startWorker } from './worker-args.ts'
 
 /** ES256 with r||s (IEEE P1363) signatures over ASCII input (a JWS signing input). */
@@ -65,25 +66,8 @@ export function createEs256Thread ({ workerUrl = new URL('./es256-worker.mjs', i
   let nextId = 0
   const inFlight = new Map<number, { w: Worker, jobs: Job[] }>()
   let queue: Job[] = []
-  // The thread holds each key once, by a name. The keyring is re-read every minute (new KeyObjects, the same keys): a
-  // key equal to one already named gets that name, so what the thread holds grows with the keys, not with the reloads.
-  const names = new WeakMap<KeyObject, string>()
-  const named = new Map<string, Array<{ key: KeyObject, name: string }>>()
-  let nextName = 0
-  const nameOf = (key: KeyObject, kid: string): string => {
-    let name = names.get(key)
-    if (name !== undefined) return name
-    const slot = `${key.type}:${kid}`
-    const list = named.get(slot) ?? []
-    name = list.find((e) => e.key.equals(key))?.name
-    if (name === undefined) {
-      name = String(++nextName)
-      list.push({ key, name })
-      named.set(slot, list)
-    }
-    names.set(key, name)
-    return name
-  }
+  // The thread holds each key once, by a name (src/lib/key-names.ts).
+  const nameOf = createKeyNames()
 
   const start = (): Worker => {
     const w = startWorker(workerUrl)

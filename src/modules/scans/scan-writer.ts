@@ -1,10 +1,10 @@
 // Group commit: scans that arrive together share one transaction (and one fsync); none is answered before its commit.
 // On a SQLite file the commit runs in the writer thread, so the next group gathers while the disk syncs.
 import { transientDbError } from '../../db/index.ts'
-import type { ScanQueries, ScanRow, SecurityRow } from '../../db/scan-queries.ts'
+import type { ScanQueries, ScanRow, ScanWrite, SecurityRow } from '../../db/scan-queries.ts'
 
 export type { ScanRow, SecurityRow }
-export type Pending = { kind: 'scan', row: ScanRow } | { kind: 'security', row: SecurityRow }
+export type Pending = ScanWrite
 
 interface Waiter { item: Pending, resolve: (inserted: boolean) => void, reject: (err: unknown) => void }
 

@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto'
 import type { FastifyBaseLogger } from 'fastify'
 import { Counter, type Registry } from 'prom-client'
 import type { Config } from '../../config.ts'
-import { type EntryBrief, type PersonBrief, type ScanQueries, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
+import { type EntryBrief, type PersonBrief, type ScanQueries, type ScanWrite, type SecurityRow, type StoredScan, type Sighting as StoredSighting } from '../../db/scan-queries.ts'
 import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../../errors.ts'
-import { CODE_TYP, openCode, type DenyReason } from '../../lib/code-verifier.ts'
+import { CODE_TYP, openCode, prepareCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Es256 } from '../../lib/es256-thread.ts'
 import type { Keyring } from '../../lib/keyring.ts'
 import { labelledSeries } from '../../lib/metric-series.ts'
@@ -172,6 +172,17 @@ export function createScansService ({ queries, repo, checkpoints, status, people
       'Send scans taken offline by POST /v1/scans/batch.')
   }
 
+  /** A refused scan's row in the security log (no personal data: the token only as its hash and length). */
+  const refusalRow = (actor: Session, input: { id: string, checkpointId: string, token: string }, source: Source, reason: Reason, requestHash: string, at: number): SecurityRow =>
+    ({ id: input.id, at, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length })
+
+  /** The answer to a refused scan once its security-log row is written (counted and logged here). */
+  function refused (input: { id: string, checkpointId: string }, source: Source, reason: Reason, offline: boolean): ScanAnswer {
+    scanSeries({ decision: 'deny', reason, source }).inc()
+    log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
+    return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
+  }
+
   /**
    * Judges one scan. Throws GP_* errors for 403/404/409; a bad token is an answer, not an error. Once `stop` is aborted
    * (a batch whose other item failed with a 5xx) nothing more is written for it: it throws the abort's reason instead.
@@ -191,18 +202,32 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     const at = scannedAt
     const deny = async (reason: Reason): Promise<ScanAnswer> => {
       stop?.throwIfAborted()
-      const inserted = await writer.write({
-        kind: 'security',
-        row: { id: input.id, at: receivedAt, checkpointId: input.checkpointId, actorId: actor.sub, source, reason, requestHash, tokenHash: sha256(input.token), tokenLength: input.token.length }
-      })
+      const inserted = await writer.write({ kind: 'security', row: refusalRow(actor, input, source, reason, requestHash, receivedAt) })
       if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-      scanSeries({ decision: 'deny', reason, source }).inc()
-      log.info({ scanId: input.id, checkpointId: input.checkpointId, reason }, 'scan refused')
-      return { id: input.id, decision: 'deny', color: null, personId: null, displayName: null, reason, recorded: false, duplicate: false, offline, kind: null }
+      return refused(input, source, reason, offline)
     }
 
     if (offline && (scannedAt < receivedAt - offlineWindowMs || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
-    const code = openCode(input.token, { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at, es256 })
+    const opts = { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at, es256 }
+    // A single scan on a SQLite file: the scan thread checks the signature and writes what it decides, one hop.
+    // Offline batches keep the ES256 thread: their checks run there while the scan thread commits.
+    const signedWrite = queries.writeIfSigned
+    if (signedWrite !== undefined && source !== 'batch') {
+      const code = prepareCode(input.token, opts)
+      if ('reason' in code) return deny(code.reason)
+      const looked = await queries.lookup(code.claims.sub, scannedAt)
+      const how = { source, kind: code.claims.knd, jti: code.claims.jti, at, scannedAt, receivedAt, offline, requestHash }
+      // What is written when the signature holds: the scan, or the refusal its claims or the unknown person make.
+      const reason: Reason | null = code.after ?? (looked.person === undefined ? 'unknown_person' : null)
+      const known = reason === null ? await judgedKnown(actor, cp, input, looked as Looked, how) : null
+      const ifValid: ScanWrite = known !== null ? { kind: 'scan', row: known.row } : { kind: 'security', row: refusalRow(actor, input, source, reason as Reason, requestHash, receivedAt) }
+      const ifNot: ScanWrite = { kind: 'security', row: refusalRow(actor, input, source, 'bad_signature', requestHash, receivedAt) }
+      const { valid, inserted } = await signedWrite({ input: code.signingInput, signature: code.signature, key: code.publicKey, kid: code.kid }, ifValid, ifNot)
+      if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
+      if (!valid) return refused(input, source, 'bad_signature', offline)
+      return known !== null ? recorded(known) : refused(input, source, reason as Reason, offline)
+    }
+    const code = openCode(input.token, opts)
     if (code.unverified === null) return deny((await code.verified).reason)
     // One round trip for the person, their status entries and their sightings around the scan time, asked for while
     // the signature is being checked (both wait on other threads); its answer is used only if the signature holds.
@@ -218,16 +243,16 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     return recordKnown(actor, cp, input, { person, entries, around }, { source, kind: claims.knd, jti: claims.jti, at, scannedAt, receivedAt, offline, requestHash, stop })
   }
 
+  type Looked = { person: PersonBrief, entries: EntryBrief[], around: StoredSighting[] }
+  interface How { source: Source, kind: ScanKind, jti: string | null, at: number, scannedAt: number, receivedAt: number, offline: boolean, requestHash: string }
+  interface Known { row: ScanRow, person: PersonBrief, flags: FraudFlag[] }
+
   /**
-   * A scan of a known person: judged by the server's colour at `at` (the token's `col` may be stale, paper codes and ID
-   * cards carry none), flagged for impossible travel, recorded once in the trail, answered after the commit.
+   * A scan of a known person, judged by the server's colour at `at` (the token's `col` may be stale, paper codes and ID
+   * cards carry none) and flagged for impossible travel: its row in the trail.
    */
-  async function recordKnown (
-    actor: Session, cp: Checkpoint, input: { id: string, direction?: 'in' | 'out' | 'pass', plate?: string },
-    { person, entries, around }: { person: PersonBrief, entries: EntryBrief[], around: StoredSighting[] },
-    how: { source: Source, kind: ScanKind, jti: string | null, at: number, scannedAt: number, receivedAt: number, offline: boolean, requestHash: string, stop?: AbortSignal }
-  ): Promise<ScanAnswer> {
-    const { source, kind, jti, at, scannedAt, receivedAt, offline, requestHash, stop } = how
+  async function judgedKnown (actor: Session, cp: Checkpoint, input: { id: string, direction?: 'in' | 'out' | 'pass', plate?: string }, { person, entries, around }: Looked, how: How): Promise<Known> {
+    const { source, kind, jti, at, scannedAt, receivedAt, offline, requestHash } = how
     const color = status.colorAt(entries, at)
     const decision = color === 'green' ? 'allow' : 'deny'
     const reason: Reason | null = color === 'green' ? null : color === 'yellow' ? 'color_yellow' : 'color_red'
@@ -237,17 +262,29 @@ export function createScansService ({ queries, repo, checkpoints, status, people
       scannedAt, receivedAt, direction: input.direction ?? null, plate: input.plate ?? null,
       color, decision, reason, jti, offline, requestHash, flags: flags.length > 0 ? JSON.stringify(flags) : null
     }
-    stop?.throwIfAborted()
-    const inserted = await writer.write({ kind: 'scan', row })
-    if (!inserted) return (await previous(input.id, requestHash, source === 'id')) as ScanAnswer
-    scanSeries({ decision, reason: reason ?? 'none', source }).inc()
+    return { row, person, flags }
+  }
+
+  /** The answer to a known person's scan once its row is in the trail (counted and logged here). */
+  function recorded ({ row, person, flags }: Known): ScanAnswer {
+    const reason = row.reason as Reason | null
+    scanSeries({ decision: row.decision, reason: reason ?? 'none', source: row.source }).inc()
     for (const flag of flags) fraudCount.inc({ flag })
-    if (flags.length > 0) log.warn({ scanId: input.id, checkpointId: cp.id, flags }, 'scan flagged')
+    if (flags.length > 0) log.warn({ scanId: row.id, checkpointId: row.checkpointId, flags }, 'scan flagged')
     return {
-      id: input.id, decision, color, personId: person.id,
+      id: row.id, decision: row.decision as 'allow' | 'deny', color: row.color as ColorName, personId: person.id,
       displayName: maskedName(person.nameEnc),
-      reason, recorded: true, duplicate: false, offline, kind, ...(flags.length > 0 ? { flags } : {})
+      reason, recorded: true, duplicate: false, offline: row.offline === true, kind: row.kind as ScanKind, ...(flags.length > 0 ? { flags } : {})
     }
+  }
+
+  /** A known person's scan by the ES256 thread's verdict (or an ID card): judged, recorded once, answered after the commit. */
+  async function recordKnown (actor: Session, cp: Checkpoint, input: { id: string, direction?: 'in' | 'out' | 'pass', plate?: string }, looked: Looked, how: How & { stop?: AbortSignal }): Promise<ScanAnswer> {
+    const known = await judgedKnown(actor, cp, input, looked, how)
+    how.stop?.throwIfAborted()
+    const inserted = await writer.write({ kind: 'scan', row: known.row })
+    if (!inserted) return (await previous(input.id, how.requestHash, how.source === 'id')) as ScanAnswer
+    return recorded(known)
   }
 
   /**
