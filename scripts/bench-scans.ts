@@ -12,7 +12,8 @@
 //   4. GET /v1/me/code at the maximum rate → the ratio to a bare Fastify route doing one ES256 sign (target ≥ 0.7),
 //      and at half its rate → p99 (target ≤ 20 ms);
 //   5. with --soak: scans at half their maximum rate and live codes beside them, minute by minute → no error, no p99
-//      drift, flat RSS, the WAL within its bound.
+//      drift, flat RSS, the WAL within its bound; beside each minute where its time went (the scan thread's commit
+//      groups by phase, the machine's iowait and steal, garbage collection), to tell a slow disk from a busy machine.
 // The maximum rate of each server is the best over the connection counts given: a server that answers only after an
 // fsync is bound by latency at a low count (32 connections / 5 ms = 6,400/s, whatever its CPU could do), the bare
 // baseline is not.
@@ -102,6 +103,29 @@ async function json (base: string, method: string, path: string, token: string |
   const out = await res.json() as unknown
   if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(out)}`)
   return out
+}
+
+/** A counter's or gauge's value in a /metrics text (`series`: its name with labels, exactly as printed); 0 when absent. */
+const metricValue = (text: string, series: string): number => {
+  const at = text.indexOf(`\n${series} `)
+  return at < 0 ? 0 : Number(text.slice(at + series.length + 2, text.indexOf('\n', at + 1)))
+}
+const metricDiff = (before: string, after: string, series: string): number => metricValue(after, series) - metricValue(before, series)
+/**
+ * A histogram's observations between two scrapes, as "≤ p99 / ≤ slowest" by its bucket bounds (`labels` as printed
+ * beside le, e.g. phase="fsync"); "none" when it saw none.
+ */
+function bucketSpread (before: string, after: string, name: string, labels: string): string {
+  const bounds = [...after.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)",${labels}\\} `, 'gm'))].map((m) => m[1] as string)
+  const counts = bounds.map((le) => metricDiff(before, after, `${name}_bucket{le="${le}",${labels}}`))
+  const all = counts[counts.length - 1] ?? 0
+  if (all <= 0) return 'none'
+  const bound = (share: number): string => {
+    const i = counts.findIndex((c) => c >= all * share)
+    const le = bounds[i] as string
+    return le === '+Inf' ? `> ${fmt(Number(bounds[i - 1]) * 1000)} ms` : `≤ ${fmt(Number(le) * 1000, Number(le) < 0.001 ? 1 : 0)} ms`
+  }
+  return `${bound(0.99)} / ${bound(1)}`
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
@@ -294,8 +318,14 @@ try {
     const walMiB = (): number => (walPath !== null && existsSync(walPath) ? statSync(walPath).size / 1048576 : 0)
     const codeRate = Math.max(1, Math.floor(half / 4))
     console.log(`\n  soak: ${SOAK_SECONDS} s of POST /v1/scans at ${fmt(half)}/s with GET /v1/me/code at ${fmt(codeRate)}/s beside it`)
+    // Where a slow minute's time went: the scan thread's commit groups by phase (a slow disk shows in fsync, a
+    // checkpoint's RESTART in lock_wait, a starved machine in all three), the machine's own figures (iowait, steal: a
+    // virtual machine's CPU taken by its host) and garbage collection, each for that minute alone.
+    const scrape = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+    const machine = (): number[] => (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number)
     for (let left = SOAK_SECONDS; left > 0; left -= 60) {
       const seconds = Math.min(60, left)
+      const [text0, cpu0] = [await scrape(), machine()]
       let wal = 0
       const rss: number[] = []
       const sampler = setInterval(() => { wal = Math.max(wal, walMiB()); rss.push(rssMiB()) }, 1000)
@@ -308,7 +338,14 @@ try {
       rss.sort((a, b) => a - b)
       const minute = { scans, codes, rssMiB: rss[Math.floor(rss.length / 2)] as number, rssRange: [rss[0], rss[rss.length - 1]] as [number, number], walMiB: walPath === null ? null : Math.max(wal, walMiB()) }
       minutes.push(minute)
+      const [text1, cpu1] = [await scrape(), machine()]
+      const cpu = cpu1.map((v, i) => v - (cpu0[i] ?? 0))
+      const total = cpu.reduce((a, b) => a + b, 0) || 1
+      const share = (i: number): string => `${fmt((cpu[i] ?? 0) / total * 100)} %`
+      const phases = ['lock_wait', 'commit', 'fsync'].map((phase) => `${phase.replace('_', ' ')} ${bucketSpread(text0, text1, 'gridpass_scan_commit_phase_seconds', `phase="${phase}"`)}`)
+      const gcs = ['minor', 'major'].map((kind) => `${kind} ${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_count{kind="${kind}"}`))} (${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1000)} ms)`)
       console.log(`  minute ${minutes.length}: scans p99 ${scans.latency.p99} ms (${scans.errors + scans.non2xx} failed), codes p99 ${codes.latency.p99} ms (${codes.errors + codes.non2xx} failed), RSS median ${fmt(minute.rssMiB)} MiB (${fmt(minute.rssRange[0])}-${fmt(minute.rssRange[1])})${minute.walMiB === null ? '' : `, WAL up to ${fmt(minute.walMiB, 1)} MiB`}`)
+      console.log(`    commit groups (p99 / slowest): ${walPath === null ? 'n/a on PostgreSQL' : phases.join(', ')}; machine idle ${share(3)}, iowait ${share(4)}, steal ${share(7)}; GC ${gcs.join(', ')}`)
     }
   }
 

@@ -1,4 +1,5 @@
 // GET /metrics answers only Prometheus holding GRIDPASS_METRICS_TOKEN; without the token configured it is closed.
+import { randomUUID } from 'node:crypto'
 import { eachDb, bearerOf, METRICS_AUTH, METRICS_TOKEN } from './helper.ts'
 
 eachDb('GET /metrics needs Authorization: Bearer <GRIDPASS_METRICS_TOKEN>', async (t, ctx) => {
@@ -35,3 +36,22 @@ eachDb('without GRIDPASS_METRICS_TOKEN, GET /metrics is closed with a message na
   // The rest of the service is unaffected.
   t.equal((await ctx.inject({ method: 'GET', url: '/healthz' })).statusCode, 200)
 }, { config: { metricsToken: undefined } })
+
+eachDb('GET /metrics shows the SQLite scan thread\'s commit groups by phase (lock wait, commit, fsync)', async (t, ctx) => {
+  const cp = await ctx.checkpoint()
+  const volunteer = await ctx.staff('volunteer', { checkpointIds: [cp] })
+  const person = await ctx.resident({ profile: { name: '张三' } })
+  const code = (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(person.token) })).json().token as string
+  for (let i = 0; i < 3; i++) {
+    const res = await ctx.inject({ method: 'POST', url: '/v1/scans', headers: bearerOf(volunteer), payload: { id: randomUUID(), token: code, checkpointId: cp } })
+    t.equal(res.json().recorded, true)
+  }
+  const body = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
+  const count = (phase: string): number => Number(new RegExp(`^gridpass_scan_commit_phase_seconds_count\\{phase="${phase}"\\} (\\d+)`, 'm').exec(body)?.[1] ?? -1)
+  if (ctx.dialect === 'sqlite') {
+    for (const phase of ['lock_wait', 'commit', 'fsync']) t.ok(count(phase) >= 3, `${phase}: one observation per commit group (${count(phase)})`)
+    t.equal(count('lock_wait'), count('fsync'), 'the three phases of every group')
+  } else {
+    t.equal(count('fsync'), -1, 'PostgreSQL commits in its own server: no such series')
+  }
+})

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { createSqliteThread, type SqliteThread, type SqliteThreadOptions, type WriteOp } from '../src/db/sqlite-thread.ts'
+import { createSqliteThread, type SqliteThread, type SqliteThreadOptions, type GroupTiming, type WriteOp } from '../src/db/sqlite-thread.ts'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -31,7 +31,8 @@ function scene (t: Test, options: SqliteThreadOptions = {}): { other: Database.D
 
 
 t.test('a write that waits for the lock leaves the reads answered meanwhile, and commits once the lock is free', async (t) => {
-  const { other, thread } = scene(t)
+  const groups: GroupTiming[] = []
+  const { other, thread } = scene(t, { onGroup: (g) => { groups.push(g) } })
   t.same(await thread.write([['insert', ['a', 1]]]), [1], 'a first write, positional parameters')
   t.same(await thread.read([['list', [], 'all'], ['list', [], 'values'], ['count', [], 'get']]), [[{ id: 'a', at: 1 }], [['a', 1]], { n: 1 }], 'rows as objects, or as arrays of values')
 
@@ -45,13 +46,18 @@ t.test('a write that waits for the lock leaves the reads answered meanwhile, and
   t.equal(acknowledged, false, 'the write is not acknowledged while it is not committed')
   other.exec('COMMIT')
   t.same(await write, [1], 'committed once the lock was free')
+  t.equal(groups.length, 2, 'each commit group is told')
+  t.ok((groups[0] as GroupTiming).lockWaitMs < 50, `the first group did not wait for the lock (${(groups[0] as GroupTiming).lockWaitMs} ms)`)
+  t.ok((groups[1] as GroupTiming).lockWaitMs >= 45, `the second waited while the other connection held it (${(groups[1] as GroupTiming).lockWaitMs} ms)`)
+  t.ok(groups.every((g) => g.commitMs >= 0 && g.fsyncMs >= 0), 'with its commit and fsync times')
   t.same(await thread.read([['count', [], 'get']]), [{ n: 2 }])
   t.equal((other.prepare('SELECT count(*) AS n FROM scans').get() as { n: number }).n, 2, 'and seen by the other connection')
 })
 
 t.test('a write is acknowledged only after the fsync of its commit; reads meanwhile already see it', async (t) => {
   // Every fsync in the thread completes 300 ms late (test/support/slow-fsync.mjs).
-  const { thread } = scene(t, { execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href] })
+  const groups: GroupTiming[] = []
+  const { thread } = scene(t, { onGroup: (g) => { groups.push(g) }, execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href] })
 
   const started = performance.now()
   let acknowledgedAt = 0
@@ -61,6 +67,7 @@ t.test('a write is acknowledged only after the fsync of its commit; reads meanwh
   t.equal(acknowledgedAt, 0, 'not acknowledged 100 ms in')
   t.same(await write, [1])
   t.ok(acknowledgedAt >= 290, `acknowledged after the fsync completed (${Math.round(acknowledgedAt)} ms; the fsync took 300)`)
+  t.ok(groups.length === 1 && (groups[0] as GroupTiming).fsyncMs >= 290, `the group's fsync time is told (${groups.map((g) => Math.round(g.fsyncMs)).join(', ')} ms)`)
 })
 
 t.test('a write that cannot get the lock within its wait fails with SQLITE_BUSY, all of its group at once, and the thread goes on', async (t) => {

@@ -4,7 +4,9 @@ import { eq, sql } from 'drizzle-orm'
 import { prepareRead, type GridpassDb } from './index.ts'
 import type { KeyObject } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
-import { createSqliteThread, type ReadOp, type WriteOp } from './sqlite-thread.ts'
+import { createSqliteThread, type GroupTiming, type ReadOp, type WriteOp } from './sqlite-thread.ts'
+
+export type { GroupTiming }
 
 type T = GridpassDb['t']
 export type ScanRow = T['scans']['$inferInsert']
@@ -74,11 +76,16 @@ const SCAN_KEYS = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
 const SECURITY_KEYS = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
-export function createScanQueries (store: GridpassDb): ScanQueries {
-  return store.sqlite !== undefined ? sqliteQueries(store, store.sqlite) : drizzleQueries(store)
+export interface ScanQueryOptions {
+  /** On a SQLite file: told of each of the scan thread's commit groups (lock wait, commit, fsync). */
+  onGroup?: (timing: GroupTiming) => void
 }
 
-function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlite']>): ScanQueries {
+export function createScanQueries (store: GridpassDb, options: ScanQueryOptions = {}): ScanQueries {
+  return store.sqlite !== undefined ? sqliteQueries(store, store.sqlite, options) : drizzleQueries(store)
+}
+
+function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlite']>, options: ScanQueryOptions): ScanQueries {
   const statements = {
     person: 'SELECT id, name_enc AS nameEnc, created_at AS createdAt FROM people WHERE id = ?',
     entries: `SELECT ${ENTRY_COLUMNS.join(', ')} FROM status_entries WHERE person_id = ? ORDER BY since`,
@@ -138,7 +145,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       return results
     })
   } else {
-    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs })
+    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs, ...(options.onGroup !== undefined ? { onGroup: options.onGroup } : {}) })
     reads = thread.read
     writeOps = thread.write
     signed = thread.writeIfSigned

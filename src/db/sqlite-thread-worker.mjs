@@ -16,6 +16,8 @@
 //     signatures: Uint8Array (64 bytes r||s per item) } → each item's ES256 signature over its ASCII input checked here,
 //     then its ifValid ops or its ifNot ops written as above → { id, valid: Uint8Array (1 / 0 per item), results: [the
 //     chosen ops' results, item after item] }
+//   the first answer of each commit group also carries group: [lockWaitMs, commitMs, fsyncMs] (how long the group
+//     waited for the write lock, took to commit, then to sync)
 //   'close' → closes the connection and exits.
 import { Buffer } from 'node:buffer'
 import { verify } from 'node:crypto'
@@ -129,6 +131,7 @@ const commitAndSync = () => {
   let results
   let failure = null
   noWait.get()
+  const began = performance.now()
   try {
     results = all.immediate(ops)
   } catch (err) {
@@ -148,6 +151,9 @@ const commitAndSync = () => {
       try { return one.immediate(op) } catch (e) { return errorOf(e) }
     })
   }
+  // How long this group waited for the write lock, took to commit (or fail), and then to sync: the first answer carries it.
+  const committed = performance.now()
+  const lockWaitMs = waitingSince === 0 ? 0 : began - waitingSince
   waitingSince = 0
   queued = []
   let at = 0
@@ -159,7 +165,8 @@ const commitAndSync = () => {
   syncing = true
   fsync(wal(), (err) => {
     syncing = false
-    for (const a of answers) parentPort.postMessage(err === null ? a : { id: a.id, ...errorOf(err) })
+    if (answers.length > 0) answers[0].group = [lockWaitMs, committed - began, performance.now() - committed]
+    for (const a of answers) parentPort.postMessage(err === null ? a : { id: a.id, ...errorOf(err), group: a.group })
     if (queued.length > 0) commitAndSync(); else finish()
   })
 }

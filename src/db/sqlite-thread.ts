@@ -44,7 +44,9 @@ export interface SqliteThread {
 }
 
 type WireError = { error: { message: string, code?: string } }
-type Reply = { id: number, results?: unknown[], valid?: Uint8Array, ready?: true } & Partial<WireError>
+type Reply = { id: number, results?: unknown[], valid?: Uint8Array, group?: [number, number, number], ready?: true } & Partial<WireError>
+/** One commit group's timing in the thread, in milliseconds. */
+export interface GroupTiming { lockWaitMs: number, commitMs: number, fsyncMs: number }
 interface Job { resolve: (reply: Reply) => void, reject: (err: Error) => void }
 
 const asError = (e: WireError['error']): Error => Object.assign(new Error(e.message), { code: e.code })
@@ -55,6 +57,8 @@ export interface SqliteThreadOptions {
   execArgv?: string[]
   /** How long a write waits for another connection's lock before it fails with SQLITE_BUSY (default 5000 ms). */
   busyWaitMs?: number
+  /** Told of every commit group: how long it waited for the write lock, took to commit, then to sync (the metrics). */
+  onGroup?: (timing: GroupTiming) => void
 }
 
 export function createSqliteThread (path: string, statements: Record<string, string>, options: SqliteThreadOptions = {}): SqliteThread {
@@ -85,6 +89,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
     }, options.execArgv)
     w.on('message', (msg: Reply) => {
       if (msg.ready === true) { settle(); return }
+      if (msg.group !== undefined) options.onGroup?.({ lockWaitMs: msg.group[0], commitMs: msg.group[1], fsyncMs: msg.group[2] })
       const job = jobs.get(msg.id)
       if (job === undefined) return
       jobs.delete(msg.id)
