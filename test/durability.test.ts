@@ -31,8 +31,16 @@ async function call (base: string, method: string, path: string, token: string |
   return { status: res.status, json: text === '' ? null : JSON.parse(text) }
 }
 
+/**
+ * A setup call that must answer `status`. Like any client it retries 503 GP_OVERLOADED for a few seconds: right after
+ * a start on a busy machine (CI runs two test files at once) the event loop's delay may still be over its limit.
+ */
 async function must (base: string, method: string, path: string, token: string | null, body: unknown, status: number): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await call(base, method, path, token, body)
+  let res = await call(base, method, path, token, body)
+  for (let tries = 0; res.status === 503 && res.json?.code === 'GP_OVERLOADED' && tries < 25; tries++) {
+    await sleep(200)
+    res = await call(base, method, path, token, body)
+  }
   if (res.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${res.status} ${JSON.stringify(res.json)}`)
   return res.json
 }
@@ -247,10 +255,12 @@ async function crashSuite (t: Test, target: Target, rounds: number): Promise<voi
   t.ok(final.scans.size >= 20 * rounds, `the test recorded a real load (${final.scans.size} trail rows, ${final.security.size} security events)`)
 }
 
-void t.test('SIGKILL during scans, 20 rounds, SQLite file with synchronous=FULL', async (t) => {
+// 12 rounds: each re-sends every scan so far (the test's time grows with the square of the rounds), and CI runs well
+// under 30 minutes on this machine class's slower days.
+void t.test('SIGKILL during scans, 12 rounds, SQLite file with synchronous=FULL', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'gridpass-durability-db-'))
   t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
-  await crashSuite(t, sqliteTarget(dir), 20)
+  await crashSuite(t, sqliteTarget(dir), 12)
 })
 
 if (PG_URL !== undefined && PG_URL !== '') {
