@@ -26,6 +26,8 @@ export type WriteResult = number | Error
 export interface SignedWrite { input: string, signature: Uint8Array, key: KeyObject, kid: string, ifValid: WriteOp[], ifNot: WriteOp[] }
 /** `valid`: whether the signature held (and so which ops ran); `results`: theirs. */
 export interface SignedResult { valid: boolean, results: WriteResult[] }
+/** A signed write on the wire: [input, the key's name in the thread, ifValid, ifNot]; its signature travels apart. */
+type SignedWire = [input: string, keyName: string, ifValid: WriteOp[], ifNot: WriteOp[]]
 
 export interface SqliteThread {
   /** Runs the reads in order, in one read transaction per message (one snapshot); resolves with their rows. */
@@ -108,16 +110,15 @@ export function createSqliteThread (path: string, statements: Record<string, str
     return w
   }
   worker = start()
-  type Body = { reads: ReadOp[] } | { ops: WriteOp[] } | { keys: Array<[string, KeyObject]>, signed: Array<[string, string, WriteOp[], WriteOp[]]>, signatures: Uint8Array }
-  const send = (body: Body | (() => Body)): Promise<Reply> => {
+  type Body = { reads: ReadOp[] } | { ops: WriteOp[] } | { keys: Array<[string, KeyObject]>, signed: SignedWire[], signatures: Uint8Array }
+  const send = (body: Body): Promise<Reply> => {
     worker ??= start()
     const w = worker
     const id = ++next
-    const message = typeof body === 'function' ? body() : body
     return new Promise((resolve, reject) => {
       jobs.set(id, { resolve, reject })
-      if ('signatures' in message) w.postMessage({ id, ...message }, [message.signatures.buffer as ArrayBuffer])
-      else w.postMessage({ id, ...message })
+      if ('signatures' in body) w.postMessage({ id, ...body }, [body.signatures.buffer as ArrayBuffer])
+      else w.postMessage({ id, ...body })
     })
   }
 
@@ -139,28 +140,25 @@ export function createSqliteThread (path: string, statements: Record<string, str
     if (signed.length === 0) return // sent already, by close
     const batch = signed
     signed = []
+    // The thread that will get the message, started first: a new one holds no key yet.
+    worker ??= start()
+    const keys: Array<[string, KeyObject]> = []
     const signatures = new Uint8Array(batch.length * 64)
-    const wire = batch.map(({ item }, i): [string, string, WriteOp[], WriteOp[]] => {
+    const wire = batch.map(({ item }, i): SignedWire => {
+      const name = keyName(item.key, item.kid)
+      if (!sentKeys.has(name)) { sentKeys.add(name); keys.push([name, item.key]) }
       // A signature of another length is not ES256's: the thread's choice is then made for it.
       const wellFormed = item.signature.length === 64
       if (wellFormed) signatures.set(item.signature, i * 64)
-      return [item.input, keyName(item.key, item.kid), wellFormed ? item.ifValid : item.ifNot, item.ifNot]
+      return [item.input, name, wellFormed ? item.ifValid : item.ifNot, item.ifNot]
     })
-    // Asked for once the thread to send to is known: a new thread holds no key yet.
-    send(() => {
-      const keys: Array<[string, KeyObject]> = []
-      batch.forEach(({ item }, i) => {
-        const name = (wire[i] as [string, string, WriteOp[], WriteOp[]])[1]
-        if (!sentKeys.has(name)) { sentKeys.add(name); keys.push([name, item.key]) }
-      })
-      return { keys, signed: wire, signatures }
-    }).then(({ results = [], valid }) => {
+    send({ keys, signed: wire, signatures }).then(({ results = [], valid }) => {
       let at = 0
       batch.forEach(({ item, resolve }, i) => {
-        const held = valid?.[i] === 1 && item.signature.length === 64
-        const n = (valid?.[i] === 1 ? (wire[i] as [string, string, WriteOp[], WriteOp[]])[2] : item.ifNot).length
-        resolve({ valid: held, results: results.slice(at, at + n).map((r) => (isWireError(r) ? asError(r.error) : r as number)) })
-        at += n
+        const [, , ifValid, ifNot] = wire[i] as SignedWire
+        const chosen = valid?.[i] === 1 ? ifValid : ifNot
+        resolve({ valid: valid?.[i] === 1 && item.signature.length === 64, results: results.slice(at, at + chosen.length).map((r) => (isWireError(r) ? asError(r.error) : r as number)) })
+        at += chosen.length
       })
     }, (err: Error) => { for (const p of batch) p.reject(err) })
   }

@@ -215,11 +215,11 @@ export function createScansService ({ queries, repo, checkpoints, status, people
     if (signedWrite !== undefined && source !== 'batch') {
       const code = prepareCode(input.token, opts)
       if ('reason' in code) return deny(code.reason)
-      const looked = await queries.lookup(code.claims.sub, scannedAt)
+      const { person, entries, around } = await queries.lookup(code.claims.sub, scannedAt)
       const how = { source, kind: code.claims.knd, jti: code.claims.jti, at, scannedAt, receivedAt, offline, requestHash }
       // What is written when the signature holds: the scan, or the refusal its claims or the unknown person make.
-      const reason: Reason | null = code.after ?? (looked.person === undefined ? 'unknown_person' : null)
-      const known = reason === null ? await judgedKnown(actor, cp, input, looked as Looked, how) : null
+      const reason: Reason | null = code.after ?? (person === undefined ? 'unknown_person' : null)
+      const known = reason === null && person !== undefined ? await judgedKnown(actor, cp, input, { person, entries, around }, how) : null
       const ifValid: ScanWrite = known !== null ? { kind: 'scan', row: known.row } : { kind: 'security', row: refusalRow(actor, input, source, reason as Reason, requestHash, receivedAt) }
       const ifNot: ScanWrite = { kind: 'security', row: refusalRow(actor, input, source, 'bad_signature', requestHash, receivedAt) }
       const { valid, inserted } = await signedWrite({ input: code.signingInput, signature: code.signature, key: code.publicKey, kid: code.kid }, ifValid, ifNot)
