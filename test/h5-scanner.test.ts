@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import { browserSkipReason, ffmpegSkipReason, launch, pngToY4m } from './support/browser.ts'
-import { bearer, codeOf, dismiss, openScanner, result, shot, trailOf, wedge, world } from './support/scanner.ts'
+import { bearer, codeOf, dismiss, openScanner, result, shot, trailOf, uuid7Time, wedge, world } from './support/scanner.ts'
 
 const skip = browserSkipReason() ?? ffmpegSkipReason()
 
@@ -12,6 +12,7 @@ void t.test('scanner page in Chromium', { skip: skip ?? false }, async (t) => {
   t.test('the camera: the resident page\'s code in front of the fake camera gives 通行 绿码 and the masked name, and the scan is in the trail', async (t) => {
     const w = await world(t)
     const r = await w.ctx.resident({ profile: { name: '李小明' } })
+    const started = Date.now()
     // The resident's own page, on the resident's phone: a screenshot of the QR it draws is what the camera sees.
     const phone = await launch()
     t.teardown(() => phone.close())
@@ -39,6 +40,8 @@ void t.test('scanner page in Chromium', { skip: skip ?? false }, async (t) => {
     t.equal(trail.length, 1, 'the scan is in the trail once')
     t.equal(trail[0]?.checkpointId, w.checkpointId)
     t.equal(trail[0]?.decision, 'allow')
+    const idTime = uuid7Time(trail[0]?.id ?? '')
+    t.ok(idTime !== null && idTime >= started - 1000 && idTime <= Date.now() + 1000, `the page's scan id is a UUIDv7 of the scan's time (time-ordered in the trail's index): ${trail[0]?.id}`)
     t.equal(await page.locator('[data-decoder]').getAttribute('data-decoder'), 'zxing', 'decoded by zxing-wasm, served by the service (this Chromium has no BarcodeDetector)')
     clean()
   })

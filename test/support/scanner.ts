@@ -41,11 +41,20 @@ export async function codeOf (ctx: Ctx, token: string): Promise<string> {
   return res.json().token as string
 }
 
-export async function trailOf (ctx: Ctx, personId: string): Promise<Array<{ checkpointId: string, decision: string }>> {
+/**
+ * The time of a UUIDv7 (RFC 9562: its first 48 bits, epoch milliseconds), or null when `id` is not a UUIDv7: the pages
+ * make their scan ids so (src/web/shared/api.ts), and the trail is kept in their order.
+ */
+export function uuid7Time (id: string): number | null {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return null
+  return parseInt(id.slice(0, 8) + id.slice(9, 13), 16)
+}
+
+export async function trailOf (ctx: Ctx, personId: string): Promise<Array<{ id: string, checkpointId: string, decision: string }>> {
   const tracer = await ctx.staff('tracer')
   const res = await ctx.inject({ method: 'GET', url: `/v1/people/${personId}/trail?purpose=case-2026-001`, headers: bearer(tracer) })
   if (res.statusCode !== 200) throw new Error(res.body)
-  return res.json().scans as Array<{ checkpointId: string, decision: string }>
+  return res.json().scans as Array<{ id: string, checkpointId: string, decision: string }>
 }
 
 export async function openScanner (t: Test, browser: Browser, w: World): Promise<{ context: BrowserContext, page: Page, clean: () => void }> {
