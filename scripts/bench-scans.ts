@@ -22,13 +22,13 @@
 // thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
 // of the server with Linux perf during the max-rate phase.
 import { spawn } from 'node:child_process'
-import { randomUUID } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import autocannon, { type Result } from 'autocannon'
 import pg from 'pg'
+import { v7 as uuidv7 } from 'uuid'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii } from '../src/lib/pii.ts'
 import { idNumberOf, openSink, seed } from './lib/seed.ts'
@@ -177,9 +177,10 @@ try {
 
   // Each code is shown at one gate (its holder's usual one): codes ping-ponging between gates 1 km apart every few
   // seconds would be flagged as impossible travel, which is not the traffic a checkpoint sees.
+  // Scan ids are UUIDv7, as the scanner page makes them (src/web/shared/api.ts).
   const scanBody = (): string => {
     const i = Math.floor(Math.random() * tokens.length)
-    return JSON.stringify({ id: randomUUID(), token: tokens[i], checkpointId: checkpointIds[i % checkpointIds.length], direction: 'in' })
+    return JSON.stringify({ id: uuidv7(), token: tokens[i], checkpointId: checkpointIds[i % checkpointIds.length], direction: 'in' })
   }
   const probe = await json(base, 'POST', '/v1/scans', volunteer, JSON.parse(scanBody()))
   if (probe.recorded !== true) throw new Error(`a probe scan was not recorded: ${JSON.stringify(probe)}`)
@@ -395,11 +396,11 @@ try {
   }
   console.log('\n' + rows.join('\n'))
   console.log('\n' + [
-    row(['CPU per answered request', 'server main thread', 'server other threads', '… one by one, busiest first', 'load generator', 'machine idle']),
-    row(['---', '---:', '---:', '---', '---:', '---:']),
+    row(['CPU per answered request', 'server main thread', 'server other threads', '… one by one, busiest first', 'load generator', 'machine idle', 'server wrote to disk']),
+    row(['---', '---:', '---:', '---', '---:', '---:', '---:']),
     ...cpuRows.map(([label, c]) => c === null
-      ? row([label, 'n/a (no /proc)', '', '', '', ''])
-      : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`]))
+      ? row([label, 'n/a (no /proc)', '', '', '', '', ''])
+      : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`, c.writtenKiB === null ? 'n/a' : `${fmt(c.writtenKiB, 1)} KiB`]))
   ].join('\n'))
   // Garbage collection over the whole run, from the server's own metrics: long pauses show in every p99.
   const gcText = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()

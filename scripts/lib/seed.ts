@@ -1,5 +1,6 @@
 // Bulk seeding for benchmarks: raw SQL in big transactions, on SQLite or PostgreSQL, with a progress bar.
 import { randomBytes, randomUUID } from 'node:crypto'
+import { v7 as uuidv7 } from 'uuid'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import cliProgress from 'cli-progress'
@@ -113,9 +114,10 @@ export async function seed (sink: Sink, pii: Pii, opts: { people: number, scans:
   for (let start = 0; start < opts.scans; start += SCAN_CHUNK) {
     const rows: Value[][] = []
     for (let i = start; i < Math.min(start + SCAN_CHUNK, opts.scans); i++) {
-      // Spread over the last 27 days (inside the 28-day retention, so nothing is purged on start).
+      // Spread over the last 27 days (inside the 28-day retention, so nothing is purged on start); ids are UUIDv7 of
+      // the scan's time, as the scanner page makes them.
       const at = now - Math.floor(Math.random() * 27 * 86_400_000)
-      rows.push([randomUUID(), pickOf(personIds), pickOf(checkpointIds), 'bench-seed', 'scan', 'live', at, at + 150, pickOf(['in', 'out', 'pass']), i % 7 === 0 ? `鄂M${String(i % 100000).padStart(5, '0')}` : null, 'green', 'allow', null, randomBytes(12).toString('base64url'), false, randomBytes(32).toString('base64url'), null])
+      rows.push([uuidv7({ msecs: at }), pickOf(personIds), pickOf(checkpointIds), 'bench-seed', 'scan', 'live', at, at + 150, pickOf(['in', 'out', 'pass']), i % 7 === 0 ? `鄂M${String(i % 100000).padStart(5, '0')}` : null, 'green', 'allow', null, randomBytes(12).toString('base64url'), false, randomBytes(32).toString('base64url'), null])
     }
     await sink.insert('scans', ['id', 'person_id', 'checkpoint_id', 'actor_id', 'source', 'kind', 'scanned_at', 'received_at', 'direction', 'plate', 'color', 'decision', 'reason', 'jti', 'offline', 'request_hash', 'flags'], rows)
     scans.update(Math.min(start + SCAN_CHUNK, opts.scans))

@@ -42,6 +42,20 @@ export function machineTicks (): { idle: number, total: number } | null {
   }
 }
 
+/**
+ * Bytes a process has caused to be written to storage so far (write_bytes of /proc/<pid>/io: Linux counts a page of
+ * the cache when the process dirties it, so the WAL's appends and the checkpoints' copies into the database file);
+ * null when not readable.
+ */
+export function processWrittenBytes (pid: number): number | null {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))
+    return m === null ? null : Number(m[1])
+  } catch {
+    return null
+  }
+}
+
 export interface CpuReport {
   mainUs: number
   othersUs: number
@@ -53,6 +67,8 @@ export interface CpuReport {
   threadsUs: number[]
   loadUs: number
   idle: number
+  /** KiB the server wrote to storage per request (null when /proc/<pid>/io is not readable). */
+  writtenKiB: number | null
 }
 
 /**
@@ -61,11 +77,13 @@ export interface CpuReport {
  */
 export async function measureCpu<R> (pid: number, run: () => Promise<R>, count: (r: R) => number): Promise<{ result: R, cpu: CpuReport | null }> {
   const p0 = processCpu(pid)
+  const w0 = processWrittenBytes(pid)
   const m0 = machineTicks()
   const l0 = process.cpuUsage()
   const result = await run()
   const l1 = process.cpuUsage(l0)
   const p1 = processCpu(pid)
+  const w1 = processWrittenBytes(pid)
   const m1 = machineTicks()
   const n = count(result)
   if (p0 === null || p1 === null || m0 === null || m1 === null || n <= 0) return { result, cpu: null }
@@ -77,7 +95,8 @@ export async function measureCpu<R> (pid: number, run: () => Promise<R>, count: 
       othersUs: Math.max(0, p1.others - p0.others) * 1000 / n,
       threadsUs: [...p1.threads.entries()].map(([tid, ms]) => Math.max(0, ms - (p0.threads.get(tid) ?? 0)) * 1000 / n).filter((us) => us >= 1).sort((a, b) => b - a),
       loadUs: (l1.user + l1.system) / n,
-      idle: (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total)
+      idle: (m1.idle - m0.idle) / Math.max(1, m1.total - m0.total),
+      writtenKiB: w0 === null || w1 === null ? null : (w1 - w0) / 1024 / n
     }
   }
 }
