@@ -77,8 +77,11 @@ const SECURITY_KEYS = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
 export interface ScanQueryOptions {
-  /** On a SQLite file: told of each of the scan thread's commit groups (lock wait, commit, fsync). */
-  onGroup?: (timing: GroupTiming) => void
+  /**
+   * On a SQLite file, called once when the scan thread starts: what is told of each of its commit groups (lock wait,
+   * commit, fsync). Never called where there is no scan thread (PostgreSQL, in memory), so no empty metric appears.
+   */
+  groupTimer?: () => (timing: GroupTiming) => void
 }
 
 export function createScanQueries (store: GridpassDb, options: ScanQueryOptions = {}): ScanQueries {
@@ -145,7 +148,8 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
       return results
     })
   } else {
-    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs, ...(options.onGroup !== undefined ? { onGroup: options.onGroup } : {}) })
+    const onGroup = options.groupTimer?.()
+    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs, ...(onGroup !== undefined ? { onGroup } : {}) })
     reads = thread.read
     writeOps = thread.write
     signed = thread.writeIfSigned

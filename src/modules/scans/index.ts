@@ -13,7 +13,7 @@ declare module 'fastify' { interface FastifyInstance { scans: ScansService } }
 
 export default fp(async (app) => {
   const scans = createScansService({
-    queries: createScanQueries(app.store, { onGroup: commitPhaseMetrics(app.metrics) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
+    queries: createScanQueries(app.store, { groupTimer: () => commitPhaseMetrics(app.metrics) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
     keyring: app.keyring, es256: app.es256, pii: app.pii, config: app.config, log: app.log, metrics: app.metrics
   })
   app.decorate('scans', scans)
