@@ -162,7 +162,7 @@ t.test('npm run audit:verify: the anchor path from the settings or --anchor; exi
   const script = async (args: string[], anchorEnv = ctx.config.auditAnchorFile): Promise<{ code: number, out: string }> => {
     const env = { ...process.env, DATABASE_URL: `file:${file}`, GRIDPASS_KEYS_DIR: ctx.keysDir, GRIDPASS_AUDIT_ANCHOR_FILE: anchorEnv }
     try {
-      const { stdout, stderr } = await run('npx', ['tsx', 'scripts/audit-verify.ts', ...args], { env, cwd: process.cwd() })
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', ...args], { env, cwd: process.cwd() })
       return { code: 0, out: stdout + stderr }
     } catch (err) {
       const e = err as { code: number, stdout: string, stderr: string }

@@ -173,7 +173,7 @@ t.test('npm run audit:verify on a SQLite file: ok, then names a changed row and 
   const verify = async (): Promise<{ code: number, out: string }> => {
     try {
       const env = { ...process.env, DATABASE_URL: `file:${file}`, GRIDPASS_KEYS_DIR: ctx.keysDir, GRIDPASS_AUDIT_ANCHOR_FILE: ctx.config.auditAnchorFile }
-      const { stdout, stderr } = await run('npx', ['tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() })
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts'], { env, cwd: process.cwd() })
       return { code: 0, out: stdout + stderr }
     } catch (err) {
       const e = err as { code: number, stdout: string, stderr: string }

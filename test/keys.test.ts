@@ -156,7 +156,7 @@ t.test('scripts/keys.ts generate and rotate', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const keysDir = join(dir, 'keys')
   const run = (...args: string[]) => {
-    const res = spawnSync('npx', ['tsx', 'scripts/keys.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GRIDPASS_KEYS_DIR: keysDir } })
+    const res = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, GRIDPASS_KEYS_DIR: keysDir } })
     return { status: res.status, out: res.stdout, err: res.stderr }
   }
 
