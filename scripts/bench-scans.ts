@@ -198,9 +198,20 @@ try {
   const cpuRows: Array<[string, CpuReport | null]> = []
   // At a paced rate too: a request costs more CPU there than at the maximum (fewer requests share each turn of the
   // event loop, each message between threads, each commit group), and the machine's idle share is the p99's headroom.
+  // On PostgreSQL the server process writes nothing itself: what a request costs the disk is the WAL its server
+  // writes (pg_stat_wal, the whole cluster; each server runs alone on it).
+  const walOf = pgDatabase === null
+    ? null
+    : async (): Promise<number> => {
+      const c = new pg.Client({ connectionString: databaseUrl })
+      await c.connect()
+      try { return Number((await c.query<{ b: string }>('SELECT wal_bytes::text AS b FROM pg_stat_wal')).rows[0]?.b ?? 0) } finally { await c.end() }
+    }
   const measuredBy = async <R>(label: string, pid: number | undefined, run: () => Promise<R>, count: (r: R) => number): Promise<R> => {
     if (pid === undefined) return run()
+    const wal0 = walOf === null ? 0 : await walOf()
     const { result, cpu } = await measureCpu(pid, run, count)
+    if (cpu !== null && walOf !== null) cpu.writtenKiB = (await walOf() - wal0) / 1024 / Math.max(1, count(result))
     cpuRows.push([label, cpu])
     return result
   }
@@ -396,7 +407,7 @@ try {
   }
   console.log('\n' + rows.join('\n'))
   console.log('\n' + [
-    row(['CPU per answered request', 'server main thread', 'server other threads', '… one by one, busiest first', 'load generator', 'machine idle', 'server wrote to disk']),
+    row(['CPU per answered request', 'server main thread', 'server other threads', '… one by one, busiest first', 'load generator', 'machine idle', pgDatabase === null ? 'server wrote to disk' : 'PostgreSQL\'s WAL']),
     row(['---', '---:', '---:', '---', '---:', '---:', '---:']),
     ...cpuRows.map(([label, c]) => c === null
       ? row([label, 'n/a (no /proc)', '', '', '', '', ''])
