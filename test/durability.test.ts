@@ -53,6 +53,8 @@ function tamper (token: string): string {
 
 interface Target {
   databaseUrl: string
+  /** After a kill, while no server runs: waits until what the killed one had sent can no longer change the data. */
+  settle: () => Promise<void>
   readState: () => Promise<State>
   cleanup: () => Promise<void>
 }
@@ -61,6 +63,8 @@ function sqliteTarget (dir: string): Target {
   const file = join(dir, 'gridpass.db')
   return {
     databaseUrl: `file:${file}`,
+    // The killed process was the file's only writer: nothing of it runs on.
+    settle: async () => {},
     async readState () {
       // A fresh read-only connection: it sees exactly what a restarted server would recover from the file and its WAL.
       const db = new Database(file, { readonly: true, fileMustExist: true })
@@ -89,6 +93,23 @@ async function pgTarget (adminUrl: string): Promise<Target> {
   url.pathname = `/${name}`
   return {
     databaseUrl: url.toString(),
+    // The statements a killed server had already sent still run to their commit in PostgreSQL's own backends, which
+    // end only then (a group could otherwise commit between two reads of the check): wait until none is left.
+    async settle () {
+      const c = new pg.Client({ connectionString: url.toString() })
+      await c.connect()
+      try {
+        const deadline = Date.now() + 15_000
+        for (;;) {
+          const others = Number((await c.query<{ n: string }>('SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = \'client backend\' AND pid <> pg_backend_pid()')).rows[0]?.n)
+          if (others === 0) return
+          if (Date.now() > deadline) throw new Error(`${others} connections of the killed server still open after 15 s`)
+          await sleep(50)
+        }
+      } finally {
+        await c.end()
+      }
+    },
     async readState () {
       const c = new pg.Client({ connectionString: url.toString() })
       await c.connect()
@@ -238,6 +259,7 @@ async function crashSuite (t: Test, target: Target, rounds: number): Promise<voi
     server = null
     stopped = true
     await running
+    await target.settle()
     t.equal(signal, 'SIGKILL', `round ${round}: killed while ${sent.size - acked.size} scans were unanswered`)
     await checkAfterCrash(round)
     t.comment(`round ${round}: start ${t1 - t0} ms, re-send ${t2 - t1} ms, traffic and check ${Date.now() - t2} ms`)
