@@ -2,7 +2,7 @@
 // grids): an admin imports a register with errors and reads them row by row in Chinese, then a correct GBK file and
 // reads the counts; the dashboard shows the imported figures and drills into a street; the team card and the battle map
 // show who is on duty; the users screen shows a grid worker's grids. Screenshots at 1440×900.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
 import iconv from 'iconv-lite'
@@ -99,6 +99,7 @@ for (const dialect of dialects()) void t.test(`the console's grid screens in Chr
       `钱七,${idNumberFor(9001)},,g1,清江路5号`].join('\r\n')
     const badFile = resolve(tmpdir(), `register-bad-${process.pid}-${dialect}.csv`)
     writeFileSync(badFile, bad)
+    t.teardown(() => { rmSync(badFile, { force: true }) })
     await page.getByLabel('名册文件（CSV）').setInputFiles(badFile)
     await page.getByRole('button', { name: '上传并导入' }).click()
     await page.getByRole('alert').filter({ hasText: '文件有 4 处错误，未导入任何数据' }).waitFor()
@@ -118,6 +119,7 @@ for (const dialect of dialects()) void t.test(`the console's grid screens in Chr
       `王五,${idNumberFor(9104)},13900000104,g3,渔洋溪村5组`].join('\r\n')
     const goodFile = resolve(tmpdir(), `register-gbk-${process.pid}-${dialect}.csv`)
     writeFileSync(goodFile, iconv.encode(good, 'gbk'))
+    t.teardown(() => { rmSync(goodFile, { force: true }) })
     await page.getByLabel('名册文件（CSV）').setInputFiles(goodFile)
     await page.getByRole('button', { name: '上传并导入' }).click()
     await page.getByRole('status').filter({ hasText: '导入完成：新增人员 4 人，新增住户 3 户，更新 0 人' }).waitFor()

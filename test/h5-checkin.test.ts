@@ -1,7 +1,7 @@
 // Checking in at a place (场所码) in real Chromium: the printed place code's URL opens /h5/checkin, the resident's one
 // login serves both pages, the answer is shown full screen and lands in the trail; a bad code is refused in words;
 // the resident page's 扫场所码 reads a place code through the (fake) camera.
-import { mkdirSync, mkdtempSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -154,6 +154,7 @@ void t.test('check-in page in Chromium', { skip: skip ?? false }, async (t) => {
   await t.test('扫场所码: the resident page checks in through the camera', { skip: noCamera ?? false }, async (t) => {
     const w = W['zh-CN']
     const dir = mkdtempSync(join(tmpdir(), 'gp-place-'))
+    t.teardown(() => { rmSync(dir, { recursive: true, force: true }) })
     const ctx = await makeCtx(t, 'sqlite')
     await ctx.app.listen({ port: 0, host: '127.0.0.1' })
     const address = ctx.app.server.address()
