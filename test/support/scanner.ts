@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { makeCtx, type Ctx, type Test } from '../helper.ts'
+import { validate, version } from 'uuid'
 
 const SHOTS = resolve(import.meta.dirname, '../../test-artifacts/screenshots')
 mkdirSync(SHOTS, { recursive: true })
@@ -46,7 +47,7 @@ export async function codeOf (ctx: Ctx, token: string): Promise<string> {
  * make their scan ids so (src/web/shared/api.ts), and the trail is kept in their order.
  */
 export function uuid7Time (id: string): number | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id)) return null
+  if (!validate(id) || version(id) !== 7) return null
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16)
 }
 
