@@ -4,6 +4,7 @@ import { eq, sql } from 'drizzle-orm'
 import { prepareRead, type GridpassDb } from './index.ts'
 import type { KeyObject } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
+import { batchedPgRead } from './pg-batch.ts'
 import { createSqliteThread, type GroupTiming, type ReadOp, type WriteOp } from './sqlite-thread.ts'
 
 export type { GroupTiming }
@@ -308,15 +309,19 @@ const PG_SCAN_TYPES: Record<(typeof SCAN_COLUMNS)[number], string> = {
 const PG_SECURITY_TYPES: Record<(typeof SECURITY_COLUMNS)[number], string> = {
   id: 'text', at: 'bigint', checkpoint_id: 'text', actor_id: 'text', source: 'text', reason: 'text', request_hash: 'text', token_hash: 'text', token_length: 'integer'
 }
-/** The scan's reads on PostgreSQL in one statement: $1 the person, $2 the scan time. */
-const PG_LOOKUP = `SELECT p.id, p.name_enc AS "nameEnc", p.created_at AS "createdAt",
+/**
+ * The scans' reads on PostgreSQL, those of one event-loop turn in one statement (pg-batch.ts): $1 the people, $2 the
+ * scan times; per position `i` the person (id null when unknown), their entries and their sightings around that time.
+ */
+const PG_LOOKUP = `SELECT q.i::int AS i, p.id, p.name_enc AS "nameEnc", p.created_at AS "createdAt",
   (SELECT coalesce(json_agg(json_build_array(${ENTRY_COLUMNS.map((c) => `e.${c}`).join(', ')}) ORDER BY e.since), '[]')
-     FROM status_entries e WHERE e.person_id = $1) AS entries,
+     FROM status_entries e WHERE e.person_id = q.person_id) AS entries,
   (SELECT coalesce(json_agg(json_build_array(n.checkpoint_id, n.scanned_at, n.jti)), '[]') FROM (
-     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = $1 AND scanned_at <= $2::bigint ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS})
+     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = q.person_id AND scanned_at <= q.at ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS})
      UNION ALL
-     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = $1 AND scanned_at > $2::bigint ORDER BY scanned_at LIMIT ${NEIGHBOURS})) n) AS around
-  FROM (SELECT 1) AS one LEFT JOIN people p ON p.id = $1`
+     (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = q.person_id AND scanned_at > q.at ORDER BY scanned_at LIMIT ${NEIGHBOURS})) n) AS around
+  FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(person_id, at, i) LEFT JOIN people p ON p.id = q.person_id`
+type PgLooked = Awaited<ReturnType<ScanQueries['lookup']>>
 
 /** The scan writer's group on PostgreSQL: $1… one array per scans column, then one per security_events column. */
 const PG_WRITE = (() => {
@@ -343,23 +348,23 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
   // The person read alone (a retry's first answer), prepared once.
   const personRead = prepareRead<PersonBrief>(store, 'gp_scan_person', db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, sql.placeholder('id'))).limit(1))
+  const lookups = batchedPgRead<{ personId: string, at: number }, { i: number, id: string | null, nameEnc: string | null, createdAt: string | null, entries: Row[], around: Row[] }, PgLooked>(store.pg as NonNullable<GridpassDb['pg']>, {
+    name: 'gp_scan_lookups',
+    text: PG_LOOKUP,
+    values: (args) => [args.map((a) => a.personId), args.map((a) => a.at)],
+    row: (r, { at }) => ({
+      person: r.id === null ? undefined : { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
+      entries: r.entries.map(entryOf),
+      around: r.around.map((a) => ({ checkpointId: a[0] as string, scannedAt: Number(a[1]), jti: a[2] as string | null }))
+        .filter((a) => Math.abs(a.scannedAt - at) <= SIGHTING_WINDOW_MS)
+    })
+  })
   const q: ScanQueries = {
     person: async (id) => (await personRead({ id }))[0],
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
-    // One round trip and one row: the person, their entries and their sightings around `at` as JSON arrays.
-    lookup: async (personId, at) => {
-      const pool = store.pg as NonNullable<GridpassDb['pg']>
-      const { rows } = await pool.query<{ id: string | null, nameEnc: string | null, createdAt: string | null, entries: Row[], around: Row[] }>({ name: 'gp_scan_lookup', text: PG_LOOKUP, values: [personId, at] })
-      const r = rows[0]
-      if (r === undefined) return { person: undefined, entries: [], around: [] }
-      return {
-        person: r.id === null ? undefined : { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
-        entries: r.entries.map(entryOf),
-        around: r.around.map((a) => ({ checkpointId: a[0] as string, scannedAt: Number(a[1]), jti: a[2] as string | null }))
-          .filter((a) => Math.abs(a.scannedAt - at) <= SIGHTING_WINDOW_MS)
-      }
-    },
+    // The lookups of one turn in one round trip (one row each): the person, their entries and their sightings as JSON.
+    lookup: async (personId, at) => (await lookups({ personId, at })) ?? { person: undefined, entries: [], around: [] },
     close: async () => {},
     ready: async () => {},
     // One statement, so one transaction and one round trip, prepared once (named): the rows travel as one array per
