@@ -98,20 +98,32 @@ export async function makeCtx (test: Test, dialect: Dialect, opts: CtxOptions = 
     now: clock.now,
     ...opts.config
   }
-  const app = await buildApp(config, { dbOptions: dialect === 'pg' ? { pgSchema: schema, poolSize: 4 } : undefined, ...opts.build })
-  await app.ready()
-  test.teardown(async () => {
-    await app.close()
+  // The folders made here go whatever happens: an app that fails to build or to close must not leave them behind.
+  const removeFolders = (): void => {
     rmSync(anchorDir, { recursive: true, force: true })
     if (share !== undefined) return
     if (opts.keysDir === undefined) rmSync(keysDir, { recursive: true, force: true })
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true })
-    if (dialect === 'pg') {
-      const client = new pg.Client({ connectionString: PG_URL })
-      await client.connect()
-      await client.query(`DROP SCHEMA ${schema} CASCADE`)
-      await client.end()
+  }
+  let app: FastifyInstance
+  try {
+    app = await buildApp(config, { dbOptions: dialect === 'pg' ? { pgSchema: schema, poolSize: 4 } : undefined, ...opts.build })
+    await app.ready()
+  } catch (err) {
+    removeFolders()
+    throw err
+  }
+  test.teardown(async () => {
+    try {
+      await app.close()
+    } finally {
+      removeFolders()
     }
+    if (share !== undefined || dialect !== 'pg') return
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    await client.query(`DROP SCHEMA ${schema} CASCADE`)
+    await client.end()
   })
 
   const inject = (o: InjectOptions) => app.inject(o)
