@@ -1,5 +1,5 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
-//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data]
+//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
 // docs/benchmarks.md, each printed beside its yardstick measured in the same run):
@@ -85,13 +85,15 @@ if (!databaseUrl.startsWith('file:')) {
 const servers: ServerProcess[] = []
 async function cleanup (): Promise<void> {
   for (const s of servers) s.child.kill('SIGKILL')
-  if (pgDatabase !== null) {
+  if (pgDatabase !== null && args.keep) console.log(`  kept: PostgreSQL database ${pgDatabase.name} (drop it with DROP DATABASE ${pgDatabase.name})`)
+  else if (pgDatabase !== null) {
     const c = new pg.Client({ connectionString: pgDatabase.admin })
     await c.connect()
     await c.query(`DROP DATABASE IF EXISTS ${pgDatabase.name} WITH (FORCE)`)
     await c.end()
   }
   if (!args.keep) rmSync(dir, { recursive: true, force: true })
+  else console.log(`  kept: ${dir}`)
 }
 
 async function json (base: string, method: string, path: string, token: string | null, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
