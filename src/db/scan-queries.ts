@@ -311,7 +311,7 @@ const PG_SECURITY_TYPES: Record<(typeof SECURITY_COLUMNS)[number], string> = {
 }
 /**
  * The scans' reads on PostgreSQL, those of one event-loop turn in one statement (pg-batch.ts): $1 the people, $2 the
- * scan times; per position `i` the person (id null when unknown), their entries and their sightings around that time.
+ * scan times; per position `i` of a known person the person, their entries and their sightings around that time.
  */
 const PG_LOOKUP = `SELECT q.i::int AS i, p.id, p.name_enc AS "nameEnc", p.created_at AS "createdAt",
   (SELECT coalesce(json_agg(json_build_array(${ENTRY_COLUMNS.map((c) => `e.${c}`).join(', ')}) ORDER BY e.since), '[]')
@@ -320,7 +320,7 @@ const PG_LOOKUP = `SELECT q.i::int AS i, p.id, p.name_enc AS "nameEnc", p.create
      (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = q.person_id AND scanned_at <= q.at ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS})
      UNION ALL
      (SELECT checkpoint_id, scanned_at, jti FROM scans WHERE person_id = q.person_id AND scanned_at > q.at ORDER BY scanned_at LIMIT ${NEIGHBOURS})) n) AS around
-  FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(person_id, at, i) LEFT JOIN people p ON p.id = q.person_id`
+  FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS q(person_id, at, i) JOIN people p ON p.id = q.person_id`
 type PgLooked = Awaited<ReturnType<ScanQueries['lookup']>>
 
 /** The scan writer's group on PostgreSQL: $1… one array per scans column, then one per security_events column. */
@@ -348,12 +348,12 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
   const { db, t } = store
   // The person read alone (a retry's first answer), prepared once.
   const personRead = prepareRead<PersonBrief>(store, 'gp_scan_person', db.select({ id: t.people.id, nameEnc: t.people.nameEnc, createdAt: t.people.createdAt }).from(t.people).where(eq(t.people.id, sql.placeholder('id'))).limit(1))
-  const lookups = batchedPgRead<{ personId: string, at: number }, { i: number, id: string | null, nameEnc: string | null, createdAt: string | null, entries: Row[], around: Row[] }, PgLooked>(store.pg as NonNullable<GridpassDb['pg']>, {
+  const lookups = batchedPgRead<{ personId: string, at: number }, { i: number, id: string, nameEnc: string | null, createdAt: string, entries: Row[], around: Row[] }, PgLooked>(store.pg as NonNullable<GridpassDb['pg']>, {
     name: 'gp_scan_lookups',
     text: PG_LOOKUP,
     values: (args) => [args.map((a) => a.personId), args.map((a) => a.at)],
     row: (r, { at }) => ({
-      person: r.id === null ? undefined : { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
+      person: { id: r.id, nameEnc: r.nameEnc, createdAt: Number(r.createdAt) },
       entries: r.entries.map(entryOf),
       around: r.around.map((a) => ({ checkpointId: a[0] as string, scannedAt: Number(a[1]), jti: a[2] as string | null }))
         .filter((a) => Math.abs(a.scannedAt - at) <= SIGHTING_WINDOW_MS)
@@ -363,7 +363,7 @@ function drizzleQueries (store: GridpassDb): ScanQueries {
     person: async (id) => (await personRead({ id }))[0],
     scanById: async (id) => (await db.select().from(t.scans).where(eq(t.scans.id, id)).limit(1))[0],
     securityById: async (id) => (await db.select().from(t.securityEvents).where(eq(t.securityEvents.id, id)).limit(1))[0],
-    // The lookups of one turn in one round trip (one row each): the person, their entries and their sightings as JSON.
+    // The lookups of one turn in one round trip (a row per known person): the person, their entries and sightings as JSON.
     lookup: async (personId, at) => (await lookups({ personId, at })) ?? { person: undefined, entries: [], around: [] },
     close: async () => {},
     ready: async () => {},
