@@ -1,5 +1,5 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
-//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--keep]
+//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--node-args "…"] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
 // docs/benchmarks.md, each printed beside its yardstick measured in the same run):
@@ -26,6 +26,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon, { type Result } from 'autocannon'
 import pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
@@ -49,6 +50,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     /** Linux perf: records every thread of the server (native frames, JS through --perf-basic-prof) at the max rate. */
     perf: { type: 'string' },
+    /** Node flags for the gridpass server alone, space-separated (an experiment: e.g. "--max-semi-space-size=64"). */
+    'node-args': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false }
   }
 })
@@ -96,15 +99,22 @@ async function cleanup (): Promise<void> {
   else console.log(`  kept: ${dir}`)
 }
 
+/**
+ * One set-up request. A 503 GP_OVERLOADED is retried (up to 20 times, 250 ms apart), as a client should: a server just
+ * started, or just seeded on a cold machine, can lag past its overload bound for its first second.
+ */
 async function json (base: string, method: string, path: string, token: string | null, body?: unknown): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const res = await fetch(base + path, {
-    method,
-    headers: { ...(token !== null ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const out = await res.json() as unknown
-  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(out)}`)
-  return out
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(base + path, {
+      method,
+      headers: { ...(token !== null ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
+    const out = await res.json() as { code?: string }
+    if (res.status === 503 && out.code === 'GP_OVERLOADED' && attempt < 20) { await sleep(250); continue }
+    if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${JSON.stringify(out)}`)
+    return out
+  }
 }
 
 /** A counter's or gauge's value in a /metrics text (`series`: its name with labels, exactly as printed); 0 when absent. */
@@ -151,7 +161,7 @@ try {
   const profDir = join(dir, 'prof')
   const server = await startServer({
     env: { DATABASE_URL: databaseUrl, GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD, GRIDPASS_CODE_TTL_SECONDS: '3600', LOG_LEVEL: 'warn', GRIDPASS_DEV_OTP: 'true', GRIDPASS_METRICS_TOKEN: METRICS_TOKEN },
-    nodeArgs: [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(args.perf !== undefined ? ['--perf-basic-prof'] : [])]
+    nodeArgs: [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(args.perf !== undefined ? ['--perf-basic-prof'] : []), ...(args['node-args'].split(' ').filter((a) => a !== ''))]
   })
   servers.push(server)
   const base = server.base
