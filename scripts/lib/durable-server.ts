@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import Fastify from 'fastify'
 import { loadKeyring } from '../../src/lib/keyring.ts'
 import { createSqliteThread } from '../../src/db/sqlite-thread.ts'
+import { REFERENCE_INSERT, REFERENCE_TABLE } from './reference-table.ts'
 import { verifyRoute } from './verify-route.ts'
 
 const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
@@ -14,9 +15,9 @@ const path = join(process.env.GRIDPASS_BENCH_DIR ?? '.', 'durable-reference.db')
 const keyring = loadKeyring(keysDir, Date.now(), 30)
 const setup = new Database(path)
 setup.pragma('journal_mode = WAL')
-setup.exec('CREATE TABLE IF NOT EXISTS scans (id TEXT PRIMARY KEY, token_length INTEGER NOT NULL, at INTEGER NOT NULL)')
+setup.exec(REFERENCE_TABLE)
 setup.close()
-const thread = createSqliteThread(path, { insert: 'INSERT INTO scans (id, token_length, at) VALUES (@id, @tokenLength, @at) ON CONFLICT (id) DO NOTHING' })
+const thread = createSqliteThread(path, { insert: REFERENCE_INSERT })
 
 // Rows that arrive in one turn of the event loop go to the thread in one message, as gridpass's scan writer does.
 let queue: Array<{ row: Record<string, unknown>, done: (ok: boolean) => void }> = []

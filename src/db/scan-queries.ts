@@ -77,6 +77,24 @@ const SCAN_KEYS = SCAN_COLUMNS.map(camel) as Array<keyof ScanRow>
 const SECURITY_KEYS = SECURITY_COLUMNS.map(camel) as Array<keyof SecurityRow>
 const select = (cols: readonly string[]): string => cols.map((c) => `${c} AS ${camel(c)}`).join(', ')
 
+/** The scan thread's writes on SQLite (also run alone by scripts/bench-scan-writes.ts, to see what each costs). */
+export const SQLITE_SCAN_WRITES = {
+  // One statement per row: written only when the id is free in both tables (a scan id is answered once). Positional
+  // parameters (the id once more at the end): arrays cross to the scan thread much cheaper than objects.
+  scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
+  security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
+  // The dashboard's scans per checkpoint and hour: the scan ops' tally, one upsert per (checkpoint, hour) per commit.
+  hours: 'INSERT INTO scan_hours (checkpoint_id, hour, count) VALUES (?, ?, ?) ON CONFLICT (hour, checkpoint_id) DO UPDATE SET count = count + excluded.count'
+} as const
+const rowParams = <R extends { id: string }>(keys: Array<keyof R>, r: R): unknown[] => {
+  const out = new Array<unknown>(keys.length + 1)
+  for (let i = 0; i < keys.length; i++) { const v = r[keys[i] as keyof R]; out[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null }
+  out[keys.length] = r.id
+  return out
+}
+/** A scan row's parameters for SQLITE_SCAN_WRITES.scan, in column order (booleans as 0/1, the id once more at the end). */
+export const sqliteScanParams = (r: ScanRow): unknown[] => rowParams(SCAN_KEYS, r)
+
 export interface ScanQueryOptions {
   /**
    * On a SQLite file, called once when the scan thread starts: what is told of each of its commit groups (lock wait,
@@ -97,22 +115,11 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     securityById: `SELECT ${select(SECURITY_COLUMNS)} FROM security_events WHERE id = ?`,
     before: `SELECT checkpoint_id, scanned_at, jti, id FROM scans WHERE person_id = ? AND scanned_at <= ? ORDER BY scanned_at DESC LIMIT ${NEIGHBOURS}`,
     after: `SELECT checkpoint_id, scanned_at, jti, id FROM scans WHERE person_id = ? AND scanned_at > ? ORDER BY scanned_at LIMIT ${NEIGHBOURS}`,
-    // One statement per row: written only when the id is free in both tables (a scan id is answered once). Positional
-    // parameters (the id once more at the end): arrays cross to the scan thread much cheaper than objects.
-    scan: `INSERT INTO scans (${SCAN_COLUMNS.join(', ')}) SELECT ${SCAN_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM security_events WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
-    security: `INSERT INTO security_events (${SECURITY_COLUMNS.join(', ')}) SELECT ${SECURITY_COLUMNS.map(() => '?').join(', ')} WHERE NOT EXISTS (SELECT 1 FROM scans WHERE id = ?) ON CONFLICT (id) DO NOTHING`,
-    // The dashboard's scans per checkpoint and hour: the scan ops' tally, one upsert per (checkpoint, hour) per commit.
-    hours: 'INSERT INTO scan_hours (checkpoint_id, hour, count) VALUES (?, ?, ?) ON CONFLICT (hour, checkpoint_id) DO UPDATE SET count = count + excluded.count'
+    ...SQLITE_SCAN_WRITES
   }
   type Name = keyof typeof statements
-  const params = <R extends { id: string }>(keys: Array<keyof R>, r: R): unknown[] => {
-    const out = new Array<unknown>(keys.length + 1)
-    for (let i = 0; i < keys.length; i++) { const v = r[keys[i] as keyof R]; out[i] = typeof v === 'boolean' ? (v ? 1 : 0) : v ?? null }
-    out[keys.length] = r.id
-    return out
-  }
-  const scanOp = (r: ScanRow): WriteOp => ['scan', params(SCAN_KEYS, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]
-  const securityOp = (r: SecurityRow): WriteOp => ['security', params(SECURITY_KEYS, r)]
+  const scanOp = (r: ScanRow): WriteOp => ['scan', rowParams(SCAN_KEYS, r), ['hours', [r.checkpointId, hourOf(r.scannedAt)]]]
+  const securityOp = (r: SecurityRow): WriteOp => ['security', rowParams(SECURITY_KEYS, r)]
   const ops = (scans: ScanRow[], security: SecurityRow[]): WriteOp[] => [...scans.map(scanOp), ...security.map(securityOp)]
   const opOf = (w: ScanWrite): WriteOp => (w.kind === 'scan' ? scanOp(w.row) : securityOp(w.row))
 
