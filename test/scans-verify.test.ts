@@ -299,6 +299,21 @@ eachDb('who, where and what shape: 403, 404, 400, 409, batch limits and clock_ou
     t.equal(await trailRows(ctx), rows, 'no second row')
   })
 
+  await t.test('a forged signature retried under its id → its first answer, one security row; the id with a valid token → 409', async (t) => {
+    const attacker = attackerKey()
+    const b = body({ token: forge(goodHeader(s), claims(ctx, s), (i) => es256(i, attacker.privateKey)) })
+    const rows = await trailRows(ctx)
+    const first = await post(b)
+    t.same(first.json(), { id: b.id, decision: 'deny', color: null, personId: null, displayName: null, reason: 'bad_signature', recorded: false, duplicate: false, offline: false, kind: null })
+    const again = await post(b)
+    t.same(again.json(), { ...first.json(), duplicate: true }, 'the first answer again, marked duplicate')
+    const { db, t: tables } = ctx.app.store
+    t.equal((await db.select().from(tables.securityEvents).where(eq(tables.securityEvents.id, b.id))).length, 1, 'one row in the security log')
+    const valid = await post({ ...b, token: s.code })
+    t.equal(valid.statusCode, 409, 'a valid code under the forged one\'s id is refused')
+    t.equal(await trailRows(ctx), rows, 'nothing reached the trail')
+  })
+
   await t.test('the same id for a denied token with a different token → 409, no trail row', async (t) => {
     const b = body({ token: 'garbage' })
     const first = await post(b)

@@ -44,11 +44,13 @@ export interface ScanQueries {
   /** Writes the rows whose id is free in both tables, in one transaction; resolves after the commit. */
   write: (scans: ScanRow[], security: SecurityRow[]) => Promise<WriteOutcome>
   /**
-   * Only on a SQLite file: the signature is checked in the scan thread, which then writes `ifValid` when it holds and
-   * `ifNot` when not, in its next group commit; resolves after the commit. `inserted`: false when the row's id was
-   * already taken (in either table). Rejects with the row's own error.
+   * Only on a SQLite file: the signature is checked in the scan thread, which then writes `ifValid` when it holds, in
+   * its next group commit; resolves after the commit. When the signature does not hold nothing is written (`valid`
+   * false, `inserted` false): the caller records that refusal itself, so a valid scan (nearly every one) builds no
+   * refusal row and hashes no token for it. `inserted`: false when the row's id was already taken (in either table).
+   * Rejects with the row's own error.
    */
-  writeIfSigned?: (check: SignatureCheck, ifValid: ScanWrite, ifNot: ScanWrite) => Promise<{ valid: boolean, inserted: boolean }>
+  writeIfSigned?: (check: SignatureCheck, ifValid: ScanWrite) => Promise<{ valid: boolean, inserted: boolean }>
   close: () => Promise<void>
   /** Resolves when the queries can run: on a SQLite file, once the scan thread has prepared them. */
   ready: () => Promise<void>
@@ -172,13 +174,13 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
 
   const writeIfSigned = signed === undefined
     ? undefined
-    : async (check: SignatureCheck, ifValid: ScanWrite, ifNot: ScanWrite): Promise<{ valid: boolean, inserted: boolean }> => {
-      const { valid, results } = await signed({ ...check, ifValid: [opOf(ifValid)], ifNot: [opOf(ifNot)] })
+    : async (check: SignatureCheck, ifValid: ScanWrite): Promise<{ valid: boolean, inserted: boolean }> => {
+      const { valid, results } = await signed({ ...check, ifValid: [opOf(ifValid)], ifNot: [] })
+      if (!valid) return { valid, inserted: false }
       const result = results[0]
       if (result instanceof Error) throw result
       const inserted = result === 1
-      const written = valid ? ifValid : ifNot
-      if (inserted && written.kind === 'scan') cache.sighted(written.row)
+      if (inserted && ifValid.kind === 'scan') cache.sighted(ifValid.row)
       return { valid, inserted }
     }
 

@@ -210,8 +210,10 @@ export function createScansService ({ queries, repo, checkpoints, status, people
 
     if (offline && (scannedAt < receivedAt - offlineWindowMs || scannedAt > receivedAt + config.clockSkewSeconds * 1000)) return deny('clock_out_of_range')
     const opts = { keys: keyring.verifiers, issuer: config.issuer, typ: CODE_TYP, skewSeconds: config.clockSkewSeconds, at, es256 }
-    // A single scan on a SQLite file: the scan thread checks the signature and writes what it decides, one hop.
-    // Offline batches keep the ES256 thread: their checks run there while the scan thread commits.
+    // A single scan on a SQLite file: the scan thread checks the signature and, when it holds, writes the scan (or the
+    // refusal its claims make) in the same hop. A forged code is refused after, through the writer: one more hop for
+    // that rare case, and no refusal row (nor token hash) made for every valid scan. Offline batches keep the ES256
+    // thread: their checks run there while the scan thread commits.
     const signedWrite = queries.writeIfSigned
     if (signedWrite !== undefined && source !== 'batch') {
       const code = prepareCode(input.token, opts)
@@ -222,10 +224,9 @@ export function createScansService ({ queries, repo, checkpoints, status, people
       const reason: Reason | null = code.after ?? (person === undefined ? 'unknown_person' : null)
       const known = reason === null && person !== undefined ? await judgedKnown(actor, cp, input, { person, entries, around }, how) : null
       const ifValid: ScanWrite = known !== null ? { kind: 'scan', row: known.row } : { kind: 'security', row: refusalRow(actor, input, source, reason as Reason, requestHash, receivedAt) }
-      const ifNot: ScanWrite = { kind: 'security', row: refusalRow(actor, input, source, 'bad_signature', requestHash, receivedAt) }
-      const { valid, inserted } = await signedWrite({ input: code.signingInput, signature: code.signature, key: code.publicKey, kid: code.kid }, ifValid, ifNot)
+      const { valid, inserted } = await signedWrite({ input: code.signingInput, signature: code.signature, key: code.publicKey, kid: code.kid }, ifValid)
+      if (!valid) return deny('bad_signature')
       if (!inserted) return (await previous(input.id, requestHash)) as ScanAnswer
-      if (!valid) return refused(input, source, 'bad_signature', offline)
       return known !== null ? recorded(known) : refused(input, source, reason as Reason, offline)
     }
     const code = openCode(input.token, opts)
