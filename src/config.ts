@@ -26,7 +26,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_FOUR_EYES_DAILY_REDS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
   GRIDPASS_AUDIT_ANCHOR_FILE: Type.Optional(Type.String({ minLength: 1 })),
   GRIDPASS_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
-  GRIDPASS_IMAGE_DECODE_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 4000 }),
+  GRIDPASS_IMAGE_DECODE_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 8000 }),
   GRIDPASS_MIGRATE: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())

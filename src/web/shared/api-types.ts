@@ -7949,7 +7949,7 @@ export type paths = {
         put?: never;
         /**
          * Verify a photo of a code and record it (volunteer assigned to the checkpoint, admin)
-         * @description The slow path, for scanners without a QR reader: the QR is decoded on the server (jsQR), which costs tens to hundreds of milliseconds of CPU per image. multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels, 4032×3024 included) and the text fields of POST /v1/scans except `token`. The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413. Photos are decoded one at a time on one thread, each for at most 4 s (GRIDPASS_IMAGE_DECODE_MS): a photo still decoding then is stopped and answered 400 GP_VALIDATION (a 12-megapixel phone photo takes 1–2 s on one core); more than 4 photos waiting → 503 GP_UNAVAILABLE with Retry-After.
+         * @description The slow path, for scanners without a QR reader: the QR is decoded on the server (jsQR), which costs tens to hundreds of milliseconds of CPU per image. multipart/form-data with one file part `image` (PNG or JPEG, by content; at most 5 MiB and 12 megapixels, 4032×3024 included) and the text fields of POST /v1/scans except `token`. The answer is that of POST /v1/scans. No QR found → 400; not PNG/JPEG → 415; too large → 413. Photos are decoded one at a time on one thread, each for at most 8 s (GRIDPASS_IMAGE_DECODE_MS): a photo still decoding then is stopped and answered 400 GP_VALIDATION (a 12-megapixel phone photo takes 1–2 s on one core); more than 4 photos waiting → 503 GP_UNAVAILABLE with Retry-After.
          */
         post: {
             parameters: {
