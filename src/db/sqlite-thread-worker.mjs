@@ -1,20 +1,22 @@
 // The SQLite scan thread: its own connection to the main one's file. It runs the scan path's reads and writes, so its
 // page cache stays warm (a connection's cache is reset whenever another connection commits) and its commits never
-// block the event loop; for a single scan it also checks the code's signature and writes the row that decides.
+// block the event loop; for a single scan it also has the code's signature checked and writes the row that decides.
 // Durability: this connection commits with synchronous=NORMAL (the WAL is written, not synced) and then fsyncs the
 // WAL itself, asynchronously, before it answers: one fsync covers every commit made before it started (group commit),
 // and reads are answered meanwhile. An answered write has been synced, exactly as with synchronous=FULL.
 // Plain JavaScript on purpose: it starts in tens of milliseconds without a TypeScript loader.
 // Protocol (see sqlite-thread.ts): workerData { path, statements: { name: sql }, busyWaitMs? }; once the file is open and
-// every statement prepared → { ready: true } (a failure there ends the thread with its error); messages are answered in order:
+// every statement prepared → { ready: true } (a failure there ends the thread with its error); messages are answered in the
+// order this thread ran them (a read at once, a write after its group's fsync; a signed write joins a group once its
+// signatures are checked, so it may be answered after a write that came later):
 //   { id, reads: [[name, params, 'get' | 'all' | 'values'], …] } → { id, results: [row | rows | arrays, …] }
 //     ('values': every row as an array of its columns, which crosses between threads much cheaper than objects);
 //     the reads of one message share one read transaction (one snapshot, one round of file locks)
 //   { id, ops: [[name, params, tally?], …] } → committed (with the other messages of its group) and synced
 //     → { id, results: [changes | { error }, …] }
 //   { id, keys: [[name, KeyObject], …] (each public key once per thread), signed: [[input, keyName, ifValid, ifNot], …],
-//     signatures: Uint8Array (64 bytes r||s per item) } → each item's ES256 signature over its ASCII input checked here,
-//     then its ifValid ops or its ifNot ops written as above → { id, valid: Uint8Array (1 / 0 per item), results: [the
+//     signatures: Uint8Array (64 bytes r||s per item) } → each item's ES256 signature over its ASCII input checked on
+//     libuv's thread pool, then its ifValid ops or its ifNot ops written as above → { id, valid: Uint8Array (1 / 0 per item), results: [the
 //     chosen ops' results, item after item] }
 //   the first answer of each commit group also carries group: [lockWaitMs, commitMs, fsyncMs] (how long the group
 //     waited for the write lock, took to commit, then to sync)
@@ -108,7 +110,7 @@ let queued = [] // write messages not committed yet
 let syncing = false
 let closing = false
 const finish = () => {
-  if (!closing || syncing || waiting || queued.length > 0) return
+  if (!closing || syncing || waiting || verifying > 0 || queued.length > 0) return
   if (walFd !== null) closeSync(walFd)
   db.close()
   parentPort.close()
@@ -174,21 +176,42 @@ const commitAndSync = () => {
 // Signed writes: the signature decides which of an item's two op lists is written. A code's check and its write are
 // then one hop from the event loop, not two (the check's answer going back to it before the write leaves).
 const keys = new Map()
-const holds = (input, keyName, signature) => {
+const keyOf = (keyName) => {
   const key = keys.get(keyName)
   if (key === undefined) throw new Error(`the scan thread holds no key ${keyName}`)
-  return verify('sha256', Buffer.from(input, 'latin1'), { key, dsaEncoding: 'ieee-p1363' }, signature)
+  return key
 }
-const signedOps = (msg) => {
+let verifying = 0 // signed messages whose checks are still running
+// Each check runs on libuv's thread pool (crypto.verify with a callback), so a message's checks spread over the
+// machine's cores while this thread commits and answers; once all of a message's checks are back, `done` gets its ops.
+const signedOps = (msg, done) => {
   for (const [name, key] of msg.keys) keys.set(name, key)
-  const valid = new Uint8Array(msg.signed.length)
-  const ops = []
-  for (let i = 0; i < msg.signed.length; i++) {
-    const [input, keyName, ifValid, ifNot] = msg.signed[i]
-    valid[i] = holds(input, keyName, msg.signatures.subarray(i * 64, i * 64 + 64)) ? 1 : 0
-    for (const op of valid[i] === 1 ? ifValid : ifNot) ops.push(op)
+  const n = msg.signed.length
+  const valid = new Uint8Array(n)
+  const verifiers = msg.signed.map(([, keyName]) => keyOf(keyName))
+  let left = n
+  let failure = null
+  const settle = () => {
+    if (--left > 0) return
+    verifying--
+    if (failure !== null) { done(null, failure); return }
+    const ops = []
+    for (let i = 0; i < n; i++) for (const op of valid[i] === 1 ? msg.signed[i][2] : msg.signed[i][3]) ops.push(op)
+    done({ id: msg.id, ops, valid }, null)
   }
-  return { id: msg.id, ops, valid }
+  verifying++
+  if (n === 0) { left = 1; settle(); return }
+  for (let i = 0; i < n; i++) {
+    try {
+      verify('sha256', Buffer.from(msg.signed[i][0], 'latin1'), { key: verifiers[i], dsaEncoding: 'ieee-p1363' }, msg.signatures.subarray(i * 64, i * 64 + 64), (err, ok) => {
+        if (err !== null) failure ??= err; else valid[i] = ok ? 1 : 0
+        settle()
+      })
+    } catch (err) {
+      failure ??= err
+      settle()
+    }
+  }
 }
 
 // Opened, and every statement prepared: the service may start.
@@ -211,13 +234,18 @@ parentPort.on('message', (msg) => {
   }
   if (msg.signed !== undefined) {
     try {
-      queued.push(signedOps(msg))
+      signedOps(msg, (checked, err) => {
+        if (err !== null) parentPort.postMessage({ id: msg.id, ...errorOf(err) }); else queue(checked)
+        finish()
+      })
     } catch (err) {
       parentPort.postMessage({ id: msg.id, ...errorOf(err) })
-      return
     }
-  } else {
-    queued.push(msg)
+    return
   }
-  if (!syncing && !waiting) commitAndSync()
+  queue(msg)
 })
+function queue (msg) {
+  queued.push(msg)
+  if (!syncing && !waiting) commitAndSync()
+}

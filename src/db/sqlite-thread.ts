@@ -1,7 +1,8 @@
 // A second SQLite connection in a worker thread for the scan path: its commits and their fsync run off the event
 // loop, so requests keep being answered while the disk syncs, and commit groups grow with the load. It also runs
 // the scan path's reads: a connection's page cache is reset whenever another connection commits, so reads belong
-// on the connection that does the writing. A single scan's signature is checked there too, right before its write.
+// on the connection that does the writing. A single scan's signature is handed to it too: the thread has it checked on
+// libuv's thread pool (on every core) and writes its row right after.
 // WAL lets the main connection read meanwhile; both connections wait for each other's write lock (busy_timeout).
 import type { KeyObject } from 'node:crypto'
 import type { Worker } from 'node:worker_threads'
@@ -34,7 +35,7 @@ export interface SqliteThread {
   read: (reads: ReadOp[]) => Promise<unknown[]>
   /** Runs the ops in one transaction; resolves after COMMIT. */
   write: (ops: WriteOp[]) => Promise<WriteResult[]>
-  /** Checks the signature in the thread, then writes what it decides (as `write` does); those of one turn travel together. */
+  /** Has the signature checked by the thread (on libuv's pool), then writes what it decides (as `write` does); those of one turn travel together. */
   writeIfSigned: (item: SignedWrite) => Promise<SignedResult>
   close: () => Promise<void>
   /**
