@@ -192,6 +192,26 @@ eachDb('whitespace, padding or non-canonical bits added to a recorded code: deny
   t.equal(await personRows(), 1, 'still exactly one trail row for the person')
 })
 
+eachDb('many distinct headers: each judged by its own text, before and after the service\'s own', async (t, ctx) => {
+  // The service remembers the header segments it has decoded (a few dozen at most): one it has not seen must still be
+  // decoded and judged, one it has seen judged the same again, and a code's header with the wrong key still refused.
+  const s = await scene(ctx)
+  const sign = withKey(s)
+  const first = await scan(ctx, s, s.code)
+  t.match(first.json(), { decision: 'allow', recorded: true }, 'the service\'s own code, first')
+  for (let i = 0; i < 40; i++) {
+    const token = forge(goodHeader(s, { typ: `gp-code+jwt-${i}` }), claims(ctx, s), sign)
+    const res = await scan(ctx, s, token)
+    if (res.json().reason !== 'wrong_type') { t.fail(`header ${i}: ${res.body}`); return }
+  }
+  // A member order of its own is a header text of its own, and still canonical JSON.
+  const reordered = forge({ typ: 'gp-code+jwt', kid: s.key.kid, alg: 'ES256' }, claims(ctx, s), sign)
+  t.match((await scan(ctx, s, reordered)).json(), { decision: 'allow', recorded: true }, 'the same header members in another order')
+  t.match((await scan(ctx, s, forge(goodHeader(s), claims(ctx, s), sign))).json(), { decision: 'allow', recorded: true }, 'the service\'s header after 41 others')
+  await t.test('the same header with another key\'s signature', async (t) => { await expectDeny(t, ctx, s, forge(goodHeader(s), claims(ctx, s), (input) => es256(input, attackerKey().privateKey)), 'bad_signature') })
+  await t.test('a header never seen, with alg none', async (t) => { await expectDeny(t, ctx, s, forge(goodHeader(s, { alg: 'none', typ: 'gp-code+jwt-new' }), claims(ctx, s), sign), 'alg_not_allowed') })
+})
+
 eachDb('the valid code of a person who no longer exists → unknown_person', async (t, ctx) => {
   const s = await scene(ctx)
   const ok = await scan(ctx, s, s.code)

@@ -87,20 +87,32 @@ export function canonicalJson (bytes: Uint8Array, codec: Codec = jsCodec): Recor
 
 export interface SplitToken { header: Record<string, unknown>, payload: Record<string, unknown>, signingInput: string, signature: Uint8Array }
 
+// A header segment is the same in every token of a key and kind: each distinct one is decoded and checked once, kept
+// frozen (read, never changed) up to HEADERS_KEPT of them. Only canonical ones are kept; others are decoded each time.
+const HEADERS_KEPT = 32
+const headers = new Map<string, Readonly<Record<string, unknown>>>()
+function canonicalHeader (segment: string, codec: Codec): Record<string, unknown> | null {
+  const known = headers.get(segment)
+  if (known !== undefined) return known
+  const bytes = canonicalSegment(segment, codec)
+  const header = bytes === null ? null : canonicalJson(bytes, codec)
+  if (header !== null && headers.size < HEADERS_KEPT) headers.set(segment, Object.freeze(header))
+  return header
+}
+
 /** Everything that can be checked without a key: three canonical segments, each of the first two a canonical JSON object. */
 export function precheck (token: string, codec: Codec = jsCodec): SplitToken | null {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_BYTES || codec.byteLength(token) > MAX_TOKEN_BYTES) return null
   const parts = token.split('.')
   if (parts.length !== 3) return null
   const [h, p, s] = parts as [string, string, string]
-  const headerBytes = canonicalSegment(h, codec)
   const payloadBytes = canonicalSegment(p, codec)
   // An empty signature is the canonical encoding of zero bytes (an unsecured "alg":"none" JWS ends in '.'):
   // the header then names the refusal (alg_not_allowed), and the ES256 check refuses anything but 64 bytes.
   const signature = s === '' ? new Uint8Array(0) : canonicalSegment(s, codec)
-  if (headerBytes === null || payloadBytes === null || signature === null) return null
-  const header = canonicalJson(headerBytes, codec)
-  const payload = canonicalJson(payloadBytes, codec)
+  if (payloadBytes === null || signature === null) return null
+  const header = canonicalHeader(h, codec)
+  const payload = header === null ? null : canonicalJson(payloadBytes, codec)
   if (header === null || payload === null) return null
   return { header, payload, signingInput: `${h}.${p}`, signature }
 }
