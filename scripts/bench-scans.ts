@@ -1,5 +1,6 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
-//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--node-args "…"] [--keep]
+//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--perf-sched sched.data]
+//                        [--node-args "…"] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
 // docs/benchmarks.md, each printed beside its yardstick measured in the same run):
@@ -20,7 +21,8 @@
 // Beside the rates it prints the CPU time per answered request, at the maximum rates and at the paced half rate (for
 // gridpass and both yardsticks): the server's main thread, its other threads one by one (the ES256 thread, the scan
 // thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
-// of the server with Linux perf during the max-rate phase.
+// of the server with Linux perf during the max-rate phase; --perf-sched records the scheduler's switches there instead
+// and prints which of the server's main thread, its busiest other thread and the load generator ran at the same time.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
@@ -35,7 +37,8 @@ import { createPii } from '../src/lib/pii.ts'
 import { idNumberOf, openSink, seed } from './lib/seed.ts'
 import { startServer, type ServerProcess, type StartOptions } from './lib/server-process.ts'
 import { profileClock, topSelfTime } from './lib/cpu-profile.ts'
-import { measureCpu, type CpuReport } from './lib/thread-cpu.ts'
+import { measureCpu, processCpu, type CpuReport } from './lib/thread-cpu.ts'
+import { schedOverlap } from './lib/sched-overlap.ts'
 import { pacedLoad, type PacedResult } from './lib/paced-load.ts'
 
 const { values: args } = parseArgs({
@@ -50,6 +53,8 @@ const { values: args } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     /** Linux perf: records every thread of the server (native frames, JS through --perf-basic-prof) at the max rate. */
     perf: { type: 'string' },
+    /** Linux perf sched: every context switch of the machine at the max rate, summed up as which threads ran together. */
+    'perf-sched': { type: 'string' },
     /** Node flags for the gridpass server alone, space-separated (an experiment: e.g. "--max-semi-space-size=64"). */
     'node-args': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false }
@@ -269,8 +274,35 @@ try {
   // 5. gridpass at the maximum rate, then at half of it.
   const gWindow = { from: profileClock(), to: 0 }
   const perf = args.perf === undefined ? null : spawn('perf', ['record', '-F', '999', '-g', '-p', String(server.child.pid), '-o', args.perf], { stdio: 'ignore' })
+  const sched = args['perf-sched'] === undefined ? null : spawn('perf', ['sched', 'record', '-o', args['perf-sched']], { stdio: 'ignore' })
+  const cpu0 = processCpu(server.child.pid as number)
+  const scrapeMetrics = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+  const groups0 = await scrapeMetrics()
   const { r: g, connections: gConnections } = await maxRate('gridpass POST /v1/scans', server.child.pid, base)
+  const groups1 = await scrapeMetrics()
+  const groupWallS = (profileClock() - gWindow.from) / 1e6
+  if (pgDatabase === null) {
+    // The scan thread's commit groups over the max-rate phase (its warm-up included): how many scans each carried,
+    // how long each took to commit and to sync, and how much of the phase the disk's syncs took (one at a time).
+    const phase = (p: string, what: 'sum' | 'count'): number => metricDiff(groups0, groups1, `gridpass_scan_commit_phase_seconds_${what}{phase="${p}"}`)
+    const total = (text: string): number => [...text.matchAll(/^gridpass_scans_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
+    const count = phase('fsync', 'count')
+    const scans = total(groups1) - total(groups0)
+    console.log(`  commit groups at the max rate: ${fmt(count)} (${fmt(scans / Math.max(1, count), 1)} scans each), commit ${fmt(phase('commit', 'sum') * 1000 / Math.max(1, count), 2)} ms, ` +
+      `fsync ${fmt(phase('fsync', 'sum') * 1000 / Math.max(1, count), 2)} ms on average; syncing ${fmt(phase('fsync', 'sum') / groupWallS * 100)} % of the phase's ${fmt(groupWallS, 1)} s`)
+  }
   if (perf !== null) { perf.kill('SIGINT'); await new Promise((r) => perf.once('exit', r)); console.log(`  perf data of the max-rate phase: ${args.perf} (perf report -i ${args.perf} --sort pid,sym)`) }
+  if (sched !== null) {
+    sched.kill('SIGINT')
+    await new Promise((r) => sched.once('exit', r))
+    // The server's busiest thread other than its main one over the phase: the scan thread on SQLite.
+    const cpu1 = processCpu(server.child.pid as number)
+    const busiest = [...(cpu1?.threads ?? new Map<string, number>())].map(([tid, ms]) => [tid, ms - (cpu0?.threads.get(tid) ?? 0)] as const).sort((x, y) => y[1] - x[1])[0]?.[0]
+    const threads = new Map([[server.child.pid as number, 'server main'], [process.pid, 'load generator'], ...(busiest !== undefined ? [[Number(busiest), 'server\'s busiest other thread'] as const] : [])])
+    const overlap = schedOverlap(args['perf-sched'] as string, threads)
+    console.log(`  which threads ran together at the max rate (perf sched, ${args['perf-sched']}): ` +
+      overlap.map((o) => `${o.running.length === 0 ? 'none' : o.running.join(' + ')} ${fmt(o.share * 100)} %`).join(', '))
+  }
   gWindow.to = profileClock()
   const half = Math.max(1, Math.floor(rate(g) / 2))
   const high = Math.max(...CONNECTION_COUNTS)
@@ -442,7 +474,7 @@ try {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
     if (file !== undefined) {
       for (const [label, window] of [['POST /v1/scans at the max rate', gWindow], ['POST /v1/scans/batch', batchWindow], ['GET /v1/me/code at the max rate', codeWindow]] as const) {
-        console.log(`\n  server CPU profile, self time during ${label}:`)
+        console.log(`\n  server CPU profile, self time during ${label} (the profile's clock ${window.from}-${window.to} µs):`)
         for (const r of topSelfTime(join(profDir, file), 25, window)) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.fn}`)
       }
     }
