@@ -275,7 +275,7 @@ try {
   const gWindow = { from: profileClock(), to: 0 }
   const perf = args.perf === undefined ? null : spawn('perf', ['record', '-F', '999', '-g', '-p', String(server.child.pid), '-o', args.perf], { stdio: 'ignore' })
   const sched = args['perf-sched'] === undefined ? null : spawn('perf', ['sched', 'record', '-o', args['perf-sched']], { stdio: 'ignore' })
-  const cpu0 = processCpu(server.child.pid as number)
+  const threadsBefore = processCpu(server.child.pid as number)
   const scrapeMetrics = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
   const groups0 = await scrapeMetrics()
   const { r: g, connections: gConnections } = await maxRate('gridpass POST /v1/scans', server.child.pid, base)
@@ -296,8 +296,8 @@ try {
     sched.kill('SIGINT')
     await new Promise((r) => sched.once('exit', r))
     // The server's busiest thread other than its main one over the phase: the scan thread on SQLite.
-    const cpu1 = processCpu(server.child.pid as number)
-    const busiest = [...(cpu1?.threads ?? new Map<string, number>())].map(([tid, ms]) => [tid, ms - (cpu0?.threads.get(tid) ?? 0)] as const).sort((x, y) => y[1] - x[1])[0]?.[0]
+    const threadsAfter = processCpu(server.child.pid as number)
+    const busiest = [...(threadsAfter?.threads ?? new Map<string, number>())].map(([tid, ms]) => [tid, ms - (threadsBefore?.threads.get(tid) ?? 0)] as const).sort((x, y) => y[1] - x[1])[0]?.[0]
     const threads = new Map([[server.child.pid as number, 'server main'], [process.pid, 'load generator'], ...(busiest !== undefined ? [[Number(busiest), 'server\'s busiest other thread'] as const] : [])])
     const overlap = schedOverlap(args['perf-sched'] as string, threads)
     console.log(`  which threads ran together at the max rate (perf sched, ${args['perf-sched']}): ` +
@@ -308,7 +308,7 @@ try {
   const high = Math.max(...CONNECTION_COUNTS)
   // The server's own view of the same requests (its latency histogram, from /metrics): time inside the process.
   const buckets = async (): Promise<Map<string, number>> => {
-    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+    const text = await scrapeMetrics()
     const out = new Map<string, number>()
     for (const m of text.matchAll(/^gridpass_http_request_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*route="\/v1\/scans"[^}]*\} (\d+)|^gridpass_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/scans"[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
       out.set((m[1] ?? m[3]) as string, Number(m[2] ?? m[4]))
@@ -379,11 +379,10 @@ try {
     // Where a slow minute's time went: the scan thread's commit groups by phase (a slow disk shows in fsync, a
     // checkpoint's RESTART in lock_wait, a starved machine in all three), the machine's own figures (iowait, steal: a
     // virtual machine's CPU taken by its host) and garbage collection, each for that minute alone.
-    const scrape = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
     const machine = (): number[] => (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number)
     for (let left = SOAK_SECONDS; left > 0; left -= 60) {
       const seconds = Math.min(60, left)
-      const [text0, cpu0] = [await scrape(), machine()]
+      const [text0, cpu0] = [await scrapeMetrics(), machine()]
       let wal = 0
       const rss: number[] = []
       const sampler = setInterval(() => { wal = Math.max(wal, walMiB()); rss.push(rssMiB()) }, 1000)
@@ -396,7 +395,7 @@ try {
       rss.sort((a, b) => a - b)
       const minute = { scans, codes, rssMiB: rss[Math.floor(rss.length / 2)] as number, rssRange: [rss[0], rss[rss.length - 1]] as [number, number], walMiB: walPath === null ? null : Math.max(wal, walMiB()) }
       minutes.push(minute)
-      const [text1, cpu1] = [await scrape(), machine()]
+      const [text1, cpu1] = [await scrapeMetrics(), machine()]
       const cpu = cpu1.map((v, i) => v - (cpu0[i] ?? 0))
       const total = cpu.reduce((a, b) => a + b, 0) || 1
       const share = (i: number): string => `${fmt((cpu[i] ?? 0) / total * 100)} %`
@@ -458,7 +457,7 @@ try {
       : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`, c.writtenKiB === null ? 'n/a' : `${fmt(c.writtenKiB, 1)} KiB`]))
   ].join('\n'))
   // Garbage collection over the whole run, from the server's own metrics: long pauses show in every p99.
-  const gcText = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
+  const gcText = await scrapeMetrics()
   const gcLines = [...gcText.matchAll(/^gridpass_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} ([\d.e+-]+)/gm)]
   const gcOf = (kind: string, what: string): number => Number(gcLines.find((m) => m[2] === kind && m[1] === what)?.[3] ?? 0)
   const lag = (name: string): number => Number(new RegExp(`^gridpass_nodejs_eventloop_lag_${name}_seconds ([\\d.e+-]+)`, 'm').exec(gcText)?.[1] ?? 0) * 1000

@@ -1,21 +1,21 @@
-// Which threads ran at the same time: from a `perf sched record` file, the share of a time window during which each
+// Which threads ran at the same time: from a `perf sched record` file, the share of its time during which each
 // combination of the given threads was on a CPU. A pipeline whose stages take turns (one runs, the others wait for it)
 // shows as long stretches of one thread alone, though the machine has cores to spare.
 import { execFileSync } from 'node:child_process'
 
-/** tid → label; the window in seconds on perf's clock (timehist's first column), or the whole file. */
-export function schedOverlap (file: string, threads: Map<number, string>, window?: { from: number, to: number }): Array<{ running: string[], share: number }> {
+/** tid → label; over the whole recording (start it and stop it around the phase to look at). */
+export function schedOverlap (file: string, threads: Map<number, string>): Array<{ running: string[], share: number }> {
   // timehist: one line per switch-out: time, cpu, task name[tid/pid], wait time, sch delay, run time (ms).
   const text = execFileSync('perf', ['sched', 'timehist', '-i', file], { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] })
   const runs = new Map<string, Array<[number, number]>>()
-  let first = Infinity
-  let last = -Infinity
+  let from = Infinity
+  let to = -Infinity
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/)
     if (f.length < 6 || !/^\d/.test(f[0] as string)) continue
     const end = Number(f[0])
-    first = Math.min(first, end)
-    last = Math.max(last, end)
+    from = Math.min(from, end)
+    to = Math.max(to, end)
     const tid = Number(/\[(\d+)/.exec(f[2] as string)?.[1])
     const label = threads.get(tid)
     if (label === undefined) continue
@@ -24,8 +24,6 @@ export function schedOverlap (file: string, threads: Map<number, string>, window
     list.push([end - run, end])
     runs.set(label, list)
   }
-  const from = window?.from ?? first
-  const to = window?.to ?? last
   // Each label's running time on a 0.1 ms grid, then the combinations counted slot by slot.
   const slot = 0.0001
   const slots = Math.max(1, Math.floor((to - from) / slot))

@@ -189,7 +189,7 @@ const signedOps = (msg, done) => {
   const n = msg.signed.length
   const valid = new Uint8Array(n)
   const verifiers = msg.signed.map(([, keyName]) => keyOf(keyName))
-  let left = n
+  let left = n + 1 // the checks, and the loop below handing them out
   let failure = null
   const settle = () => {
     if (--left > 0) return
@@ -200,7 +200,6 @@ const signedOps = (msg, done) => {
     done({ id: msg.id, ops, valid }, null)
   }
   verifying++
-  if (n === 0) { left = 1; settle(); return }
   for (let i = 0; i < n; i++) {
     try {
       verify('sha256', Buffer.from(msg.signed[i][0], 'latin1'), { key: verifiers[i], dsaEncoding: 'ieee-p1363' }, msg.signatures.subarray(i * 64, i * 64 + 64), (err, ok) => {
@@ -212,6 +211,7 @@ const signedOps = (msg, done) => {
       settle()
     }
   }
+  settle()
 }
 
 // Opened, and every statement prepared: the service may start.
