@@ -290,6 +290,10 @@ try {
     const scans = total(groups1) - total(groups0)
     console.log(`  commit groups at the max rate: ${fmt(count)} (${fmt(scans / Math.max(1, count), 1)} scans each), commit ${fmt(phase('commit', 'sum') * 1000 / Math.max(1, count), 2)} ms, ` +
       `fsync ${fmt(phase('fsync', 'sum') * 1000 / Math.max(1, count), 2)} ms on average; syncing ${fmt(phase('fsync', 'sum') / groupWallS * 100)} % of the phase's ${fmt(groupWallS, 1)} s`)
+    // Where the scans' inputs were found over the phase: the scan cache (GRIDPASS_SCAN_CACHE_PEOPLE), or a read.
+    const lookups = (answered: string): number => metricDiff(groups0, groups1, `gridpass_scan_cache_lookups_total{answered="${answered}"}`)
+    const people = /^gridpass_scan_cache_people (\d+)$/m.exec(groups1)?.[1] ?? '?'
+    console.log(`  scan inputs at the max rate: ${fmt(lookups('memory') / Math.max(1, lookups('memory') + lookups('database')) * 100, 1)} % from memory, the rest read in the scan thread; ${fmt(Number(people))} people kept after it`)
   }
   if (perf !== null) { perf.kill('SIGINT'); await new Promise((r) => perf.once('exit', r)); console.log(`  perf data of the max-rate phase: ${args.perf} (perf report -i ${args.perf} --sort pid,sym)`) }
   if (sched !== null) {

@@ -27,6 +27,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_AUDIT_ANCHOR_FILE: Type.Optional(Type.String({ minLength: 1 })),
   GRIDPASS_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
   GRIDPASS_IMAGE_DECODE_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 8000 }),
+  GRIDPASS_SCAN_CACHE_PEOPLE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200_000 }),
   GRIDPASS_MIGRATE: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
@@ -61,6 +62,8 @@ export interface Config {
   metricsToken?: string
   /** The longest one uploaded photo may keep the decoding thread (POST /v1/scans/image); then the thread is stopped. */
   imageDecodeMs: number
+  /** On a SQLite file: the people whose scan inputs are kept in memory (src/db/scan-queries.ts); 0 keeps none. */
+  scanCachePeople: number
   /** Run pending migrations at start (false: a separate role runs `npm run migrate`; the service checks and refuses to start behind). */
   migrate: boolean
   logLevel: string
@@ -129,6 +132,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     auditAnchorFile: converted.GRIDPASS_AUDIT_ANCHOR_FILE ?? defaultAnchorFile(converted.DATABASE_URL),
     ...(converted.GRIDPASS_METRICS_TOKEN !== undefined ? { metricsToken: converted.GRIDPASS_METRICS_TOKEN } : {}),
     imageDecodeMs: converted.GRIDPASS_IMAGE_DECODE_MS,
+    scanCachePeople: converted.GRIDPASS_SCAN_CACHE_PEOPLE,
     migrate: converted.GRIDPASS_MIGRATE,
     logLevel: converted.LOG_LEVEL,
     production,

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import t from 'tap'
 import type { LightMyRequestResponse } from 'fastify'
 import { CACHED_PEOPLE_MAX, createScanCache, NEIGHBOURS, SIGHTING_WINDOW_MS } from '../src/db/scan-queries.ts'
-import { eachDb, bearerOf, type Ctx, type Test } from './helper.ts'
+import { eachDb, bearerOf, METRICS_AUTH, type Ctx, type Test } from './helper.ts'
 
 const MIN = 60_000
 const H = 3_600_000
@@ -81,8 +81,51 @@ t.test('the cache keeps no read that a change may have overtaken, and holds a bo
   t.equal(cache.answer('a', SIGHTING_WINDOW_MS + 1), undefined, 'the person kept longest went first')
   cache.forget(null)
   t.equal(cache.size, 0, 'a change to anyone\'s rows drops everyone')
-  t.ok(CACHED_PEOPLE_MAX >= 10_000, 'the service keeps tens of thousands of people')
+  t.ok(CACHED_PEOPLE_MAX >= 100_000, 'the service keeps a hundred thousand people and more by default')
+  const none = createScanCache(0)
+  none.keep(none.generation(), person('a'), [], 0, [])
+  t.equal(none.size, 0, 'a bound of 0 keeps nobody')
+  t.equal(none.answer('a', SIGHTING_WINDOW_MS + 1), undefined, 'and answers nothing from memory')
 })
+
+/** The scan cache's counters on /metrics: [from memory, from the database, people kept]; null where there are none. */
+async function cacheCounts (ctx: Ctx): Promise<[number, number, number] | null> {
+  const body = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
+  const value = (re: RegExp): number | null => { const m = re.exec(body); return m === null ? null : Number(m[1]) }
+  const memory = value(/^gridpass_scan_cache_lookups_total\{answered="memory"\} (\d+)$/m)
+  const database = value(/^gridpass_scan_cache_lookups_total\{answered="database"\} (\d+)$/m)
+  const people = value(/^gridpass_scan_cache_people (\d+)$/m)
+  return memory === null || database === null || people === null ? null : [memory, database, people]
+}
+
+async function scanFourTimes (t: Test, ctx: Ctx): Promise<void> {
+  const gate = await ctx.checkpoint({ name: '陆城卡口' })
+  const admin = await ctx.admin()
+  const r = await ctx.resident()
+  for (let i = 0; i < 4; i++) {
+    t.equal((await scanAs(ctx, admin, await liveCode(ctx, r.token), gate)).decision, 'allow')
+    ctx.clock.advance(MIN)
+  }
+}
+
+eachDb('/metrics tells how many people are kept and where each scan\'s inputs were found', async (t, ctx) => {
+  await scanFourTimes(t, ctx)
+  const counts = await cacheCounts(ctx)
+  if (ctx.dialect === 'pg') {
+    t.equal(counts, null, 'PostgreSQL reads every time: no cache, no such metrics')
+    return
+  }
+  const [memory, database, people] = counts ?? [0, 0, 0]
+  t.ok(counts !== null, 'the metrics are there')
+  t.equal(memory + database, 4, 'one look-up a scan')
+  t.ok(database >= 1 && memory >= 2, `the first scan reads the database, later ones find the person in memory (${memory} from memory, ${database} read)`)
+  t.equal(people, 1, 'one person kept')
+})
+
+eachDb('GRIDPASS_SCAN_CACHE_PEOPLE=0 keeps nobody: every scan reads the database, and is judged the same', async (t, ctx) => {
+  await scanFourTimes(t, ctx)
+  if (ctx.dialect === 'sqlite') t.same(await cacheCounts(ctx), [0, 4, 0], 'four look-ups read, nobody kept')
+}, { config: { scanCachePeople: 0 } })
 
 async function liveCode (ctx: Ctx, token: string): Promise<string> {
   return (await ctx.inject({ method: 'GET', url: '/v1/me/code', headers: bearerOf(token) })).json().token as string

@@ -27,10 +27,18 @@ export type WriteOutcome = Map<string, boolean | Error>
 export const NEIGHBOURS = 3
 /** How far from a scan the fraud check looks for the same person elsewhere: lookup's sightings lie within it. */
 export const SIGHTING_WINDOW_MS = 6 * 3_600_000
-/** People whose scan inputs a SQLite service keeps in memory; beyond it the longest cached goes first. */
-export const CACHED_PEOPLE_MAX = 50_000
-/** A kept person's latest sightings: the fraud check of a scan now needs the NEIGHBOURS before it. */
-const KEPT_SIGHTINGS = 2 * NEIGHBOURS + 2
+/**
+ * People whose scan inputs a SQLite service keeps in memory by default (GRIDPASS_SCAN_CACHE_PEOPLE); beyond it the
+ * longest cached goes first. About 1.4 KB each with their latest sightings kept (docs/scans.md).
+ */
+export const CACHED_PEOPLE_MAX = 200_000
+/**
+ * A kept person's latest sightings: the fraud check of a scan now needs the NEIGHBOURS before it; two more let a
+ * scan taken offline a little earlier be judged from memory too.
+ */
+const KEPT_SIGHTINGS = NEIGHBOURS + 2
+/** Distinct checkpoint ids the scan cache keeps one string for. */
+const INTERNED_MAX = 10_000
 
 export interface ScanQueries {
   person: (id: string) => Promise<PersonBrief | undefined>
@@ -103,6 +111,10 @@ export interface ScanQueryOptions {
    * commit, fsync). Never called where there is no scan thread (PostgreSQL, in memory), so no empty metric appears.
    */
   groupTimer?: () => (timing: GroupTiming) => void
+  /** On SQLite: the people kept in memory (CACHED_PEOPLE_MAX unless told; 0 keeps none). */
+  cachedPeople?: number
+  /** On SQLite, called once: what counts each look-up (answered from memory or not); `size` tells the people kept. */
+  cacheCounter?: (size: () => number) => (fromMemory: boolean) => void
 }
 
 export function createScanQueries (store: GridpassDb, options: ScanQueryOptions = {}): ScanQueries {
@@ -169,7 +181,8 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
   const one = async <R>(name: Name, p: unknown[]): Promise<R> => (await reads([[name, p, 'get']]))[0] as R
   // One process owns a SQLite file, and every write of people and status entries goes through its store.tx: what a
   // scan is judged by can be kept in memory and dropped when it changes. Scans reach the cache through write below.
-  const cache = createScanCache()
+  const cache = createScanCache(options.cachedPeople)
+  const counted = options.cacheCounter?.(() => cache.size)
   const stopListening = store.onChanged((_table, personId) => { cache.forget(personId) })
 
   const writeIfSigned = signed === undefined
@@ -189,6 +202,7 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     person: async (id) => one<PersonBrief | undefined>('person', [id]),
     lookup: async (personId, at) => {
       const hit = cache.answer(personId, at)
+      counted?.(hit !== undefined)
       if (hit !== undefined) return hit
       const seen = cache.generation()
       // In memory the reads run on the one connection at this call: inside another request's open transaction they
@@ -250,6 +264,16 @@ interface Kept {
 export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
   const kept = new Map<string, Kept>()
   let generation = 0
+  // A service has a few thousand checkpoints at most, and every kept sighting names one: one string each, not one
+  // per sighting (a fifth of a sighting's memory). Started again past INTERNED_MAX.
+  const checkpointIds = new Map<string, string>()
+  const intern = (id: string): string => {
+    const known = checkpointIds.get(id)
+    if (known !== undefined) return known
+    if (checkpointIds.size >= INTERNED_MAX) checkpointIds.clear()
+    checkpointIds.set(id, id)
+    return id
+  }
   const brief = (s: KeptSighting): Sighting => ({ checkpointId: s.checkpointId, scannedAt: s.scannedAt, jti: s.jti })
   const forget = (personId: string | null): void => {
     generation++
@@ -284,8 +308,9 @@ export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
      * `sightings` (by scannedAt, then id) must be every sighting of the person after `from`.
      */
     keep (seen: number, person: PersonBrief, entries: EntryBrief[], from: number, sightings: KeptSighting[]): void {
-      if (seen !== generation) return
+      if (seen !== generation || maxPeople === 0) return
       if (!kept.has(person.id) && kept.size >= maxPeople) kept.delete(kept.keys().next().value as string)
+      for (const s of sightings) s.checkpointId = intern(s.checkpointId)
       kept.set(person.id, { person, entries, from, sightings })
     },
     /** A scan committed: added to its person's sightings when they are kept and reach back to it. */
@@ -296,7 +321,7 @@ export function createScanCache (maxPeople = CACHED_PEOPLE_MAX) {
       let i = list.length
       while (i > 0 && ((list[i - 1] as KeptSighting).scannedAt > row.scannedAt || ((list[i - 1] as KeptSighting).scannedAt === row.scannedAt && (list[i - 1] as KeptSighting).id > row.id))) i--
       if (i > 0 && (list[i - 1] as KeptSighting).id === row.id) return
-      list.splice(i, 0, { id: row.id, checkpointId: row.checkpointId, scannedAt: row.scannedAt, jti: row.jti ?? null })
+      list.splice(i, 0, { id: row.id, checkpointId: intern(row.checkpointId), scannedAt: row.scannedAt, jti: row.jti ?? null })
       if (list.length > KEPT_SIGHTINGS) {
         // The oldest go; the list then holds every sighting after the last one dropped (and none at its moment).
         const dropped = list.splice(0, list.length - KEPT_SIGHTINGS)

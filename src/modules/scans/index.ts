@@ -3,7 +3,7 @@
 import fp from 'fastify-plugin'
 import { createScanQueries } from '../../db/scan-queries.ts'
 import { createScansRepository } from './scans.repository.ts'
-import { commitPhaseMetrics } from './scan-writer.ts'
+import { commitPhaseMetrics, scanCacheMetrics } from './scan-writer.ts'
 import { createScansService, type ScanRow, type ScansService, type StoredScan } from './scans.service.ts'
 import scansRoutes from './scans.routes.ts'
 import imageRoutes from './image.routes.ts'
@@ -13,7 +13,7 @@ declare module 'fastify' { interface FastifyInstance { scans: ScansService } }
 
 export default fp(async (app) => {
   const scans = createScansService({
-    queries: createScanQueries(app.store, { groupTimer: () => commitPhaseMetrics(app.metrics) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
+    queries: createScanQueries(app.store, { groupTimer: () => commitPhaseMetrics(app.metrics), cachedPeople: app.config.scanCachePeople, cacheCounter: (size) => scanCacheMetrics(app.metrics, size) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
     keyring: app.keyring, es256: app.es256, pii: app.pii, config: app.config, log: app.log, metrics: app.metrics
   })
   app.decorate('scans', scans)
