@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { createSqliteThread, type SqliteThread, type SqliteThreadOptions, type GroupTiming, type WriteOp } from '../src/db/sqlite-thread.ts'
+import { SIGNED_IN_FLIGHT, createSqliteThread, type SqliteThread, type SqliteThreadOptions, type GroupTiming, type WriteOp } from '../src/db/sqlite-thread.ts'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -156,6 +156,30 @@ t.test('a signed write: the thread checks each ES256 signature and writes the op
   await thread.close()
   t.same(await thread.writeIfSigned(item('n.m', signed('n.m'), 'restarted')), { valid: true, results: [1] }, 'a new thread checks with the key sent to it')
   t.same(await thread.writeIfSigned(item('n.m', signed('n.m', other.privateKey), 'restarted')), { valid: false, results: [1] }, 'and still refuses another key\'s signature')
+})
+
+t.test('signed writes of many turns while the disk is slow: at most SIGNED_IN_FLIGHT messages out, the rest leave together once one is answered, none is lost', async (t) => {
+  // Every fsync in the thread completes 300 ms late (test/support/slow-fsync.mjs).
+  const groups: GroupTiming[] = []
+  const { thread } = scene(t, { onGroup: (g) => { groups.push(g) }, execArgv: ['--import', new URL('./support/slow-fsync.mjs', import.meta.url).href] })
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const write = (i: number) => {
+    const input = `a.${i}`
+    const signature = sign('sha256', Buffer.from(input, 'latin1'), { key: privateKey, dsaEncoding: 'ieee-p1363' })
+    return thread.writeIfSigned({ input, signature, key: publicKey, kid: 'k1', ifValid: [['insert', [`s${i}`, i]]], ifNot: [] })
+  }
+  // One write a turn, each of the first SIGNED_IN_FLIGHT in a message of its own; ten more in the turns after.
+  const count = SIGNED_IN_FLIGHT + 10
+  const answers: Array<Promise<unknown>> = []
+  for (let i = 0; i < count; i++) {
+    answers.push(write(i))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  t.same(await Promise.all(answers), Array.from({ length: count }, () => ({ valid: true, results: [1] })), 'every write committed and answered')
+  t.equal(((await thread.read([['count', [], 'get']]))[0] as { n: number }).n, count, 'each row once')
+  // The first message commits alone; the next SIGNED_IN_FLIGHT - 1 wait in the thread for its fsync and commit together;
+  // the ten held here left in one message when the first was answered, and commit together after that.
+  t.equal(groups.length, 3, `three commit groups (${groups.length}): the held writes did not go one message each`)
 })
 
 t.test('a close in the same turn as a signed write and a read: both are answered before the thread ends', async (t) => {
