@@ -45,14 +45,15 @@ t.test('a big turn travels in several messages: its first checks are answered wh
     })`)}`)
   const thread = createEs256Thread({ workerUrl: slowAfterFirst })
   t.teardown(thread.close)
-  const { publicKey, privateKey } = pair()
+  // This thread answers every check as valid without making it: one signature of the right length serves them all.
+  const { publicKey } = pair()
+  const signature = new Uint8Array(64)
   const count = 192 // six messages of MESSAGE_JOBS
   let lastAnswered = false
   let lastWhenFirstWasUsed: boolean | null = null
   let answered = 0
   await Promise.all(Array.from({ length: count }, async (_, i) => {
-    const input = `in.${i}`
-    if (await thread.verify(input, p1363(input, privateKey), publicKey, 'k')) answered++
+    if (await thread.verify(`in.${i}`, signature, publicKey, 'k')) answered++
     if (i === count - 1) lastAnswered = true
     // What the event loop can do with the first answer happens before the last check is answered.
     if (i === 0) await new Promise<void>((resolve) => { setImmediate(() => { lastWhenFirstWasUsed = lastAnswered; resolve() }) })
