@@ -1,6 +1,6 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
 //                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--perf-sched sched.data]
-//                        [--node-args "…"] [--keep]
+//                        [--codes 1000] [--node-args "…"] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
 // docs/benchmarks.md, each printed beside its yardstick measured in the same run):
@@ -34,7 +34,7 @@ import pg from 'pg'
 import { v7 as uuidv7 } from 'uuid'
 import { ensureKeys, loadKeyring } from '../src/lib/keyring.ts'
 import { createPii } from '../src/lib/pii.ts'
-import { idNumberOf, openSink, seed } from './lib/seed.ts'
+import { idNumberOf, openSink, progressBar, seed } from './lib/seed.ts'
 import { startServer, type ServerProcess, type StartOptions } from './lib/server-process.ts'
 import { profileClock, topSelfTime } from './lib/cpu-profile.ts'
 import { measureCpu, processCpu, type CpuReport } from './lib/thread-cpu.ts'
@@ -55,6 +55,8 @@ const { values: args } = parseArgs({
     perf: { type: 'string' },
     /** Linux perf sched: every context switch of the machine at the max rate, summed up as which threads ran together. */
     'perf-sched': { type: 'string' },
+    /** Paper codes the scans show, each a seeded person's: 1,000 by default; up to --people (every person, distinct). */
+    codes: { type: 'string', default: '1000' },
     /** Node flags for the gridpass server alone, space-separated (an experiment: e.g. "--max-semi-space-size=64"). */
     'node-args': { type: 'string', default: '' },
     keep: { type: 'boolean', default: false }
@@ -72,7 +74,10 @@ const WAL_BOUND_MIB = 64
 const METRICS_TOKEN = 'bench-metrics-token-0123456789'
 const ADMIN_PASSWORD = 'bench-admin-password'
 const LIVE_RESIDENTS = 20
-const PAPER_CODES = 1000
+const PAPER_CODES = Number(args.codes)
+if (!Number.isInteger(PAPER_CODES) || PAPER_CODES < 1 || PAPER_CODES > PEOPLE) throw new Error(`--codes: a whole number from 1 to --people (${PEOPLE}), got ${args.codes}`)
+/** Paper codes asked for at a time while setting up (a county's printing run, not the measurement). */
+const CODE_REQUESTS_IN_FLIGHT = 16
 
 const dir = mkdtempSync(join(tmpdir(), 'gridpass-bench-'))
 const keysDir = join(dir, 'keys')
@@ -187,10 +192,24 @@ try {
     residents.push(resident)
     tokens.push((await json(base, 'GET', '/v1/me/code', resident)).token as string)
   }
+  // Paper codes of PAPER_CODES distinct seeded people, chosen at random: with the default, a thousand people scanned
+  // again and again (the scan cache holds them all); with --codes up to --people, each scan's person is mostly one
+  // the service has not read yet.
+  const holders = [...seeded.personIds]
   for (let i = 0; i < PAPER_CODES; i++) {
-    const personId = seeded.personIds[Math.floor(Math.random() * seeded.personIds.length)] as string
-    tokens.push((await json(base, 'POST', `/v1/people/${personId}/paper-code`, admin)).token as string)
+    const j = i + Math.floor(Math.random() * (holders.length - i))
+    ;[holders[i], holders[j]] = [holders[j] as string, holders[i] as string]
   }
+  const codesBar = progressBar('paper codes', PAPER_CODES)
+  let nextHolder = 0
+  await Promise.all(Array.from({ length: CODE_REQUESTS_IN_FLIGHT }, async () => {
+    while (nextHolder < PAPER_CODES) {
+      const personId = holders[nextHolder++] as string
+      tokens.push((await json(base, 'POST', `/v1/people/${personId}/paper-code`, admin)).token as string)
+      codesBar.increment()
+    }
+  }))
+  codesBar.stop()
 
   // Each code is shown at one gate (its holder's usual one): codes ping-ponging between gates 1 km apart every few
   // seconds would be flagged as impossible travel, which is not the traffic a checkpoint sees.
@@ -469,7 +488,7 @@ try {
   console.log(`\n  event-loop delay since the last scrape of /metrics (prom-client's monitor): p99 ${fmt(lag('p99'), 1)} ms, max ${fmt(lag('max'), 1)} ms` +
     (soakLag.minute > 0 ? `; the soak's longest ${fmt(soakLag.ms, 1)} ms (minute ${soakLag.minute})` : ''))
   console.log(`\n  garbage collection during the run: ${['minor', 'major', 'incremental'].map((k) => `${k} ${fmt(gcOf(k, 'count'))} pauses, ${fmt(gcOf(k, 'sum') * 1000)} ms`).join('; ')}`)
-  console.log(`\n  ${fmt(PEOPLE)} people, ${fmt(SCANS)} earlier scans, ${DURATION} s per measurement, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  console.log(`\n  ${fmt(PEOPLE)} people, ${fmt(SCANS)} earlier scans, scans showing ${fmt(PAPER_CODES)} paper codes and ${LIVE_RESIDENTS} live ones, ${DURATION} s per measurement, load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
 
   server.child.kill('SIGTERM')
   await server.exited

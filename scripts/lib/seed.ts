@@ -70,7 +70,8 @@ export function idNumberOf (serial: number): string {
   return body + checkCharacter(body)
 }
 
-function bar (label: string, total: number): cliProgress.SingleBar {
+/** A progress bar (when the output is not a terminal: a line every 5 s). */
+export function progressBar (label: string, total: number): cliProgress.SingleBar {
   const b = new cliProgress.SingleBar({ format: `  ${label.padEnd(16)} [{bar}] {percentage}% {value}/{total} {eta_formatted}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 }, cliProgress.Presets.shades_classic)
   b.start(total, 0)
   return b
@@ -86,7 +87,7 @@ export async function seed (sink: Sink, pii: Pii, opts: { people: number, scans:
     checkpointIds.map((id, i) => [id, `卡口 ${i}`, ['traffic', 'community', 'village', 'venue'][i % 4] as string, 30.36 + (i % 10) * 0.01, 113.45 + Math.floor(i / 10) * 0.01, now]))
 
   const personIds: string[] = []
-  const people = bar('people', opts.people)
+  const people = progressBar('people', opts.people)
   const CHUNK = 10_000
   for (let start = 0; start < opts.people; start += CHUNK) {
     const rows: Value[][] = []
@@ -108,7 +109,7 @@ export async function seed (sink: Sink, pii: Pii, opts: { people: number, scans:
   }
   people.stop()
 
-  const scans = bar('earlier scans', opts.scans)
+  const scans = progressBar('earlier scans', opts.scans)
   const SCAN_CHUNK = 50_000
   const pickOf = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)] as T
   for (let start = 0; start < opts.scans; start += SCAN_CHUNK) {
