@@ -1,6 +1,6 @@
 // Group commit: scans that arrive together share one transaction (and one fsync); none is answered before its commit.
 // On a SQLite file the commit runs in the writer thread, so the next group gathers while the disk syncs.
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { Histogram, type Registry } from 'prom-client'
 import { transientDbError } from '../../db/index.ts'
 import type { GroupTiming, ScanQueries, ScanRow, ScanWrite, SecurityRow } from '../../db/scan-queries.ts'
 
@@ -108,29 +108,4 @@ export function commitPhaseMetrics (metrics: Registry): (timing: GroupTiming) =>
     commit.observe(commitMs / 1000)
     fsync.observe(fsyncMs / 1000)
   }
-}
-
-/**
- * The SQLite scan cache's metrics: how many people it keeps, and how each scan's look-up was answered (from memory, or
- * by a read in the scan thread). Returns what counts one look-up.
- */
-export function scanCacheMetrics (metrics: Registry, size: () => number): (fromMemory: boolean) => void {
-  new Gauge({
-    name: 'gridpass_scan_cache_people',
-    help: 'People whose scan inputs (masked-name ciphertext, status entries, latest sightings) are kept in memory (GRIDPASS_SCAN_CACHE_PEOPLE at most)',
-    registers: [metrics],
-    collect () { this.set(size()) }
-  })
-  const lookups = new Counter({
-    name: 'gridpass_scan_cache_lookups_total',
-    help: 'What judging a scan needs, by where it was found: memory, or a read of the database',
-    labelNames: ['answered'],
-    registers: [metrics]
-  })
-  const memory = lookups.labels({ answered: 'memory' })
-  const database = lookups.labels({ answered: 'database' })
-  // Both series from the start (at 0), so a rate over them never starts from nothing.
-  memory.inc(0)
-  database.inc(0)
-  return (fromMemory) => { if (fromMemory) memory.inc(); else database.inc() }
 }
