@@ -481,7 +481,7 @@ try {
     row(['---', '---:', '---:', '---:', '---', '---:', '---:', '---:']),
     ...cpuRows.map(([label, c]) => c === null
       ? row([label, 'n/a (no /proc)', '', '', '', '', '', ''])
-      : row([label, `${fmt(c.mainUs)} µs`, `${fmt(c.mainWaitUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`, c.writtenKiB === null ? 'n/a' : `${fmt(c.writtenKiB, 1)} KiB`]))
+      : row([label, `${fmt(c.mainUs)} µs`, c.mainWaitUs === null ? 'n/a' : `${fmt(c.mainWaitUs)} µs`, `${fmt(c.othersUs)} µs`, c.threadsUs.slice(0, 8).map((us) => fmt(us)).join(' / '), `${fmt(c.loadUs)} µs`, `${fmt(c.idle * 100)} %`, c.writtenKiB === null ? 'n/a' : `${fmt(c.writtenKiB, 1)} KiB`]))
   ].join('\n'))
   // Garbage collection over the whole run, from the server's own metrics: long pauses show in every p99.
   const gcText = await scrapeMetrics()

@@ -13,18 +13,19 @@ const ticksOf = (stat: string): number => {
 
 /**
  * Milliseconds a thread has spent runnable but waiting for a core so far (the second field of
- * /proc/<pid>/task/<tid>/schedstat, in ns; 0 where the kernel keeps no scheduler statistics).
+ * /proc/<pid>/task/<tid>/schedstat, in ns); null where the kernel keeps no scheduler statistics.
  */
-const runQueueWaitMs = (pid: number, tid: number): number => {
+const runQueueWaitMs = (pid: number, tid: number): number | null => {
   try {
-    return Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1] ?? 0) / 1e6
+    const waited = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1])
+    return Number.isFinite(waited) ? waited / 1e6 : null
   } catch {
-    return 0
+    return null
   }
 }
 
-/** `mainWait`: milliseconds the main thread was ready to run but every core was busy with other threads. */
-export interface ProcessCpu { main: number, mainWait: number, others: number, threads: Map<string, number> }
+/** `mainWait`: milliseconds the main thread was ready to run but every core was busy with other threads (null: unknown). */
+export interface ProcessCpu { main: number, mainWait: number | null, others: number, threads: Map<string, number> }
 
 /** CPU milliseconds used so far by a process's main thread and by its other live threads; null off Linux. */
 export function processCpu (pid: number): ProcessCpu | null {
@@ -76,7 +77,7 @@ export interface CpuReport {
    * Time the main thread waited for a core per request (runnable, every core busy): what the machine's other threads
    * add to each turn of the event loop, and so to every request's latency, on top of its own work.
    */
-  mainWaitUs: number
+  mainWaitUs: number | null
   othersUs: number
   /**
    * The other threads one by one, busiest first (Node 20 names them all "node"). Under scans, measured with perf: the
@@ -110,7 +111,7 @@ export async function measureCpu<R> (pid: number, run: () => Promise<R>, count: 
     result,
     cpu: {
       mainUs: (p1.main - p0.main) * 1000 / n,
-      mainWaitUs: (p1.mainWait - p0.mainWait) * 1000 / n,
+      mainWaitUs: p0.mainWait === null || p1.mainWait === null ? null : (p1.mainWait - p0.mainWait) * 1000 / n,
       // Threads that ended during the run are missed; the server's threads live as long as it does.
       othersUs: Math.max(0, p1.others - p0.others) * 1000 / n,
       threadsUs: [...p1.threads.entries()].map(([tid, ms]) => Math.max(0, ms - (p0.threads.get(tid) ?? 0)) * 1000 / n).filter((us) => us >= 1).sort((a, b) => b - a),
