@@ -151,6 +151,9 @@ function bucketSpread (before: string, after: string, name: string, labels: stri
 }
 
 const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+/** The main thread's collections of one kind between two scrapes of /metrics: "minor 85 (185 ms)". */
+const gcBetween = (before: string, after: string, kind: string): string =>
+  `${kind} ${fmt(metricDiff(before, after, `gridpass_nodejs_gc_duration_seconds_count{kind="${kind}"}`))} (${fmt(metricDiff(before, after, `gridpass_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1000)} ms)`
 
 try {
   console.log(`gridpass scan benchmark — ${new Date().toISOString()}`)
@@ -350,8 +353,7 @@ try {
   console.log(`  the paced half rate, as the server saw it: ${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`)
   // A major collection marks the whole heap with V8's helper threads beside the service's own: on a machine with few
   // cores the main thread then waits for one (the table's "waiting for a core"), and the slowest scans cluster there.
-  const gcIn = (kind: string): string => `${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_count{kind="${kind}"}`))} ${kind} (${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1000)} ms)`
-  console.log(`  garbage collections in the main thread over the paced half rate: ${gcIn('minor')}, ${gcIn('major')}`)
+  console.log(`  garbage collections in the main thread over the paced half rate: ${gcBetween(text0, text1, 'minor')}, ${gcBetween(text0, text1, 'major')}`)
   // Yardsticks for the p99: the baseline and the reference at the same paced rate, each alone on the machine as gridpass
   // was (gridpass waits idle meanwhile). The reference's p99 is what one durable insert costs in latency here.
   const pacedAtHalf = (label: string) => async (s: ServerProcess): Promise<PacedResult> => {
@@ -430,7 +432,7 @@ try {
       // prom-client resets its event-loop monitor at each scrape: text1 holds this minute's delays alone.
       const lagMs = metricValue(text1, 'gridpass_nodejs_eventloop_lag_max_seconds') * 1000
       if (lagMs > soakLag.ms) soakLag = { ms: lagMs, minute: minutes.length }
-      const gcs = ['minor', 'major'].map((kind) => `${kind} ${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_count{kind="${kind}"}`))} (${fmt(metricDiff(text0, text1, `gridpass_nodejs_gc_duration_seconds_sum{kind="${kind}"}`) * 1000)} ms)`)
+      const gcs = ['minor', 'major'].map((kind) => gcBetween(text0, text1, kind))
       console.log(`  minute ${minutes.length}: scans p99 ${scans.latency.p99} ms (${scans.errors + scans.non2xx} failed), codes p99 ${codes.latency.p99} ms (${codes.errors + codes.non2xx} failed), RSS median ${fmt(minute.rssMiB)} MiB (${fmt(minute.rssRange[0])}-${fmt(minute.rssRange[1])})${minute.walMiB === null ? '' : `, WAL up to ${fmt(minute.walMiB, 1)} MiB`}`)
       console.log(`    commit groups (p99 / slowest): ${walPath === null ? 'n/a on PostgreSQL' : phases.join(', ')}; machine idle ${share(3)}, iowait ${share(4)}, steal ${share(7)}; event loop's longest delay ${fmt(lagMs, 1)} ms; GC ${gcs.join(', ')}`)
     }
