@@ -1,6 +1,6 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
 //                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--perf-sched sched.data]
-//                        [--codes 1000] [--node-args "…"] [--keep]
+//                        [--codes 1000] [--rounds 2] [--node-args "…"] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
 // docs/benchmarks.md, each printed beside its yardstick measured in the same run):
@@ -17,7 +17,7 @@
 //      groups by phase, the machine's iowait and steal, garbage collection), to tell a slow disk from a busy machine.
 // The maximum rate of each server is the best over the connection counts given: a server that answers only after an
 // fsync is bound by latency at a low count (32 connections / 5 ms = 6,400/s, whatever its CPU could do), the bare
-// baseline is not.
+// baseline is not. The servers compared take turns, --rounds times, and each keeps its best round.
 // Beside the rates it prints the CPU time per answered request, at the maximum rates and at the paced half rate (for
 // gridpass and both yardsticks): the server's main thread, its other threads one by one (the ES256 thread, the scan
 // thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
@@ -262,8 +262,7 @@ try {
     measuredBy(label, pid, run, (r) => r['2xx'] * perRequest, rows)
   const pacedMeasured = (label: string, pid: number | undefined, run: () => Promise<PacedResult>): Promise<PacedResult> =>
     measuredBy(label, pid, run, (r) => r.ok)
-  /** The maximum rate: a warm-up, then one run per connection count; the best run, with its count. */
-  // One round of a server's maximum rate: its best over the connection counts, with the CPU rows of each count.
+  /** One round of a server's maximum rate: a warm-up, then one run per connection count; the best run, its count, and the CPU rows of every count. */
   interface MaxRun { r: Result, connections: number, rows: Array<[string, CpuReport | null]> }
   const maxRate = async (label: string, pid: number | undefined, url: string, kind: Kind = 'scan'): Promise<MaxRun> => {
     await load(url, kind, { connections: CONNECTION_COUNTS[0] as number, duration: 3 })
