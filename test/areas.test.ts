@@ -150,3 +150,75 @@ eachDb('reach: a scoped officer, a tracer and a grid worker see their part of th
   const history = (await get(admin, `/v1/people/${theirs}/trail?${purpose}`)).statusCode
   t.equal(history, 200)
 })
+
+eachDb('reach: four-eyes changes and cases about people outside a scoped officer\'s areas are not listed, confirmed, rejected or acted on', async (t, ctx) => {
+  const admin = await ctx.admin()
+  await tree(ctx, admin)
+  const register = async (gridId: string): Promise<string> => {
+    const res = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(admin), payload: { name: '赵六', idNumber: idNumberFor(++serial), gridId } })
+    if (res.statusCode !== 201) throw new Error(res.body)
+    return res.json().personId as string
+  }
+  const mine = await register('lc-ql-1')
+  const theirs = await register('hh-yz-1')
+  // Both accounts exist before the requests, and neither created the other: either may confirm the other's change.
+  const scoped = await ctx.staff('officer', { username: 'lc-officer-2', areaIds: ['lc'] })
+  const county = await ctx.staff('officer', { username: 'county-officer' })
+  ctx.clock.advance(60_000)
+  const post = (token: string, url: string, payload?: Record<string, unknown>) => ctx.inject({ method: 'POST', url, headers: bearerOf(token), ...(payload === undefined ? {} : { payload }) })
+  const ask = async (personId: string): Promise<string> => {
+    ctx.clock.advance(1000) // pending changes are listed oldest first
+    const res = await post(county, '/v1/cases', { personId, note: '发热门诊报告' })
+    if (res.statusCode !== 202) throw new Error(res.body)
+    return res.json().changeId as string
+  }
+  const askedMine = await ask(mine)
+  const askedTheirs = await ask(theirs)
+  const listed = async (token: string): Promise<string[]> => {
+    const res = await ctx.inject({ method: 'GET', url: '/v1/changes?status=pending', headers: bearerOf(token) })
+    t.equal(res.statusCode, 200, res.body)
+    return res.json().changes.map((c: { changeId: string }) => c.changeId)
+  }
+  t.same(await listed(scoped), [askedMine], 'a scoped officer lists the changes about people below their areas only')
+  t.same((await listed(county)).filter((id) => id === askedMine || id === askedTheirs), [askedMine, askedTheirs], 'an officer with no areas lists both')
+
+  const unknownChange = (res: { statusCode: number, json: () => { code: string, message: string } }, name: string): void => {
+    t.equal(res.statusCode, 404, name)
+    t.equal(res.json().code, 'GP_NOT_FOUND', name)
+    t.equal(res.json().message, `changeId: no change ${askedTheirs}`, `${name}: worded like an unknown change`)
+  }
+  unknownChange(await post(scoped, `/v1/changes/${askedTheirs}/confirm`), 'confirming a change outside the reach')
+  unknownChange(await post(scoped, `/v1/changes/${askedTheirs}/reject`, { reason: '信息有误' }), 'rejecting a change outside the reach')
+  t.ok((await listed(county)).includes(askedTheirs), 'the change outside the reach is still pending')
+  const confirmedMine = await post(scoped, `/v1/changes/${askedMine}/confirm`)
+  t.equal(confirmedMine.statusCode, 200, `inside the reach the scoped officer confirms: ${confirmedMine.body}`)
+  const caseMine = confirmedMine.json().caseId as string
+  const confirmedTheirs = await ctx.confirm(askedTheirs)
+  t.equal(confirmedTheirs.statusCode, 200, confirmedTheirs.body)
+  const caseTheirs = confirmedTheirs.json().caseId as string
+
+  const cp = await ctx.checkpoint()
+  const from = new Date(ctx.clock.now() - 3_600_000).toISOString()
+  const to = new Date(ctx.clock.now()).toISOString()
+  for (const [url, body, name] of [
+    [`/v1/cases/${caseTheirs}/contacts`, { personIds: [mine], degree: 2 }, 'marking contacts'],
+    [`/v1/cases/${caseTheirs}/sites`, { checkpointId: cp, from, to }, 'asking for an exposure site'],
+    [`/v1/cases/${caseTheirs}/close`, {}, 'closing']
+  ] as const) {
+    const res = await post(scoped, url, body)
+    t.equal(res.statusCode, 404, `${name} on a case outside the reach: ${res.body}`)
+    t.equal(res.json().message, `caseId: no case ${caseTheirs}`, `${name}: worded like an unknown case`)
+  }
+  const marked = await post(scoped, `/v1/cases/${caseMine}/contacts`, { personIds: [theirs], degree: 2 })
+  t.equal(marked.statusCode, 202, `on a case inside the reach the scoped officer asks to mark contacts (anywhere): ${marked.body}`)
+  const closing = await post(county, `/v1/cases/${caseTheirs}/close`, {})
+  t.equal(closing.statusCode, 202, `an officer with no areas may still ask to close it: ${closing.body}`)
+
+  const entries = await auditActions(ctx, admin)
+  const attempts = entries.filter((e) => e.actor === 'lc-officer-2' && e.action.endsWith('out_of_scope')).map((e) => `${e.action} ${e.target ?? ''}`).sort()
+  t.same(attempts, [
+    `case.close.out_of_scope ${theirs}`, `case.contacts.out_of_scope ${theirs}`, `case.site.out_of_scope ${theirs}`,
+    `change.confirm.out_of_scope ${theirs}`, `change.reject.out_of_scope ${theirs}`
+  ], 'each attempt audited once, as out of scope, against the person')
+  t.notOk(entries.some((e) => e.actor === 'lc-officer-2' && e.action === 'case.site_requested.refused'), 'the site request outside the reach is not also a refused site request')
+})

@@ -12,6 +12,7 @@ const FOUR_EYES = 'Four eyes: answers 202 {changeId, status: "pending", action} 
 /** How many cases a scoped tracer's or officer's list looks through for the ones below their areas. */
 const CASES_SCANNED_WHEN_SCOPED = 5_000
 const fourEyes = (answer: string): string => FOUR_EYES.replace('{answer}', answer)
+const outsideReach = (action: string): string => `A case of a person outside a scoped caller's areas → 404, worded like an unknown case (audited as ${action}.out_of_scope).`
 const pending = (r: Requested) => ({ ...r, confirmations: 0 })
 
 export default async function casesRoutes (fastify: FastifyInstance, cases: CasesService): Promise<void> {
@@ -19,6 +20,17 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
   // Opening, marking and closing change colours: officers and admins only. Tracers may read a case.
   const officer = [app.authenticate, app.requireRole('officer', 'admin')]
   const reader = [app.authenticate, app.requireRole('tracer', 'officer', 'admin')]
+  // Acting on a case of a person outside a scoped caller's areas is answered like an unknown case (audited as
+  // <action>.out_of_scope, once: such a site request is not also case.site_requested.refused); an unknown case is
+  // the service's 404.
+  const outOfScope = new WeakSet<FastifyRequest>()
+  const caseInReach = (action: string) => async (request: FastifyRequest): Promise<void> => {
+    const { caseId } = request.params as { caseId: string }
+    const personId = await cases.personOf(caseId)
+    if (personId === undefined || (await app.people.inReachOf(request.user, [personId])).has(personId)) return
+    outOfScope.add(request)
+    await app.areas.refuse(request.user, { action, target: personId, message: `caseId: no case ${caseId}` })
+  }
 
   app.post('/v1/cases', {
     onRequest: officer,
@@ -66,6 +78,7 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
 
   app.post('/v1/cases/:caseId/contacts', {
     onRequest: officer,
+    preHandler: caseInReach('case.contacts'),
     schema: {
       tags: ['cases'], summary: 'Ask to mark contacts of a case (officer, admin): degree 1 close_contact, degree 2 secondary_contact', security: bearer,
       description: [
@@ -73,7 +86,8 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
         'Once confirmed (times count from the confirmation): degree 1 is red until 14 days after the contact\'s last encounter with the case person (tracing, window 15 minutes, over the retention period); no encounter on record (known from an interview) → 14 days after marking.',
         'Degree 2: yellow until 7 days after marking. A person already marked on this case is re-marked: the earlier mark ends then. Each degree-1 person counts against the author\'s daily reds.',
         '400: empty list, more than 500, duplicates, or the case person; 404: unknown case or person (named); 409: the case is closed (checked again on confirmation).',
-        'Tracers read cases but do not mark: marking changes colours.'
+        'Tracers read cases but do not mark: marking changes colours.',
+        outsideReach('case.contacts')
       ].join(' '),
       params: CaseParams, body: MarkContactsBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415) }
     }
@@ -83,7 +97,7 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
   // request is audited inside its transaction (case.site_requested). Without a session (401) there is no one to record.
   const siteRefused = async (request: FastifyRequest): Promise<void> => {
     const user = request.user as Session | null | undefined
-    if (user === null || user === undefined) return
+    if (user === null || user === undefined || outOfScope.has(request)) return
     try {
       await cases.siteRefused(user, String((request.params as { caseId?: unknown }).caseId ?? '').slice(0, 64))
     } catch (err) {
@@ -93,6 +107,7 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
 
   app.post('/v1/cases/:caseId/sites', {
     onRequest: [app.authenticate, app.requireRole('tracer', 'officer', 'admin')],
+    preHandler: caseInReach('case.site'),
     onError: siteRefused,
     schema: {
       tags: ['cases'], summary: 'Ask to confirm an exposure site of a case: once confirmed, everyone present there in the window turns yellow (rule site_exposure) (tracer, officer, admin)', security: bearer,
@@ -101,7 +116,8 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
         'Once confirmed: everyone with a presence (a stay, or a single scan) at the checkpoint touching [from, to] — the case person excepted — gets site_exposure, yellow until 7 days after `to` (counted from the confirmation; a window that ended more than 7 days before turns no one yellow). Their GET /v1/me/status names the place and the window (reasons[].site, history[].site).',
         `Checked at the request and again on confirmation: body.to not after body.from, or a window longer than ${MAX_SITE_WINDOW_HOURS} hours → 400 GP_VALIDATION naming body.to; unknown case → 404; closed case → 409 GP_CONFLICT; unknown checkpoint → 404 GP_NOT_FOUND naming checkpointId;`,
         `the window must lie within the case person's own presences at that checkpoint, each widened by ${SITE_REACH_MINUTES} minutes on both sides (their union must cover [from, to]), else 422 GP_SITE_OUTSIDE_PRESENCE.`,
-        'Every call is audited with the case as purpose: the request (case.site_requested) in the case person\'s access log, a refusal as case.site_requested.refused; on confirmation each person marked gets case.site_marked in theirs. Closing the case ends its site_exposure entries.'
+        'Every call is audited with the case as purpose: the request (case.site_requested) in the case person\'s access log, a refusal as case.site_requested.refused; on confirmation each person marked gets case.site_marked in theirs. Closing the case ends its site_exposure entries.',
+        outsideReach('case.site')
       ].join(' '),
       params: CaseParams, body: SiteBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415, 422) }
     }
@@ -115,11 +131,13 @@ export default async function casesRoutes (fastify: FastifyInstance, cases: Case
     // The body is optional: a request without one (no Content-Type either) is an empty object. A body that is sent
     // still has to be JSON (415 otherwise) and match the schema.
     preValidation: async (request) => { request.body ??= {} },
+    preHandler: caseInReach('case.close'),
     schema: {
       tags: ['cases'], summary: 'Ask to close a case: once confirmed, its case_confirmed entry ends (officer, admin)', security: bearer,
       description: [
         fourEyes('the case as GET /v1/cases/{caseId} shows it'),
-        'The person\'s colour then follows the remaining rules; the case\'s exposure sites end too (their site_exposure entries end at the confirmation); contacts\' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.'
+        'The person\'s colour then follows the remaining rules; the case\'s exposure sites end too (their site_exposure entries end at the confirmation); contacts\' entries run out on their own. Already closed, or its closing waits for confirmation → 409 GP_CONFLICT. The body (an optional closing note) may be omitted.',
+        outsideReach('case.close')
       ].join(' '),
       params: CaseParams, body: CloseCaseBody, response: { 202: ChangePending, ...errors(400, 401, 403, 404, 409, 415) }
     }

@@ -357,6 +357,11 @@ export function createCasesService ({ repo, store, people, status, tracing, chec
       return rows.map((row) => ({ row, name: names.get(row.personId) ?? null, ...(counts.get(row.id) as { contacts: number, sites: number }) }))
     },
 
+    /** The person a case is about, or undefined for no such case: what the caller's reach is checked against. */
+    async personOf (caseId: string): Promise<string | undefined> {
+      return (await repo.byId(store.db, caseId))?.personId
+    },
+
     async get (actor: Session, caseId: string): Promise<CaseDetail> {
       return store.tx(async (db) => {
         const row = await caseOr404(db, caseId)

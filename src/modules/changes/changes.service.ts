@@ -15,6 +15,8 @@ export type { ChangeRow }
 export type ChangeState = 'pending' | 'applied' | 'rejected'
 
 const DAY = 86_400_000
+/** How many changes a scoped officer's list looks through for the ones about people below their areas. */
+const CHANGES_SCANNED_WHEN_SCOPED = 5_000
 /** Asia/Shanghai has no daylight saving: its day starts at 16:00 UTC. */
 const SHANGHAI_OFFSET = 8 * 3_600_000
 /** The start of the Asia/Shanghai calendar day holding `at`: the daily reds count from here. */
@@ -237,9 +239,17 @@ export function createChangesService ({ repo, store, users, audit, pii, config, 
       })
     },
 
-    /** Changes in one state (pending: oldest first), with their payloads: they name people, so the listing is audited. */
-    async list (actor: Session, state: ChangeState, limit: number): Promise<ChangeView[]> {
-      const rows = await repo.byState(store.db, state, limit)
+    /**
+     * Changes in one state (pending: oldest first), with their payloads: they name people, so the listing is audited.
+     * `inReach` (a scoped officer): of the people asked about, those below the caller's areas; the list keeps the
+     * first `limit` changes about them, of the first CHANGES_SCANNED_WHEN_SCOPED in that state.
+     */
+    async list (actor: Session, state: ChangeState, limit: number, inReach?: (personIds: string[]) => Promise<Set<string>>): Promise<ChangeView[]> {
+      let rows = await repo.byState(store.db, state, inReach === undefined ? limit : CHANGES_SCANNED_WHEN_SCOPED)
+      if (inReach !== undefined) {
+        const keep = await inReach(rows.flatMap((r) => (r.personId === null ? [] : [r.personId])))
+        rows = rows.filter((r) => r.personId !== null && keep.has(r.personId)).slice(0, limit)
+      }
       await audit.record({ actor: actorName(actor), role: actor.role, action: 'change.list', purpose: `status=${state}` })
       return rows.map((row) => ({
         change: row,
@@ -247,6 +257,12 @@ export function createChangesService ({ repo, store, users, audit, pii, config, 
         confirmations: partiesOf(row),
         rejectReason: row.rejectReasonEnc === null ? null : pii.decrypt(row.rejectReasonEnc)
       }))
+    },
+
+    /** Who a change is about (its person; null for none), or undefined for no such change: what the caller's reach is checked against. */
+    async about (changeId: string): Promise<{ personId: string | null } | undefined> {
+      const row = await repo.byId(store.db, changeId)
+      return row === undefined ? undefined : { personId: row.personId }
     },
 
     /** How many changes wait (all copies: read from the database). */

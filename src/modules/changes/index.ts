@@ -31,4 +31,4 @@ export default fp(async (app) => {
   })
   app.decorate('changes', changes)
   await changesRoutes(app, changes)
-}, { name: 'changes', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'gp-metrics'] })
+}, { name: 'changes', dependencies: ['gp-db', 'gp-keys', 'gp-audit', 'gp-auth', 'gp-metrics', 'areas', 'people'] })
