@@ -32,8 +32,9 @@ export default async function changesRoutes (fastify: FastifyInstance, changes: 
   // <action>.out_of_scope); an unknown change is the service's 404.
   const changeInReach = (action: string) => async (request: FastifyRequest): Promise<void> => {
     const { changeId } = request.params as { changeId: string }
+    if ((await app.areas.reach(request.user)).all) return
     const about = await changes.about(changeId)
-    if (about === undefined || (await app.areas.reach(request.user)).all) return
+    if (about === undefined) return
     if (about.personId !== null && (await app.people.inReachOf(request.user, [about.personId])).has(about.personId)) return
     await app.areas.refuse(request.user, { action, target: about.personId, message: `changeId: no change ${changeId}` })
   }
