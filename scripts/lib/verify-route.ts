@@ -4,9 +4,12 @@ import { verify } from 'node:crypto'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Keyring } from '../../src/lib/keyring.ts'
 
-export function verifyRoute (app: FastifyInstance, keyring: Keyring, then: (body: { id: string, token: string }, ok: boolean, reply: FastifyReply) => void): void {
+/** What the yardsticks read of gridpass's scan body (the trail reference writes the checkpoint and direction too). */
+export interface ScanBody { id: string, token: string, checkpointId?: string, direction?: string }
+
+export function verifyRoute (app: FastifyInstance, keyring: Keyring, then: (body: ScanBody, ok: boolean, reply: FastifyReply) => void): void {
   app.post('/v1/scans', (request, reply) => {
-    const body = request.body as { id: string, token: string }
+    const body = request.body as ScanBody
     const [h = '', p = '', s = ''] = body.token.split('.')
     const key = keyring.verifiers.get((JSON.parse(Buffer.from(h, 'base64url').toString()) as { kid: string }).kid)
     if (key === undefined) { void reply.code(400).send({ ok: false }); return }
