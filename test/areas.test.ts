@@ -20,6 +20,13 @@ async function tree (ctx: Ctx, admin: string) {
   return city
 }
 
+/** A person registered by the admin in a grid (a name, a fresh ID number). */
+async function register (ctx: Ctx, admin: string, gridId: string, name: string): Promise<string> {
+  const res = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(admin), payload: { name, idNumber: idNumberFor(++serial), gridId } })
+  if (res.statusCode !== 201) throw new Error(res.body)
+  return res.json().personId as string
+}
+
 async function auditActions (ctx: Ctx, admin: string): Promise<Array<{ action: string, target: string | null, actor: string }>> {
   return (await ctx.inject({ method: 'GET', url: '/v1/audit?limit=200', headers: bearerOf(admin) })).json().entries
 }
@@ -82,13 +89,8 @@ eachDb('the area tree: levels, parents, moves, and the refusals that leave it as
 eachDb('reach: a scoped officer, a tracer and a grid worker see their part of the tree and of its people, and nothing else', async (t, ctx) => {
   const admin = await ctx.admin()
   await tree(ctx, admin)
-  const register = async (gridId: string): Promise<string> => {
-    const res = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(admin), payload: { name: '王五', idNumber: idNumberFor(++serial), gridId } })
-    if (res.statusCode !== 201) throw new Error(res.body)
-    return res.json().personId as string
-  }
-  const mine = await register('lc-ql-1')
-  const theirs = await register('hh-yz-1')
+  const mine = await register(ctx, admin, 'lc-ql-1', '王五')
+  const theirs = await register(ctx, admin, 'hh-yz-1', '王五')
 
   const wrong = await ctx.inject({ method: 'POST', url: '/v1/users', headers: bearerOf(admin), payload: { username: 'vol-area', password: 'staff-password-123', role: 'volunteer', areaIds: ['lc'] } })
   t.equal(wrong.statusCode, 400, 'only tracers and officers have areas')
@@ -154,13 +156,8 @@ eachDb('reach: a scoped officer, a tracer and a grid worker see their part of th
 eachDb('reach: four-eyes changes and cases about people outside a scoped officer\'s areas are not listed, confirmed, rejected or acted on', async (t, ctx) => {
   const admin = await ctx.admin()
   await tree(ctx, admin)
-  const register = async (gridId: string): Promise<string> => {
-    const res = await ctx.inject({ method: 'POST', url: '/v1/people', headers: bearerOf(admin), payload: { name: '赵六', idNumber: idNumberFor(++serial), gridId } })
-    if (res.statusCode !== 201) throw new Error(res.body)
-    return res.json().personId as string
-  }
-  const mine = await register('lc-ql-1')
-  const theirs = await register('hh-yz-1')
+  const mine = await register(ctx, admin, 'lc-ql-1', '赵六')
+  const theirs = await register(ctx, admin, 'hh-yz-1', '赵六')
   // Both accounts exist before the requests, and neither created the other: either may confirm the other's change.
   const scoped = await ctx.staff('officer', { username: 'lc-officer-2', areaIds: ['lc'] })
   const county = await ctx.staff('officer', { username: 'county-officer' })

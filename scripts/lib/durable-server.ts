@@ -8,6 +8,7 @@ import Fastify from 'fastify'
 import { loadKeyring } from '../../src/lib/keyring.ts'
 import { createSqliteThread } from '../../src/db/sqlite-thread.ts'
 import { REFERENCE_INSERT, REFERENCE_TABLE } from './reference-table.ts'
+import { turnWrites } from './turn-writes.ts'
 import { verifyRoute } from './verify-route.ts'
 
 const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
@@ -19,20 +20,11 @@ setup.exec(REFERENCE_TABLE)
 setup.close()
 const thread = createSqliteThread(path, { insert: REFERENCE_INSERT })
 
-// Rows that arrive in one turn of the event loop go to the thread in one message, as gridpass's scan writer does.
-let queue: Array<{ row: Record<string, unknown>, done: (ok: boolean) => void }> = []
-const flush = (): void => {
-  const batch = queue
-  queue = []
-  thread.write(batch.map((b) => ['insert', b.row])).then(
-    (results) => { batch.forEach((b, i) => { b.done(typeof results[i] === 'number') }) },
-    () => { for (const b of batch) b.done(false) })
-}
+const written = turnWrites(thread.write)
 
 const app = Fastify({ logger: false })
 verifyRoute(app, keyring, ({ id, token }, ok, reply) => {
-  if (queue.length === 0) setImmediate(flush)
-  queue.push({ row: { id, tokenLength: token.length, at: Date.now() }, done: (written) => { void reply.code(written ? 200 : 500).send({ ok }) } })
+  written(['insert', { id, tokenLength: token.length, at: Date.now() }], (done) => { void reply.code(done ? 200 : 500).send({ ok }) })
 })
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })

@@ -10,7 +10,7 @@ import { loadKeyring } from '../../src/lib/keyring.ts'
 import { startWorker } from '../../src/lib/worker-args.ts'
 import { createSqliteThread } from '../../src/db/sqlite-thread.ts'
 import { hourOf, SQLITE_SCAN_WRITES, sqliteScanParams } from '../../src/db/scan-queries.ts'
-import type { WriteOp } from '../../src/db/sqlite-thread.ts'
+import { turnWrites } from './turn-writes.ts'
 import { verifyRoute } from './verify-route.ts'
 
 const keysDir = process.env.GRIDPASS_KEYS_DIR ?? './keys'
@@ -28,15 +28,7 @@ await thread.ready
 const checkpointer = startWorker(new URL('../../src/db/sqlite-checkpoint-worker.mjs', import.meta.url), { workerData: { path, intervalMs: 200 } })
 checkpointer.unref()
 
-// Rows that arrive in one turn of the event loop go to the thread in one message, as gridpass's scan writer does.
-let queue: Array<{ op: WriteOp, done: (ok: boolean) => void }> = []
-const flush = (): void => {
-  const batch = queue
-  queue = []
-  thread.write(batch.map((b) => b.op)).then(
-    (results) => { batch.forEach((b, i) => { b.done(results[i] === 1) }) },
-    () => { for (const b of batch) b.done(false) })
-}
+const written = turnWrites(thread.write)
 
 const app = Fastify({ logger: false })
 verifyRoute(app, keyring, ({ id, token, checkpointId, direction }, ok, reply) => {
@@ -48,8 +40,7 @@ verifyRoute(app, keyring, ({ id, token, checkpointId, direction }, ok, reply) =>
     scannedAt: at, receivedAt: at, direction: direction ?? null, plate: null, color: 'green', decision: 'allow', reason: null,
     jti: claims.jti ?? null, offline: false, requestHash: '', flags: null
   }
-  if (queue.length === 0) setImmediate(flush)
-  queue.push({ op: ['scan', sqliteScanParams(row), ['hours', [row.checkpointId, hourOf(at)]]], done: (written) => { void reply.code(written ? 200 : 500).send({ ok }) } })
+  written(['scan', sqliteScanParams(row), ['hours', [row.checkpointId, hourOf(at)]]], (done) => { void reply.code(done ? 200 : 500).send({ ok }) })
 })
 
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
