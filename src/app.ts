@@ -10,6 +10,7 @@ import type { Config } from './config.ts'
 import { createBodyAjv, createTextAjv } from './lib/ajv.ts'
 import { securityHeaders } from './lib/security-headers.ts'
 import { requestLoggerFactory } from './lib/request-logger.ts'
+import { plainUnionSerializers } from './lib/serializer.ts'
 import { transientDbError, type DbOptions } from './db/index.ts'
 import { ErrorBody, FASTIFY_CODES, NotFound, PUBLIC_5XX_CODES, STATUS_TEXT, describeValidation } from './errors.ts'
 import dbPlugin from './plugins/db.ts'
@@ -104,7 +105,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     forceCloseConnections: true,
     logController: new AccessLog(),
     // Each request's logger is made when it first logs (src/lib/request-logger.ts), not for every request.
-    childLoggerFactory: requestLoggerFactory
+    childLoggerFactory: requestLoggerFactory,
+    // Answers are serialized from copies of the route schemas whose string-or-null unions are said plainly: no Ajv run
+    // per union branch for every answer (src/lib/serializer.ts). The OpenAPI document keeps the schemas as written.
+    schemaController: { compilersFactory: { buildSerializer: plainUnionSerializers() } }
   })
   app.decorate('config', config)
 
