@@ -154,7 +154,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   })
   app.setNotFoundHandler((request) => { throw new NotFound(`no route ${request.method} ${request.url.split('?')[0]}`) })
 
-  // Infrastructure.
+  // Infrastructure. The metrics first: they hook every route added after them (src/plugins/metrics.ts).
+  await app.register(metricsPlugin)
   await app.register(underPressure, {
     maxEventLoopDelay: config.maxEventLoopDelayMs,
     pressureHandler: (_req, reply) => {
@@ -180,7 +181,6 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) }
   })
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
-  await app.register(metricsPlugin)
   await app.register(dbPlugin, { dbOptions: options.dbOptions })
   // Every route's config.rateLimit counts in the database, shared by all copies (before any route is added).
   await app.register(rateLimitPlugin)

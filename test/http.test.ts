@@ -101,6 +101,14 @@ eachDb('operations endpoints', async (t, ctx) => {
   t.match(metrics.body, /gridpass_http_requests_total\{method="GET",route="\/healthz",status="200"\} 1/)
   t.match(metrics.body, /gridpass_http_request_duration_seconds_bucket/)
   t.notMatch(metrics.body, /\/v1\/nowhere/, 'unmatched URLs are not labels')
+  t.match(metrics.body, /gridpass_http_requests_total\{method="GET",route="unmatched",status="404"\} 1/, '… they count as unmatched')
+  t.match(metrics.body, /gridpass_http_request_duration_seconds_count\{method="GET",route="\/readyz"\} 1/, 'the latency by route')
+  await ctx.inject({ method: 'GET', url: '/docs/' })
+  await ctx.inject({ method: 'GET', url: `/v1/people/${'x'.repeat(22)}/trail`, headers: METRICS_AUTH })
+  const again = (await ctx.inject({ method: 'GET', url: '/metrics', headers: METRICS_AUTH })).body
+  t.match(again, /gridpass_http_requests_total\{method="GET",route="\/metrics",status="200"\} 1/, 'the scrape before is counted')
+  t.match(again, /gridpass_http_requests_total\{method="GET",route="\/docs\/?",status="\d+"\} 1/, 'the API documentation\'s routes too')
+  t.match(again, /gridpass_http_requests_total\{method="GET",route="\/v1\/people\/:personId\/trail",status="401"\} 1/, 'a route with an id: its pattern, whatever the answer')
 
   const openapi = await ctx.inject({ method: 'GET', url: '/openapi.json' })
   t.equal(openapi.statusCode, 200)

@@ -8,7 +8,7 @@ import { Conflict, Forbidden, InvalidIdNumber, NotFound, Validation } from '../.
 import { CODE_TYP, openCode, prepareCode, type DenyReason } from '../../lib/code-verifier.ts'
 import type { Es256 } from '../../lib/es256-thread.ts'
 import type { Keyring } from '../../lib/keyring.ts'
-import { labelledSeries } from '../../lib/metric-series.ts'
+import { counterSeries } from '../../lib/metric-series.ts'
 import type { Pii } from '../../lib/pii.ts'
 import type { Users } from '../../plugins/users.ts'
 import type { Session } from '../../types.ts'
@@ -90,8 +90,7 @@ export function createScansService ({ queries, repo, checkpoints, status, people
   const offlineWindowMs = Math.min(OFFLINE_WINDOW_MS, config.retentionDays * 86_400_000)
   const writer = createScanWriter(queries)
 
-  const scanCount = new Counter({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [metrics] })
-  const scanSeries = labelledSeries(scanCount)
+  const scanSeries = counterSeries<{ decision: string, reason: string, source: string }>({ name: 'gridpass_scans_total', help: 'Scans answered, by decision and reason', labelNames: ['decision', 'reason', 'source'], registers: [metrics] })
   const fraudCount = new Counter({ name: 'gridpass_scan_fraud_flags_total', help: 'Scans flagged as impossible travel', labelNames: ['flag'], registers: [metrics] })
 
   // The masked name shown at the gate ('张*'), from memory by its ciphertext: the full name never enters the scan path.
