@@ -282,7 +282,12 @@ eachDb('sessions expire and cannot be forged', async (t, ctx) => {
   const claims = JSON.parse(Buffer.from(p, 'base64url').toString())
   const asAdmin = `${h}.${Buffer.from(JSON.stringify({ ...claims, role: 'admin' })).toString('base64url')}.${s}`
   const flipped = `${h}.${p}.${s.slice(0, -2)}${s.endsWith('AA') ? 'BB' : 'AA'}`
-  for (const [what, token] of [['role changed in payload', asAdmin], ['signature changed', flipped], ['not a token', 'not-a-token'], ['empty', '']] as const) {
+  // Other spellings of the same signature a lenient base64 decoder reads as the same bytes: not the token that verified.
+  const padded = `${resident}=`
+  const foreign = `${h}.${p}.${s.slice(0, 10)}+${s.slice(10)}`
+  const dotted = `${h}.${p}..${s}`
+  for (const [what, token] of [['role changed in payload', asAdmin], ['signature changed', flipped], ['not a token', 'not-a-token'], ['empty', ''],
+    ['padding after the signature', padded], ['a character base64url has not', foreign], ['an empty fourth segment', dotted]] as const) {
     const r = await ctx.inject({ method: 'GET', url: '/v1/audit', headers: bearerOf(token) })
     t.equal(r.statusCode, 401, `${what}: ${r.body}`)
     t.equal(r.json().code, 'GP_UNAUTHENTICATED', what)

@@ -9,7 +9,8 @@ import { Forbidden, Unauthenticated } from '../errors.ts'
 import type { Role, Session } from '../types.ts'
 import { createUsers, type Users } from './users.ts'
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/
+/** A compact JWS: three base64url segments, nothing else (checked before a token is first verified). */
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -43,6 +44,9 @@ export default fp(async (app) => {
   const sessionOf = (token: string): (Session & { exp?: unknown }) | undefined => {
     const kept = sessions.get(token)
     if (kept !== undefined) return kept
+    // Only the exact text that verified is kept: the shape is checked once, here (a lenient base64 decoder would
+    // otherwise let other spellings of the same signature through).
+    if (!COMPACT.test(token)) return undefined
     let session: Session & { exp?: unknown }
     try { session = verify(token) as typeof session } catch { return undefined }
     if (sessions.size >= SESSIONS_KEPT) sessions.delete(sessions.keys().next().value as string)
@@ -59,8 +63,9 @@ export default fp(async (app) => {
     return undefined
   }
   app.decorate('authenticate', (request, _reply, done) => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1]
-    if (token === undefined) { done(new Unauthenticated(UNAUTHENTICATED)); return }
+    const header = request.headers.authorization
+    if (header === undefined || !header.startsWith('Bearer ')) { done(new Unauthenticated(UNAUTHENTICATED)); return }
+    const token = header.slice(7)
     const session = sessionOf(token)
     if (session === undefined) { done(new Unauthenticated(UNAUTHENTICATED)); return }
     // Valid up to and including its exp second, as fast-jwt counts it.
