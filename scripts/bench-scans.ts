@@ -1,5 +1,5 @@
 // npm run bench:scans -- [--people 100000] [--scans 1000000] [--duration 15] [--connections 128,512] [--soak 600]
-//                        [--db file:… | postgres://…] [--cpu-prof] [--perf perf.data] [--perf-sched sched.data]
+//                        [--db file:… | postgres://…] [--cpu-prof] [--heap-sample] [--perf perf.data] [--perf-sched sched.data]
 //                        [--codes 1000] [--rounds 2] [--trail-reference] [--node-args "…"] [--keep]
 //
 // Seeds a realistic database, starts the real server as a child process, and measures with autocannon (the targets of
@@ -26,10 +26,13 @@
 // thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
 // of the server with Linux perf during the max-rate phase; --perf-sched records the scheduler's switches there instead
 // and prints which of the server's main thread, its busiest other thread and the load generator ran at the same time.
+// --heap-sample runs V8's sampling heap profiler in the server over its last max-rate scan phase (collected objects
+// included, scripts/lib/heap-sample.mjs) and prints the bytes its main thread allocates per scan, by function.
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon, { type Result } from 'autocannon'
@@ -41,6 +44,7 @@ import { createPii } from '../src/lib/pii.ts'
 import { idNumberOf, openSink, progressBar, seed } from './lib/seed.ts'
 import { startServer, type ServerProcess, type StartOptions } from './lib/server-process.ts'
 import { profileClock, topSelfTime } from './lib/cpu-profile.ts'
+import { allocationsPerRequest } from './lib/heap-profile.ts'
 import { measureCpu, processCpu, type CpuReport } from './lib/thread-cpu.ts'
 import { schedOverlap } from './lib/sched-overlap.ts'
 import { pacedLoad, type PacedResult } from './lib/paced-load.ts'
@@ -57,6 +61,8 @@ const { values: args } = parseArgs({
     soak: { type: 'string', default: '0' },
     db: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    /** V8's sampling heap profiler over gridpass's last max-rate scan phase: bytes the main thread allocates a scan, and where. */
+    'heap-sample': { type: 'boolean', default: false },
     /** Linux perf: records every thread of the server (native frames, JS through --perf-basic-prof) at the max rate. */
     perf: { type: 'string' },
     /** Linux perf sched: every context switch of the machine at the max rate, summed up as which threads ran together. */
@@ -184,9 +190,10 @@ try {
 
   // 2. The real server, as in production (LOG_LEVEL=warn: no per-request log lines).
   const profDir = join(dir, 'prof')
+  const heapFile = join(dir, 'heap-sample.json')
   const server = await startServer({
-    env: { DATABASE_URL: databaseUrl, GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD, GRIDPASS_CODE_TTL_SECONDS: '3600', LOG_LEVEL: 'warn', GRIDPASS_DEV_OTP: 'true', GRIDPASS_METRICS_TOKEN: METRICS_TOKEN },
-    nodeArgs: [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(args.perf !== undefined ? ['--perf-basic-prof'] : []), ...(args['node-args'].split(' ').filter((a) => a !== ''))]
+    env: { DATABASE_URL: databaseUrl, GRIDPASS_KEYS_DIR: keysDir, GRIDPASS_ADMIN_PASSWORD: ADMIN_PASSWORD, GRIDPASS_CODE_TTL_SECONDS: '3600', LOG_LEVEL: 'warn', GRIDPASS_DEV_OTP: 'true', GRIDPASS_METRICS_TOKEN: METRICS_TOKEN, ...(args['heap-sample'] ? { GRIDPASS_HEAP_SAMPLE: heapFile } : {}) },
+    nodeArgs: [...(args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : []), ...(args['heap-sample'] ? ['--import', fileURLToPath(new URL('./lib/heap-sample.mjs', import.meta.url))] : []), ...(args.perf !== undefined ? ['--perf-basic-prof'] : []), ...(args['node-args'].split(' ').filter((a) => a !== ''))]
   })
   servers.push(server)
   const base = server.base
@@ -347,7 +354,9 @@ try {
   const threadsBefore = processCpu(server.child.pid as number)
   const scrapeMetrics = async (): Promise<string> => (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text()
   const groups0 = await scrapeMetrics()
+  if (args['heap-sample']) server.child.kill('SIGWINCH') // starts the sampling (scripts/lib/heap-sample.mjs)
   gBest = better(gBest, noted('g', await maxRate('gridpass POST /v1/scans', server.child.pid, base)))
+  if (args['heap-sample']) server.child.kill('SIGWINCH') // stops it and writes the profile
   const { r: g, connections: gConnections } = gBest
   cpuRows.push(...gBest.rows)
   console.log(roundsLine([['b', 'baseline'], ['d', 'reference'], ...(tBest !== null ? [['t', 'trail reference'] as [string, string]] : []), ['g', 'gridpass POST /v1/scans']], ['g', 'd']))
@@ -566,6 +575,13 @@ try {
 
   server.child.kill('SIGTERM')
   await server.exited
+  if (args['heap-sample']) {
+    if (existsSync(heapFile)) {
+      const { requests, bytes, top } = allocationsPerRequest(heapFile)
+      console.log(`\n  server main thread's allocations during POST /v1/scans at the max rate (V8's sampling heap profiler, collected objects included, ${fmt(requests)} requests): ${fmt(bytes / 1024, 1)} KiB a request; by function:`)
+      for (const a of top) console.log(`  ${fmt(a.bytes).padStart(6)} B  ${a.fn}`)
+    } else console.log('\n  no heap profile was written (the server ended before the second SIGWINCH?)')
+  }
   if (args['cpu-prof'] && existsSync(profDir)) {
     const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'))
     if (file !== undefined) {
