@@ -7,6 +7,12 @@ interface Profile { nodes: Node[], samples: number[], timeDeltas: number[], star
 /** Now on the clock V8's profiler uses (CLOCK_MONOTONIC in µs, shared by the processes of one machine on Linux). */
 export const profileClock = (): number => Number(process.hrtime.bigint() / 1000n)
 
+/** A profile frame as the summaries print it: the function, then its file (shortened) and line. */
+export function frameName ({ functionName, url, lineNumber }: { functionName: string, url: string, lineNumber: number }): string {
+  const where = url === '' ? '' : ` ${url.replace(/^file:\/\/.*?\/node_modules\//, '~/').replace(/^file:\/\/.*?\/main\//, '')}:${lineNumber + 1}`
+  return `${functionName === '' ? '(anonymous)' : functionName}${where}`
+}
+
 /** Self time per function, only for samples inside [from, to] (profileClock() values) when given. */
 export function topSelfTime (file: string, limit = 25, window?: { from: number, to: number }): Array<{ share: number, ms: number, fn: string }> {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile
@@ -20,9 +26,7 @@ export function topSelfTime (file: string, limit = 25, window?: { from: number, 
     if (window !== undefined && (at < window.from || at > window.to)) return
     const n = byId.get(id)
     if (n === undefined) return
-    const { functionName, url, lineNumber } = n.callFrame
-    const where = url === '' ? '' : ` ${url.replace(/^file:\/\/.*?\/node_modules\//, '~/').replace(/^file:\/\/.*?\/main\//, '')}:${lineNumber + 1}`
-    const key = `${functionName === '' ? '(anonymous)' : functionName}${where}`
+    const key = frameName(n.callFrame)
     self.set(key, (self.get(key) ?? 0) + dt)
     total += dt
   })

@@ -1,5 +1,6 @@
 // Summarises what scripts/lib/heap-sample.mjs wrote: bytes allocated per request, by the function that allocated them.
 import { readFileSync } from 'node:fs'
+import { frameName } from './cpu-profile.ts'
 
 interface Node { callFrame: { functionName: string, url: string, lineNumber: number }, selfSize: number, children: Node[] }
 interface Sampled { requests: Record<string, number>, profile: { head: Node } }
@@ -12,9 +13,7 @@ export function allocationsPerRequest (file: string, limit = 15): { requests: nu
   let total = 0
   const walk = (n: Node): void => {
     if (n.selfSize > 0) {
-      const { functionName, url, lineNumber } = n.callFrame
-      const where = url === '' ? '' : ` ${url.replace(/^file:\/\/.*?\/node_modules\//, '~/').replace(/^file:\/\/.*?\/main\//, '')}:${lineNumber + 1}`
-      const key = `${functionName === '' ? '(anonymous)' : functionName}${where}`
+      const key = frameName(n.callFrame)
       self.set(key, (self.get(key) ?? 0) + n.selfSize)
       total += n.selfSize
     }

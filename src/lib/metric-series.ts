@@ -20,7 +20,7 @@ export interface CounterSeries { inc: (by?: number) => void }
  * read (a scrape, or registry.getSingleMetric(…).get()). Returns the series by their labels.
  */
 export function counterSeries<L extends Labels> (config: Omit<CounterConfiguration<Extract<keyof L, string>>, 'collect'>): (labels: L) => CounterSeries {
-  const series = new Map<string, { labels: L, pending: number }>()
+  const series = new Map<string, { labels: L, pending: number, handle: CounterSeries }>()
   // Read only through the registries it is registered with.
   void new Counter<Extract<keyof L, string>>({
     ...config,
@@ -28,18 +28,16 @@ export function counterSeries<L extends Labels> (config: Omit<CounterConfigurati
       for (const s of series.values()) if (s.pending > 0) { this.inc(s.labels as never, s.pending); s.pending = 0 }
     }
   })
-  const handles = new Map<string, CounterSeries>()
   return (labels) => {
     const key = keyOf(labels)
-    let handle = handles.get(key)
-    if (handle === undefined) {
+    let s = series.get(key)
+    if (s === undefined) {
       checkLabels(config.name, config.labelNames ?? [], labels)
-      const s = { labels: { ...labels }, pending: 0 }
+      const created = { labels: { ...labels }, pending: 0, handle: { inc: (by = 1) => { created.pending += by } } }
+      s = created
       series.set(key, s)
-      handle = { inc: (by = 1) => { s.pending += by } }
-      handles.set(key, handle)
     }
-    return handle
+    return s.handle
   }
 }
 
