@@ -20,7 +20,8 @@
 // baseline is not. The servers compared take turns, --rounds times, and each keeps its best round.
 // With --trail-reference (SQLite) a second reference takes its turn beside them: the reference writing the trail's own
 // row (gridpass's scan statement and threads, on a copy of the database; scripts/lib/durable-trail-server.ts), and the
-// ratio to it is printed as information: the service's own work per scan, the trail's storage cost left out.
+// ratio to it is printed as information: the service's own work per scan, the trail's storage cost left out; its p99
+// at gridpass's paced half rate is printed beside the other yardsticks (the tail the trail's row alone brings).
 // Beside the rates it prints the CPU time per answered request, at the maximum rates and at the paced half rate (for
 // gridpass and both yardsticks): the server's main thread, its other threads one by one (the ES256 thread, the scan
 // thread, libuv's pool, V8's helpers), the load generator, and the machine's idle share. --perf records every thread
@@ -423,6 +424,9 @@ try {
   }
   const hBaseline = await alone(BASELINE, pacedAtHalf('baseline'))
   const hReference = await alone(REFERENCE, pacedAtHalf('reference'))
+  // The trail reference at the same rate too (information): how much of gridpass's tail its trail's row alone brings
+  // (the row's WAL pages, their fsync and the checkpoints), with none of the service's own work.
+  const hTrail = TRAIL_REFERENCE === null ? null : await alone(TRAIL_REFERENCE, pacedAtHalf('trail reference'))
 
   // 6. Offline batch sync: 1000 items per request, two scanners syncing at once.
   const batchBody = (): string => `{"scans":[${Array.from({ length: 1000 }, scanBody).join(',')}]}`
@@ -531,6 +535,7 @@ try {
     row([`2. gridpass POST /v1/scans at half the max rate (${fmt(half)}/s), evenly paced, up to ${high} in flight`, `${fmt(h.rate)} scans/s`, `${h.latency.p50} / **${h.latency.p99}** ms (max ${h.latency.max}; sent late by the load generator: p99 ${h.sendDelay.p99}, max ${h.sendDelay.max})`, `${h.errors}, ${h.non2xx}`, 'p99 ≤ 20 ms', verdict(h.latency.p99 <= 20 && h.errors + h.non2xx === 0)]),
     row(['… the baseline at the same paced rate (yardstick)', `${fmt(hBaseline.rate)} req/s`, `${hBaseline.latency.p50} / ${hBaseline.latency.p99} ms (max ${hBaseline.latency.max})`, `${hBaseline.errors}, ${hBaseline.non2xx}`, '', '']),
     row(['… the reference at the same paced rate (yardstick: one durable insert)', `${fmt(hReference.rate)} req/s`, `${hReference.latency.p50} / ${hReference.latency.p99} ms (max ${hReference.latency.max})`, `${hReference.errors}, ${hReference.non2xx}`, '', '']),
+    ...(hTrail === null ? [] : [row(['… the trail reference at the same paced rate (information: the trail\'s row alone, durable)', `${fmt(hTrail.rate)} req/s`, `${hTrail.latency.p50} / ${hTrail.latency.p99} ms (max ${hTrail.latency.max})`, `${hTrail.errors}, ${hTrail.non2xx}`, '', ''])]),
     row(['3. gridpass POST /v1/scans/batch, 1000 items, 2 connections', `${fmt(batchRate)} scans/s`, `${batch.latency.p50} / ${batch.latency.p99} ms per batch`, `${batch.errors + batch.timeouts}, ${batch.non2xx}`, '≥ 8,000 scans/s', verdict(batchRate >= 8000)]),
     row([`sign baseline: bare Fastify + ES256 sign, best: ${sbConnections} connections`, `${fmt(rate(sb))} req/s`, `${sb.latency.p50} / ${sb.latency.p99} ms`, `${sb.errors + sb.timeouts}, ${sb.non2xx}`, '', '']),
     row([`gridpass GET /v1/me/code, best: ${gcConnections} connections`, `${fmt(rate(gc))} codes/s`, `${gc.latency.p50} / ${gc.latency.p99} ms`, `${gc.errors + gc.timeouts}, ${gc.non2xx}`, '', '']),
