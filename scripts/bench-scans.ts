@@ -394,12 +394,20 @@ try {
   const half = Math.max(1, Math.floor(rate(g) / 2))
   const high = Math.max(...CONNECTION_COUNTS)
   // The server's own view of the same requests (its latency histogram, from /metrics): time inside the process.
-  const buckets = (text: string): Map<string, number> => {
+  const buckets = (text: string, route: string): Map<string, number> => {
     const out = new Map<string, number>()
-    for (const m of text.matchAll(/^gridpass_http_request_duration_seconds_bucket\{[^}]*le="([^"]+)"[^}]*route="\/v1\/scans"[^}]*\} (\d+)|^gridpass_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/scans"[^}]*le="([^"]+)"[^}]*\} (\d+)/gm)) {
-      out.set((m[1] ?? m[3]) as string, Number(m[2] ?? m[4]))
+    for (const line of text.split('\n')) {
+      if (!line.startsWith('gridpass_http_request_duration_seconds_bucket{') || !line.includes(`route="${route}"`)) continue
+      const le = /le="([^"]+)"/.exec(line)?.[1]
+      if (le !== undefined) out.set(le, (out.get(le) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)))
     }
     return out
+  }
+  /** The share of a route's answers between two scrapes that took at most 5, 10, 20 and 50 ms inside the process. */
+  const insideLine = (text0: string, text1: string, route: string): string => {
+    const [before, after] = [buckets(text0, route), buckets(text1, route)]
+    const inside = (le: string): number => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0))
+    return `${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`
   }
   // Every server gets the same 3 s at the paced rate before its measured run (the yardsticks below too): what is
   // measured is the steady half rate, not the tail of the maximum-rate phase just before it (queues draining, the
@@ -409,9 +417,7 @@ try {
   const h = await pacedMeasured(`gridpass POST /v1/scans, paced ${fmt(half)}/s`, server.child.pid,
     () => pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high }))
   const text1 = await scrapeMetrics()
-  const [before, after] = [buckets(text0), buckets(text1)]
-  const inside = (le: string): number => ((after.get(le) ?? 0) - (before.get(le) ?? 0)) / Math.max(1, (after.get('+Inf') ?? 0) - (before.get('+Inf') ?? 0))
-  console.log(`  the paced half rate, as the server saw it: ${(inside('0.005') * 100).toFixed(1)} % answered within 5 ms, ${(inside('0.01') * 100).toFixed(1)} % within 10 ms, ${(inside('0.02') * 100).toFixed(2)} % within 20 ms, ${(inside('0.05') * 100).toFixed(2)} % within 50 ms (from request to answer inside the process)`)
+  console.log(`  the paced half rate, as the server saw it: ${insideLine(text0, text1, '/v1/scans')}`)
   // A major collection marks the whole heap with V8's helper threads beside the service's own: on a machine with few
   // cores the main thread then waits for one (the table's "waiting for a core"), and the slowest scans cluster there.
   console.log(`  garbage collections in the main thread over the paced half rate: ${gcBetween(text0, text1, 'minor')}, ${gcBetween(text0, text1, 'major')}`)
@@ -463,7 +469,12 @@ try {
     pacedLoad({ url, path: '/v1/me/code', method: 'GET', headers: {}, headersFor: residentHeader, body: () => '', rate: at, durationSeconds, maxInFlight: high })
   // Each after 3 s at the same paced rate, as the scans above.
   const warmedCodes = async (url: string): Promise<PacedResult> => { await pacedCodes(url, 3); return await pacedCodes(url, DURATION) }
-  const hCode = await warmedCodes(base)
+  await pacedCodes(base, 3)
+  const codeText0 = await scrapeMetrics()
+  const hCode = await pacedCodes(base, DURATION)
+  const codeText1 = await scrapeMetrics()
+  console.log(`  live codes at the paced half rate, as the server saw it: ${insideLine(codeText0, codeText1, '/v1/me/code')}`)
+  console.log(`  garbage collections in the main thread over the live codes' paced half rate: ${gcBetween(codeText0, codeText1, 'minor')}, ${gcBetween(codeText0, codeText1, 'major')}`)
   const hSign = await alone(SIGN_BASELINE, async (s) => warmedCodes(s.base))
 
   // 8. The soak (--soak seconds): scans at half their maximum rate, live codes beside them at a quarter of that rate,
