@@ -398,7 +398,10 @@ async function openPg (url: string, options: DbOptions): Promise<Database_> {
       return context
     },
     ...changeFeed((d) => contexts.get(d)),
-    lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`) },
+    // Advisory locks belong to the whole database: copies of the service on other schemas of it (the tests' own
+    // schemas) get keys of their own, so one's long transaction never holds up another's. Without a schema the key
+    // is the bare name, as every copy of a deployment takes it.
+    lock: async (d, key) => { await (d as unknown as typeof pgDb).execute(sql`SELECT pg_advisory_xact_lock(hashtext(${schema === undefined ? key : `${schema}:${key}`}))`) },
     rows: async <R>(d: Db, query: ReturnType<typeof sql>) => {
       const result = await (d as unknown as typeof pgDb).execute(query)
       return result.rows as R[]
