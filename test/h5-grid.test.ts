@@ -176,6 +176,9 @@ async function scenario (t: Test, browser: Browser, dialect: Dialect): Promise<v
   await page.getByTestId('draft').filter({ hasText: '已恢复上次未提交的草稿' }).waitFor()
   t.equal(await page.getByLabel('姓名').inputValue(), '赵奶奶', 'the draft is still there after the offline submit')
   await page.getByRole('button', { name: '登记', exact: true }).click()
+  // Registered, or the page's own error: a refusal fails here with the words the worker saw, not after a timeout.
+  await page.getByText('已登记：赵奶奶').or(page.getByRole('alert')).first().waitFor()
+  t.same(await page.getByRole('alert').allInnerTexts(), [], 'registered once back online: no error on screen')
   await page.getByText('已登记：赵奶奶').waitFor()
 
   // Their paper code: a printable card whose QR zbarimg reads, and a checkpoint lets them through.
