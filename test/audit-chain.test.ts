@@ -10,7 +10,7 @@ import t from 'tap'
 import { chainHash, keyedHash, GENESIS } from '../src/plugins/audit.ts'
 import type { AuditRow } from '../src/plugins/audit.repository.ts'
 import { describeReport, readAnchors, verifyChain } from '../src/modules/audit/audit.verify.ts'
-import { bearerOf, dialects, eachDb, makeCtx, METRICS_AUTH, type Ctx } from './helper.ts'
+import { bearerOf, dialects, eachDb, makeCtx, METRICS_AUTH, within, type Ctx } from './helper.ts'
 import { dropTriggers, exec } from './support/audit-tamper.ts'
 
 const run = promisify(execFile)
@@ -222,7 +222,6 @@ if (dialects().includes('pg')) {
       await gate
     })
     await hasAppended
-    const within = async <T>(p: Promise<T>, ms: number): Promise<T | 'waited'> => Promise.race([p, new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms))])
     const started = Date.now()
     const trail = await within(b.inject({ method: 'GET', url: `/v1/people/${r.personId}/trail?purpose=case-2026-7`, headers: bearerOf(tracer) }), 3000)
     t.not(trail, 'waited', 'the trail read on copy B answered while copy A\'s transaction is still open')

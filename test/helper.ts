@@ -17,6 +17,9 @@ export const METRICS_TOKEN = 'metrics-token-for-tests'
 export const METRICS_AUTH = { authorization: `Bearer ${METRICS_TOKEN}` }
 export const T0 = Date.parse('2026-03-01T08:00:00.000Z')
 export const DAY = 86_400_000
+/** The promise's value, or 'waited' when it has not settled within `ms` (it keeps running). */
+export const within = async <T>(p: Promise<T>, ms: number): Promise<T | 'waited'> =>
+  Promise.race([p, new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), ms))])
 
 const PG_URL = process.env.GRIDPASS_TEST_PG_URL
 const IN_CI = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false'
