@@ -59,8 +59,13 @@ eachDb('stays: two copies writing the same people\'s scans at once, in any order
     await Promise.all([ctx, copy].map(async (c, side) => {
       const s = c.app.store
       for (const chunk of shares[side] as Scan[][]) {
+        // Each statement's rows by person, as the service's one write statement inserts them (ORDER BY person_id in
+        // scan-queries.ts): the trigger takes each person's lock in row order, so two statements that share people
+        // take them in the same order. Rows in any other order can deadlock two copies on PostgreSQL, which the
+        // service never does; the order in time stays shuffled.
+        const byPerson = [...chunk].sort((a, b) => (a.personId < b.personId ? -1 : a.personId > b.personId ? 1 : 0))
         await s.tx(async (db) => {
-          await db.insert(s.t.scans).values(chunk.map((x) => ({
+          await db.insert(s.t.scans).values(byPerson.map((x) => ({
             ...x, actorId: 'stays-test', source: 'scan', kind: 'live', receivedAt: x.scannedAt, color: 'green', decision: 'allow', offline: false, requestHash: `h-${x.id}`
           })))
         })
