@@ -364,15 +364,19 @@ try {
   if (tBest !== null) console.log(`  ratio to the trail reference by round: ${(byRound.get('g') ?? []).map((r, i) => fmt(r / ((byRound.get('t') ?? [])[i] ?? NaN), 2)).join(' / ')}`)
   const groups1 = await scrapeMetrics()
   const groupWallS = (profileClock() - gWindow.from) / 1e6
-  if (pgDatabase === null) {
-    // The scan thread's commit groups over the max-rate phase (its warm-up included): how many scans each carried,
-    // how long each took to commit and to sync, and how much of the phase the disk's syncs took (one at a time).
-    const phase = (p: string, what: 'sum' | 'count'): number => metricDiff(groups0, groups1, `gridpass_scan_commit_phase_seconds_${what}{phase="${p}"}`)
+  // The scan thread's commit groups between two scrapes: how many scans each carried, how long each took to commit
+  // and to sync, and how much of the phase the disk's syncs took (one at a time).
+  const groupsLine = (text0: string, text1: string, wallS: number): string => {
+    const phase = (p: string, what: 'sum' | 'count'): number => metricDiff(text0, text1, `gridpass_scan_commit_phase_seconds_${what}{phase="${p}"}`)
     const total = (text: string): number => [...text.matchAll(/^gridpass_scans_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0)
     const count = phase('fsync', 'count')
-    const scans = total(groups1) - total(groups0)
-    console.log(`  commit groups at the max rate: ${fmt(count)} (${fmt(scans / Math.max(1, count), 1)} scans each), commit ${fmt(phase('commit', 'sum') * 1000 / Math.max(1, count), 2)} ms, ` +
-      `fsync ${fmt(phase('fsync', 'sum') * 1000 / Math.max(1, count), 2)} ms on average; syncing ${fmt(phase('fsync', 'sum') / groupWallS * 100)} % of the phase's ${fmt(groupWallS, 1)} s`)
+    const scans = total(text1) - total(text0)
+    return `${fmt(count)} (${fmt(scans / Math.max(1, count), 1)} scans each), commit ${fmt(phase('commit', 'sum') * 1000 / Math.max(1, count), 2)} ms, ` +
+      `fsync ${fmt(phase('fsync', 'sum') * 1000 / Math.max(1, count), 2)} ms on average; syncing ${fmt(phase('fsync', 'sum') / wallS * 100)} % of the phase's ${fmt(wallS, 1)} s`
+  }
+  if (pgDatabase === null) {
+    // Over the max-rate phase, its warm-up included.
+    console.log(`  commit groups at the max rate: ${groupsLine(groups0, groups1, groupWallS)}`)
     // Where the scans' inputs were found over the phase: the scan cache (GRIDPASS_SCAN_CACHE_PEOPLE), or a read.
     const lookups = (answered: string): number => metricDiff(groups0, groups1, `gridpass_scan_cache_lookups_total{answered="${answered}"}`)
     const people = /^gridpass_scan_cache_people (\d+)$/m.exec(groups1)?.[1] ?? '?'
@@ -414,10 +418,12 @@ try {
   // WAL's checkpoint catching up).
   await pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: 3, maxInFlight: high })
   const text0 = await scrapeMetrics()
+  const pacedFrom = performance.now()
   const h = await pacedMeasured(`gridpass POST /v1/scans, paced ${fmt(half)}/s`, server.child.pid,
     () => pacedLoad({ url: base, path: '/v1/scans', headers, body: scanBody, rate: half, durationSeconds: DURATION, maxInFlight: high }))
   const text1 = await scrapeMetrics()
   console.log(`  the paced half rate, as the server saw it: ${insideLine(text0, text1, '/v1/scans')}`)
+  if (pgDatabase === null) console.log(`  commit groups at the paced half rate: ${groupsLine(text0, text1, (performance.now() - pacedFrom) / 1000)}`)
   // A major collection marks the whole heap with V8's helper threads beside the service's own: on a machine with few
   // cores the main thread then waits for one (the table's "waiting for a core"), and the slowest scans cluster there.
   console.log(`  garbage collections in the main thread over the paced half rate: ${gcBetween(text0, text1, 'minor')}, ${gcBetween(text0, text1, 'major')}`)

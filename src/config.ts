@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox'
 import { Value } from '@sinclair/typebox/value'
 import { dirname, join } from 'node:path'
+import { COMMIT_INTERVAL_MS } from './db/sqlite-thread.ts'
 
 const EnvSchema = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -28,6 +29,7 @@ const EnvSchema = Type.Object({
   GRIDPASS_METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16, maxLength: 500 })),
   GRIDPASS_IMAGE_DECODE_MS: Type.Integer({ minimum: 500, maximum: 60_000, default: 8000 }),
   GRIDPASS_SCAN_CACHE_PEOPLE: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 200_000 }),
+  GRIDPASS_COMMIT_INTERVAL_MS: Type.Integer({ minimum: 0, maximum: 50, default: COMMIT_INTERVAL_MS }),
   GRIDPASS_MIGRATE: Type.Boolean({ default: true }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   NODE_ENV: Type.Optional(Type.String())
@@ -64,6 +66,8 @@ export interface Config {
   imageDecodeMs: number
   /** On a SQLite file: the people whose scan inputs are kept in memory (src/db/scan-queries.ts); 0 keeps none. */
   scanCachePeople: number
+  /** On SQLite, the least time between the starts of two of the scan thread's commit groups (src/db/sqlite-thread.ts). */
+  commitIntervalMs: number
   /** Run pending migrations at start (false: a separate role runs `npm run migrate`; the service checks and refuses to start behind). */
   migrate: boolean
   logLevel: string
@@ -133,6 +137,7 @@ export function loadConfig (env: NodeJS.ProcessEnv = process.env): Config {
     ...(converted.GRIDPASS_METRICS_TOKEN !== undefined ? { metricsToken: converted.GRIDPASS_METRICS_TOKEN } : {}),
     imageDecodeMs: converted.GRIDPASS_IMAGE_DECODE_MS,
     scanCachePeople: converted.GRIDPASS_SCAN_CACHE_PEOPLE,
+    commitIntervalMs: converted.GRIDPASS_COMMIT_INTERVAL_MS,
     migrate: converted.GRIDPASS_MIGRATE,
     logLevel: converted.LOG_LEVEL,
     production,

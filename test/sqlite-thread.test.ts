@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import t from 'tap'
 import Database from 'better-sqlite3'
-import { SIGNED_IN_FLIGHT, createSqliteThread, type SqliteThread, type SqliteThreadOptions, type GroupTiming, type WriteOp } from '../src/db/sqlite-thread.ts'
+import { COMMIT_INTERVAL_MS, SIGNED_IN_FLIGHT, createSqliteThread, type SqliteThread, type SqliteThreadOptions, type GroupTiming, type WriteOp } from '../src/db/sqlite-thread.ts'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
@@ -68,6 +68,36 @@ t.test('a write is acknowledged only after the fsync of its commit; reads meanwh
   t.same(await write, [1])
   t.ok(acknowledgedAt >= 290, `acknowledged after the fsync completed (${Math.round(acknowledgedAt)} ms; the fsync took 300)`)
   t.ok(groups.length === 1 && (groups[0] as GroupTiming).fsyncMs >= 290, `the group's fsync time is told (${groups.map((g) => Math.round(g.fsyncMs)).join(', ')} ms)`)
+})
+
+t.test('the commit interval: writes soon after a group began wait out the rest of it and share one group; a write after a quiet moment goes at once', async (t) => {
+  const INTERVAL = 400 // long beside any commit and fsync here, so that the grouping cannot come from a slow disk
+  const groups: GroupTiming[] = []
+  const { thread } = scene(t, { commitIntervalMs: INTERVAL, onGroup: (g) => { groups.push(g) } })
+  await thread.ready
+  const t0 = performance.now()
+  t.same(await thread.write([['insert', ['a', 1]]]), [1], 'the first write, the first group')
+  // Two writes in two turns right after the first group: neither begins a group before the interval has passed.
+  const timed = async (op: WriteOp): Promise<[unknown, number]> => [await thread.write([op]), performance.now() - t0]
+  const b = timed(['insert', ['b', 2]])
+  await sleep(5)
+  const c = timed(['insert', ['c', 3]])
+  const [[rb, atB], [rc, atC]] = await Promise.all([b, c])
+  t.same([rb, rc], [[1], [1]], 'both written')
+  t.ok(atB >= INTERVAL - 1 && atC >= INTERVAL - 1, `answered after the interval since the first group began (${Math.round(atB)} and ${Math.round(atC)} ms)`)
+  t.equal(groups.length, 2, 'the two writes shared one commit group')
+  t.same(await thread.read([['list', [], 'all']]), [[{ id: 'a', at: 1 }, { id: 'b', at: 2 }, { id: 'c', at: 3 }]], 'all three rows there')
+
+  // After a quiet moment longer than the interval a write is not held: it is answered in the time of its own
+  // commit and fsync plus the messages, far within the interval.
+  await sleep(INTERVAL + 50)
+  const t1 = performance.now()
+  t.same(await thread.write([['insert', ['d', 4]]]), [1], 'a write after a quiet moment')
+  const answered = performance.now() - t1
+  const own = groups[2] as GroupTiming
+  const work = own.lockWaitMs + own.commitMs + own.fsyncMs
+  t.ok(answered - work < INTERVAL / 2, `answered in ${Math.round(answered)} ms, of which its commit and fsync ${Math.round(work)}: not held for the interval`)
+  t.equal(COMMIT_INTERVAL_MS, 3, 'the service\'s default (GRIDPASS_COMMIT_INTERVAL_MS) is a few milliseconds: a p99 of 20 ms leaves room for it')
 })
 
 t.test('a write that cannot get the lock within its wait fails with SQLITE_BUSY, all of its group at once, and the thread goes on', async (t) => {

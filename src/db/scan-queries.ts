@@ -118,6 +118,8 @@ export interface ScanQueryOptions {
    * commit, fsync). Never called where there is no scan thread (PostgreSQL, in memory), so no empty metric appears.
    */
   groupTimer?: () => (timing: GroupTiming) => void
+  /** On SQLite: the least time between the starts of two commit groups of the scan thread (its default unless told). */
+  commitIntervalMs?: number
   /** On SQLite: the people kept in memory (CACHED_PEOPLE_MAX unless told; 0 keeps none). */
   cachedPeople?: number
   /** On SQLite, called once: what counts each look-up (answered from memory or not); `size` tells the people kept. */
@@ -178,7 +180,11 @@ function sqliteQueries (store: GridpassDb, client: NonNullable<GridpassDb['sqlit
     })
   } else {
     const onGroup = options.groupTimer?.()
-    const thread = createSqliteThread(client.name, statements, { busyWaitMs: store.lockTimeoutMs, ...(onGroup !== undefined ? { onGroup } : {}) })
+    const thread = createSqliteThread(client.name, statements, {
+      busyWaitMs: store.lockTimeoutMs,
+      ...(options.commitIntervalMs !== undefined ? { commitIntervalMs: options.commitIntervalMs } : {}),
+      ...(onGroup !== undefined ? { onGroup } : {})
+    })
     reads = thread.read
     writeOps = thread.write
     signed = thread.writeIfSigned

@@ -60,9 +60,22 @@ export interface SqliteThreadOptions {
   execArgv?: string[]
   /** How long a write waits for another connection's lock before it fails with SQLITE_BUSY (default 5000 ms). */
   busyWaitMs?: number
+  /**
+   * A commit group begins at least this long after the one before it began (default COMMIT_INTERVAL_MS; 0: as soon
+   * as the one before is synced). More writes share each commit and fsync at a moderate rate; an answer waits at
+   * most this much longer. GRIDPASS_COMMIT_INTERVAL_MS for the service.
+   */
+  commitIntervalMs?: number
   /** Told of every commit group: how long it waited for the write lock, took to commit, then to sync (the metrics). */
   onGroup?: (timing: GroupTiming) => void
 }
+
+/**
+ * The scan thread's commit interval unless told otherwise, in milliseconds. Quick runs of bench:scans at the paced half
+ * rate (20,000 people, 2 × AMD EPYC): groups of 9.6 scans instead of 3.2-4.8, the scan thread's CPU and the disk
+ * written a scan down, and a lower p99 (docs/benchmarks.md, "Where the time goes").
+ */
+export const COMMIT_INTERVAL_MS = 3
 
 /** Messages of signed writes sent to the thread and not yet answered, at most (see flushSigned). */
 export const SIGNED_IN_FLIGHT = 4
@@ -91,7 +104,7 @@ export function createSqliteThread (path: string, statements: Record<string, str
   const start = (): Worker => {
     sentKeys = new Set()
     const w = startWorker(new URL('./sqlite-thread-worker.mjs', import.meta.url), {
-      workerData: { path, statements, busyWaitMs: options.busyWaitMs }
+      workerData: { path, statements, busyWaitMs: options.busyWaitMs, commitIntervalMs: options.commitIntervalMs ?? COMMIT_INTERVAL_MS }
     }, options.execArgv)
     w.on('message', (msg: Reply) => {
       if (msg.ready === true) { settle(); return }

@@ -14,7 +14,7 @@ declare module 'fastify' { interface FastifyInstance { scans: ScansService } }
 
 export default fp(async (app) => {
   const scans = createScansService({
-    queries: createScanQueries(app.store, { groupTimer: () => commitPhaseMetrics(app.metrics), cachedPeople: app.config.scanCachePeople, cacheCounter: (size) => scanCacheMetrics(app.metrics, size) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
+    queries: createScanQueries(app.store, { groupTimer: () => commitPhaseMetrics(app.metrics), cachedPeople: app.config.scanCachePeople, commitIntervalMs: app.config.commitIntervalMs, cacheCounter: (size) => scanCacheMetrics(app.metrics, size) }), repo: createScansRepository(app.store), checkpoints: app.checkpoints, status: app.status, people: app.people, users: app.users,
     keyring: app.keyring, es256: app.es256, pii: app.pii, config: app.config, log: app.log, metrics: app.metrics
   })
   app.decorate('scans', scans)
