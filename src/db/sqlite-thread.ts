@@ -72,8 +72,9 @@ export interface SqliteThreadOptions {
 
 /**
  * The scan thread's commit interval unless told otherwise, in milliseconds. Quick runs of bench:scans at the paced half
- * rate (20,000 people, 2 × AMD EPYC): groups of 9.6 scans instead of 3.2-4.8, the scan thread's CPU and the disk
- * written a scan down, and a lower p99 (docs/benchmarks.md, "Where the time goes").
+ * rate (20,000 people, 2 × AMD EPYC): groups of 9.4-9.7 scans instead of 3.2-4.8, the CPU and the disk written a
+ * scan down by a tenth to a fifth, the p50 up by about 3 ms, the p99 within the machine's spread (docs/benchmarks.md,
+ * "Where the time goes").
  */
 export const COMMIT_INTERVAL_MS = 3
 
